@@ -1,0 +1,17 @@
+//! Waypoint's domain: the values every other crate speaks in.
+//!
+//! Nothing here performs I/O. Identifiers, the organisation tree, roles held
+//! at scopes, the one authorization [`policy`], the normalized roster records
+//! that importers produce and stores persist, and the seeded demo generator.
+
+pub mod demo;
+pub mod ids;
+pub mod org;
+pub mod policy;
+pub mod role;
+pub mod roster;
+
+pub use ids::{ClassId, OrgId, PersonId};
+pub use org::{OrgKind, Placement};
+pub use policy::{Action, Actor, Policy, Resource, StaffVisibility};
+pub use role::{Grant, Role, Scope};

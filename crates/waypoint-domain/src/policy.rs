@@ -1,0 +1,388 @@
+//! The one authorization policy. Every route asks [`Policy::can`] (or, for
+//! listings, [`Policy::staff_visibility`]) before it reads or changes
+//! anything; the web layer turns a refusal on an object into the same 404 as a
+//! missing object.
+
+use crate::ids::{OrgId, PersonId};
+use crate::org::Placement;
+use crate::role::{Grant, Role, Scope};
+
+/// Who is asking: a signed-in person and every grant they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The person.
+    pub person: PersonId,
+    /// Their grants.
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    /// Whether the actor holds `role` anywhere.
+    pub fn holds(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    fn holds_covering(&self, roles: &[Role], placement: &Placement) -> bool {
+        self.grants
+            .iter()
+            .any(|g| roles.contains(&g.role) && g.scope.covers(placement))
+    }
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read an organisation's page: name, kind, its schools and counts.
+    ViewOrg,
+    /// List the classes of an organisation (titles, teachers, sizes).
+    ListClasses,
+    /// List the staff of an organisation.
+    ListStaff,
+    /// Read a class's page without its student roster.
+    ViewClass,
+    /// Read a class's student roster: student-level data, always audited.
+    ViewClassRoster,
+    /// Read a staff member's directory entry.
+    ViewStaff,
+    /// Import rosters and read the import history.
+    ManageRoster,
+    /// Create accounts, grant roles, issue password-reset links.
+    ManageAccounts,
+    /// Change one's own settings and API tokens.
+    ManageOwnAccount,
+}
+
+impl Action {
+    /// Every action, for exhaustive tests.
+    pub const ALL: [Self; 9] = [
+        Self::ViewOrg,
+        Self::ListClasses,
+        Self::ListStaff,
+        Self::ViewClass,
+        Self::ViewClassRoster,
+        Self::ViewStaff,
+        Self::ManageRoster,
+        Self::ManageAccounts,
+        Self::ManageOwnAccount,
+    ];
+}
+
+/// What the action is on, with just enough context to decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource<'a> {
+    /// The installation as a whole (imports, accounts).
+    Installation,
+    /// An organisation at this placement.
+    Org(Placement),
+    /// A class at this placement, taught by these people.
+    Class {
+        /// Where the class sits (its `class` level filled).
+        placement: Placement,
+        /// Its teachers.
+        teachers: &'a [PersonId],
+    },
+    /// A staff member and every placement they hold.
+    Staff {
+        /// The person.
+        person: PersonId,
+        /// Their schools and districts.
+        placements: &'a [Placement],
+    },
+    /// A person's own account.
+    Account(PersonId),
+}
+
+/// Which staff an actor may list in the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffVisibility {
+    /// Everyone (administrators).
+    All,
+    /// Staff placed in any of these districts or schools (and always oneself).
+    Within {
+        /// Districts wholly visible.
+        districts: Vec<OrgId>,
+        /// Schools visible.
+        schools: Vec<OrgId>,
+    },
+}
+
+/// The authorization policy. Stateless; a unit struct so call sites read as a
+/// sentence: `Policy::can(&actor, Action::ViewClass, &resource)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy;
+
+/// Roles that may see a school's or district's staff and class listings.
+const STAFF_READERS: [Role; 5] = [
+    Role::Educator,
+    Role::Coach,
+    Role::Principal,
+    Role::DistrictCoordinator,
+    Role::Administrator,
+];
+/// Roles with a legitimate interest in class-level (not student-level) detail.
+const CLASS_READERS: [Role; 4] = [
+    Role::Coach,
+    Role::Principal,
+    Role::DistrictCoordinator,
+    Role::Administrator,
+];
+/// Roles that may read student names outside their own classes.
+const ROSTER_READERS: [Role; 2] = [Role::Principal, Role::Administrator];
+
+impl Policy {
+    /// Whether `actor` may do `action` on `resource`.
+    pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
+        if actor.holds(Role::Administrator) {
+            return true;
+        }
+        match (action, resource) {
+            (Action::ViewOrg, Resource::Org(p)) => actor.grants.iter().any(|g| g.scope.covers(p)),
+            (Action::ListStaff, Resource::Org(p)) => actor.holds_covering(&STAFF_READERS, p),
+            (Action::ListClasses, Resource::Org(p)) => actor.holds_covering(&CLASS_READERS, p),
+            (Action::ViewClass, Resource::Class { placement, teachers }) => {
+                teachers.contains(&actor.person)
+                    || actor.holds_covering(&CLASS_READERS, placement)
+                    || actor.holds_covering(&[Role::Educator], &class_only(placement))
+            }
+            (Action::ViewClassRoster, Resource::Class { placement, teachers }) => {
+                teachers.contains(&actor.person)
+                    || actor.holds_covering(&ROSTER_READERS, placement)
+                    || actor.holds_covering(&[Role::Educator], &class_only(placement))
+            }
+            (Action::ViewStaff, Resource::Staff { person, placements }) => {
+                *person == actor.person
+                    || placements
+                        .iter()
+                        .any(|p| actor.holds_covering(&STAFF_READERS, p))
+            }
+            (Action::ManageOwnAccount, Resource::Account(person)) => *person == actor.person,
+            // Administrative actions belong to administrators alone, and any
+            // pairing not listed above is refused.
+            _ => false,
+        }
+    }
+
+    /// Which staff `actor` may list, derived from the same rules as
+    /// [`Action::ViewStaff`].
+    pub fn staff_visibility(actor: &Actor) -> StaffVisibility {
+        if actor.holds(Role::Administrator) {
+            return StaffVisibility::All;
+        }
+        let mut districts = Vec::new();
+        let mut schools = Vec::new();
+        for g in actor.grants.iter().filter(|g| STAFF_READERS.contains(&g.role)) {
+            match g.scope {
+                Scope::District(d) => districts.push(d),
+                Scope::School(s) => schools.push(s),
+                Scope::Installation | Scope::Region(_) | Scope::Class(_) => {}
+            }
+        }
+        districts.sort_unstable();
+        districts.dedup();
+        schools.sort_unstable();
+        schools.dedup();
+        StaffVisibility::Within { districts, schools }
+    }
+}
+
+/// A class-level grant must match the class itself, never its school.
+fn class_only(p: &Placement) -> Placement {
+    Placement {
+        class: p.class,
+        ..Placement::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ClassId;
+
+    fn school(region: i64, district: i64, school: i64) -> Placement {
+        Placement {
+            region: Some(OrgId::new(region)),
+            district: Some(OrgId::new(district)),
+            school: Some(OrgId::new(school)),
+            class: None,
+        }
+    }
+
+    fn actor(person: i64, grants: &[(Role, Scope)]) -> Actor {
+        Actor {
+            person: PersonId::new(person),
+            grants: grants
+                .iter()
+                .map(|&(role, scope)| Grant { role, scope })
+                .collect(),
+        }
+    }
+
+    /// Roles × actions × (own school, other school in district, other
+    /// district, other region): the expected answer for each cell.
+    #[test]
+    fn role_action_scope_table() {
+        let own = school(1, 10, 100).with_class(ClassId::new(1000));
+        let sibling = school(1, 10, 101).with_class(ClassId::new(1001));
+        let other_district = school(1, 11, 110).with_class(ClassId::new(1100));
+        let other_region = school(2, 20, 200).with_class(ClassId::new(2000));
+        let places = [own, sibling, other_district, other_region];
+        let me = PersonId::new(7);
+        let my_teachers = [me];
+        let no_teachers: [PersonId; 0] = [];
+
+        struct Case {
+            who: Actor,
+            // expected per place for: ViewOrg(school), ListStaff, ListClasses,
+            // ViewClass, ViewClassRoster, ViewStaff
+            expect: [[bool; 6]; 4],
+        }
+        let t = true;
+        let f = false;
+        let cases = [
+            Case {
+                // a teacher of the class in `own`
+                who: actor(7, &[(Role::Educator, Scope::School(OrgId::new(100)))]),
+                expect: [
+                    [t, t, f, t, t, t],
+                    [f, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                ],
+            },
+            Case {
+                who: actor(8, &[(Role::Principal, Scope::School(OrgId::new(100)))]),
+                expect: [
+                    [t, t, t, t, t, t],
+                    [f, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                ],
+            },
+            Case {
+                who: actor(9, &[(Role::Coach, Scope::District(OrgId::new(10)))]),
+                expect: [
+                    [t, t, t, t, f, t],
+                    [t, t, t, t, f, t],
+                    [f, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                ],
+            },
+            Case {
+                who: actor(
+                    9,
+                    &[(Role::DistrictCoordinator, Scope::District(OrgId::new(10)))],
+                ),
+                expect: [
+                    [t, t, t, t, f, t],
+                    [t, t, t, t, f, t],
+                    [f, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                ],
+            },
+            Case {
+                who: actor(
+                    9,
+                    &[(Role::RegionalCoordinator, Scope::Region(OrgId::new(1)))],
+                ),
+                expect: [
+                    [t, f, f, f, f, f],
+                    [t, f, f, f, f, f],
+                    [t, f, f, f, f, f],
+                    [f, f, f, f, f, f],
+                ],
+            },
+            Case {
+                who: actor(9, &[(Role::Administrator, Scope::Installation)]),
+                expect: [[t; 6]; 4],
+            },
+            Case {
+                who: actor(9, &[]),
+                expect: [[f; 6]; 4],
+            },
+        ];
+        for case in &cases {
+            for (i, place) in places.iter().enumerate() {
+                let school_only = Placement {
+                    class: None,
+                    ..*place
+                };
+                let teachers: &[PersonId] = if i == 0 { &my_teachers } else { &no_teachers };
+                let class = Resource::Class {
+                    placement: *place,
+                    teachers,
+                };
+                let staff_places = [school_only];
+                let got = [
+                    Policy::can(&case.who, Action::ViewOrg, &Resource::Org(school_only)),
+                    Policy::can(&case.who, Action::ListStaff, &Resource::Org(school_only)),
+                    Policy::can(&case.who, Action::ListClasses, &Resource::Org(school_only)),
+                    Policy::can(&case.who, Action::ViewClass, &class),
+                    Policy::can(&case.who, Action::ViewClassRoster, &class),
+                    Policy::can(
+                        &case.who,
+                        Action::ViewStaff,
+                        &Resource::Staff {
+                            person: PersonId::new(999),
+                            placements: &staff_places,
+                        },
+                    ),
+                ];
+                assert_eq!(got, case.expect[i], "{:?} at place {i}", case.who.grants);
+            }
+        }
+    }
+
+    #[test]
+    fn administrative_actions_are_for_administrators_only() {
+        for role in Role::ALL {
+            let scope = match role {
+                Role::Administrator => Scope::Installation,
+                Role::RegionalCoordinator => Scope::Region(OrgId::new(1)),
+                Role::DistrictCoordinator | Role::Coach => Scope::District(OrgId::new(10)),
+                Role::Principal | Role::Educator => Scope::School(OrgId::new(100)),
+            };
+            let a = actor(1, &[(role, scope)]);
+            let admin = role == Role::Administrator;
+            assert_eq!(Policy::can(&a, Action::ManageRoster, &Resource::Installation), admin);
+            assert_eq!(Policy::can(&a, Action::ManageAccounts, &Resource::Installation), admin);
+            assert!(Policy::can(&a, Action::ManageOwnAccount, &Resource::Account(PersonId::new(1))));
+            assert_eq!(
+                Policy::can(&a, Action::ManageOwnAccount, &Resource::Account(PersonId::new(2))),
+                admin
+            );
+        }
+    }
+
+    #[test]
+    fn a_class_grant_does_not_open_the_school() {
+        let a = actor(1, &[(Role::Educator, Scope::Class(ClassId::new(5)))]);
+        let p = school(1, 10, 100);
+        let five = p.with_class(ClassId::new(5));
+        let six = p.with_class(ClassId::new(6));
+        let none: [PersonId; 0] = [];
+        assert!(Policy::can(&a, Action::ViewClassRoster, &Resource::Class { placement: five, teachers: &none }));
+        assert!(!Policy::can(&a, Action::ViewClassRoster, &Resource::Class { placement: six, teachers: &none }));
+        assert!(!Policy::can(&a, Action::ListStaff, &Resource::Org(p)));
+    }
+
+    #[test]
+    fn staff_visibility_follows_grants() {
+        let a = actor(
+            1,
+            &[
+                (Role::Educator, Scope::School(OrgId::new(100))),
+                (Role::Coach, Scope::District(OrgId::new(10))),
+                (Role::RegionalCoordinator, Scope::Region(OrgId::new(1))),
+            ],
+        );
+        assert_eq!(
+            Policy::staff_visibility(&a),
+            StaffVisibility::Within {
+                districts: vec![OrgId::new(10)],
+                schools: vec![OrgId::new(100)]
+            }
+        );
+        let admin = actor(2, &[(Role::Administrator, Scope::Installation)]);
+        assert_eq!(Policy::staff_visibility(&admin), StaffVisibility::All);
+    }
+}
