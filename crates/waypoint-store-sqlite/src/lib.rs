@@ -1,1 +1,151 @@
-//! Placeholder.
+//! The embedded default backend: [`Store`] on SQLite (WAL, foreign keys,
+//! full fsync so an acknowledged write survives a killed process).
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Executor, SqliteConnection, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use waypoint_store::portable::{SqlValue, UpsertSpec};
+use waypoint_store::{Backend, Store, StoreError, StoreResult, portable_store};
+
+/// Migrations, in order. Each runs once, in its own transaction.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+/// SQLite's limit on bound parameters per statement (since 3.32).
+const MAX_PARAMS: usize = 32_000;
+
+/// A Waypoint store in one SQLite file (or in memory, for tests).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite:path.db`,
+    /// `sqlite://path.db` or `sqlite::memory:`). Does not migrate.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        // An in-memory database lives in one connection; a file serves many readers.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if memory { 1 } else { 8 })
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Copies the live database to `path` with `VACUUM INTO`: a consistent
+    /// snapshot taken while the server keeps running.
+    pub async fn backup_to(&self, path: &str) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        // IMMEDIATE takes the write lock up front, so two processes starting
+        // together migrate one after the other.
+        conn.execute("BEGIN IMMEDIATE").await?;
+        let result = migrate_locked(&mut conn).await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        conn.execute(end).await?;
+        result
+    }
+}
+
+async fn migrate_locked(conn: &mut SqliteConnection) -> StoreResult<()> {
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS waypoint_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )
+    .await?;
+    for (version, name, sql) in MIGRATIONS {
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM waypoint_migrations WHERE version = ?")
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        conn.execute(*sql).await?;
+        sqlx::query("INSERT INTO waypoint_migrations (version, name, applied_at) VALUES (?, ?, strftime('%s','now') * 1000)")
+            .bind(version)
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Multi-row `VALUES` upsert, chunked under SQLite's parameter limit; returns
+/// the rows inserted or changed.
+async fn bulk_upsert(conn: &mut SqliteConnection, spec: &UpsertSpec, rows: &[Vec<SqlValue>]) -> Result<u64, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let width = spec.columns.len();
+    let per_chunk = (MAX_PARAMS / width).max(1);
+    let row_marks = format!("({})", vec!["?"; width].join(", "));
+    let mut changed = 0;
+    for chunk in rows.chunks(per_chunk) {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {}{}",
+            spec.table,
+            spec.column_list(),
+            vec![row_marks.as_str(); chunk.len()].join(", "),
+            spec.conflict_clause()
+        );
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for value in row {
+                q = match value {
+                    SqlValue::Text(v) => q.bind(v.as_deref()),
+                    SqlValue::Int(v) => q.bind(*v),
+                    SqlValue::Bool(v) => q.bind(*v),
+                };
+            }
+        }
+        changed += q.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(changed)
+}
+
+portable_store!(SqliteStore, sqlx::Sqlite,
+    claim_job_sql = "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
+        WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \
+                    ORDER BY id LIMIT 1) \
+        RETURNING id, kind, payload, status, attempts, locked_by, error",
+    {
+        fn backend(&self) -> Backend {
+            Backend::Sqlite
+        }
+
+        async fn migrate(&self) -> StoreResult<()> {
+            self.run_migrations().await
+        }
+    }
+);
+
+/// Opens and migrates a store; the common start-up path.
+pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+    let store = SqliteStore::connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+#[cfg(test)]
+mod contract {
+    use std::sync::Arc;
+    use waypoint_store::Store;
+
+    async fn make() -> Arc<dyn Store> {
+        Arc::new(super::open("sqlite::memory:").await.expect("in-memory store"))
+    }
+
+    waypoint_store::contract_suite!(make);
+}

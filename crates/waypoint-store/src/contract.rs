@@ -1,0 +1,358 @@
+//! The contract every backend passes. Each function takes a freshly migrated,
+//! empty store; [`contract_suite!`](crate::contract_suite) turns them into
+//! `#[tokio::test]`s in a backend crate.
+
+#![expect(clippy::missing_panics_doc, reason = "test helpers panic on failure by design")]
+
+use crate::{AuditEntry, NewImport, NewPerson, PageRequest, SessionRecord, Store, StoreError};
+use std::sync::Arc;
+use waypoint_domain::demo::{self, DemoSpec};
+use waypoint_domain::roster::{BatchMode, Meta, Origin, RosterBatch, Status};
+use waypoint_domain::{Actor, ClassId, Grant, OrgId, Policy, Role, Scope, StaffVisibility};
+
+/// Generates one `#[tokio::test]` per contract function, each on a store made
+/// by `$make` (an `async fn() -> Arc<dyn Store>`).
+#[macro_export]
+macro_rules! contract_suite {
+    ($make:path) => {
+        $crate::contract_suite!(@tests $make;
+            migrations_are_idempotent, roster_import_and_reimport, delta_removes_and_rejects_dangling,
+            accounts_and_sign_in_facts, sessions_round_trip, grants_and_directory_scope,
+            roster_reads_are_audited, jobs_are_claimed_once, tokens_are_single_use_or_revocable,
+            import_history_round_trip);
+    };
+    (@tests $make:path; $($name:ident),*) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let store = $make().await;
+                $crate::contract::$name(store).await;
+            }
+        )*
+    };
+}
+
+async fn load_small(store: &dyn Store) -> demo::Demo {
+    let d = demo::generate(&DemoSpec::small());
+    store.apply_roster(&d.roster).await.expect("demo roster applies");
+    store.apply_demo_grants(&d.grants).await.expect("demo grants apply");
+    d
+}
+
+fn origin(file: &str, line: u64) -> Origin {
+    Origin {
+        file: file.to_owned(),
+        line,
+    }
+}
+
+/// Migrating twice changes nothing and fails nothing.
+pub async fn migrations_are_idempotent(store: Arc<dyn Store>) {
+    store.migrate().await.expect("second migration run");
+    store.ping().await.expect("ping");
+}
+
+/// A roster lands with the right totals; applying it again changes no row.
+pub async fn roster_import_and_reimport(store: Arc<dyn Store>) {
+    let d = load_small(&*store).await;
+    let totals = store.roster_totals().await.expect("totals");
+    let staff = d.roster.users.iter().filter(|u| u.primary_role().is_staff()).count();
+    assert_eq!(totals.staff as usize, staff);
+    assert_eq!(totals.students as usize, d.roster.users.len() - staff);
+    assert_eq!(totals.classes as usize, d.roster.classes.len());
+    assert_eq!(totals.enrollments as usize, d.roster.enrollments.len());
+    let before = store.roster_fingerprint().await.expect("fingerprint");
+    let counts = store.apply_roster(&d.roster).await.expect("re-import");
+    assert_eq!(counts.changed(), 0, "{counts:?}");
+    assert_eq!(store.roster_fingerprint().await.expect("fingerprint"), before);
+
+    // A changed name is one changed row.
+    let mut renamed = d.roster.clone();
+    renamed.users[3].family_name.push_str("-Ortega");
+    let counts = store.apply_roster(&renamed).await.expect("rename");
+    assert_eq!(counts.users.changed, 1);
+    assert_eq!(counts.changed(), 1);
+}
+
+/// A delta marks rows deleted; a dangling reference rejects the whole batch.
+pub async fn delta_removes_and_rejects_dangling(store: Arc<dyn Store>) {
+    let d = load_small(&*store).await;
+    let teacher = d.sign_ins.iter().find(|s| s.role == Role::Educator).expect("educator");
+    let teacher_id = store.person_by_sourced_id(&teacher.user).await.expect("lookup").expect("exists");
+    assert!(store.staff(teacher_id).await.expect("staff").is_some());
+    assert!(!store.classes_taught_by(teacher_id).await.expect("classes").is_empty());
+
+    let mut delta = RosterBatch::new(BatchMode::Delta, "1.1");
+    let mut gone = d.roster.users.iter().find(|u| u.meta.sourced_id == teacher.user).expect("user").clone();
+    gone.meta.status = Status::ToBeDeleted;
+    delta.users.push(gone);
+    let counts = store.apply_roster(&delta).await.expect("delta");
+    assert_eq!(counts.users.deleted, 1);
+    assert!(store.staff(teacher_id).await.expect("staff").is_none());
+    assert!(store.account_by_username(&teacher.username).await.expect("account").map_or(true, |a| !a.enabled));
+
+    let before = store.roster_fingerprint().await.expect("fingerprint");
+    let mut bad = RosterBatch::new(BatchMode::Delta, "1.1");
+    let mut e = d.roster.enrollments[0].clone();
+    e.meta = Meta {
+        sourced_id: "enr-new".to_owned(),
+        status: Status::Active,
+        date_last_modified: None,
+        origin: origin("enrollments.csv", 7),
+    };
+    e.class = "no-such-class".to_owned();
+    bad.enrollments.push(e);
+    let mut c = d.roster.classes[0].clone();
+    c.title = "Changed before the failure".to_owned();
+    bad.classes.push(c);
+    match store.apply_roster(&bad).await {
+        Err(StoreError::Rejected(problems)) => {
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].file, "enrollments.csv");
+            assert_eq!(problems[0].line, 7);
+            assert_eq!(problems[0].field, "classSourcedId");
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(store.roster_fingerprint().await.expect("fingerprint"), before, "nothing half-written");
+}
+
+/// Password facts, case-insensitive usernames, failure counting.
+pub async fn accounts_and_sign_in_facts(store: Arc<dyn Store>) {
+    let id = store
+        .create_local_person(&NewPerson {
+            username: "Admin@Example.org".to_owned(),
+            given_name: "Ada".to_owned(),
+            family_name: "Admin".to_owned(),
+            email: None,
+        })
+        .await
+        .expect("create");
+    let dup = store
+        .create_local_person(&NewPerson {
+            username: "admin@example.org".to_owned(),
+            given_name: "Other".to_owned(),
+            family_name: "Admin".to_owned(),
+            email: None,
+        })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let a = store.account_by_username(" admin@EXAMPLE.org ").await.expect("lookup").expect("found");
+    assert_eq!(a.person, id);
+    assert_eq!(a.password_hash, None);
+    store.set_password_hash(id, "$argon2id$fake", 1).await.expect("set");
+    store.record_failed_sign_in(id, None).await.expect("fail");
+    store.record_failed_sign_in(id, Some(99)).await.expect("fail");
+    let a = store.account(id).await.expect("lookup").expect("found");
+    assert_eq!(a.failed_sign_ins, 2);
+    assert_eq!(a.locked_until, Some(99));
+    assert_eq!(a.password_hash.as_deref(), Some("$argon2id$fake"));
+    store.record_sign_in(id, 5).await.expect("ok");
+    let a = store.account(id).await.expect("lookup").expect("found");
+    assert_eq!((a.failed_sign_ins, a.locked_until), (0, None));
+    store.add_grant(id, Grant::new(Role::Administrator, Scope::Installation).expect("grant")).await.expect("grant");
+    let listed = store.accounts("ada", PageRequest::first(10)).await.expect("accounts");
+    assert_eq!(listed.total, 1);
+    assert!(listed.items[0].has_password);
+    assert_eq!(listed.items[0].last_sign_in, Some(5));
+}
+
+/// Sessions live server-side and die with the person's account.
+pub async fn sessions_round_trip(store: Arc<dyn Store>) {
+    let d = load_small(&*store).await;
+    let p = store.person_by_sourced_id(&d.sign_ins[0].user).await.expect("lookup").expect("exists");
+    let s = SessionRecord {
+        id_hash: "h1".to_owned(),
+        person: p,
+        csrf_token: "c1".to_owned(),
+        created_at: 10,
+        last_seen_at: 10,
+    };
+    store.create_session(&s).await.expect("create");
+    assert_eq!(store.session("h1").await.expect("get"), Some(s.clone()));
+    store.touch_session("h1", 20).await.expect("touch");
+    assert_eq!(store.session("h1").await.expect("get").expect("live").last_seen_at, 20);
+    assert_eq!(store.purge_sessions(15, 0).await.expect("purge"), 0);
+    assert_eq!(store.purge_sessions(25, 0).await.expect("purge"), 1);
+    assert_eq!(store.session("h1").await.expect("get"), None);
+    store.create_session(&s).await.expect("create");
+    store.delete_sessions_of(p).await.expect("delete");
+    assert_eq!(store.session("h1").await.expect("get"), None);
+}
+
+/// Roster-derived grants, manual grants, and the directory's scope.
+pub async fn grants_and_directory_scope(store: Arc<dyn Store>) {
+    let d = load_small(&*store).await;
+    let by_role = |r: Role| d.sign_ins.iter().find(|s| s.role == r).expect("sign-in").user.clone();
+    let teacher = store.person_by_sourced_id(&by_role(Role::Educator)).await.expect("q").expect("p");
+    let grants = store.grants_of(teacher).await.expect("grants");
+    let school = store.org_by_sourced_id("org-d1-s01").await.expect("q").expect("school");
+    assert_eq!(grants, vec![Grant::new(Role::Educator, Scope::School(school)).expect("grant")]);
+
+    let actor = Actor { person: teacher, grants };
+    let vis = Policy::staff_visibility(&actor);
+    let page = store.search_staff(&vis, teacher, "", PageRequest::first(500)).await.expect("search");
+    assert!(page.total > 0 && page.items.len() as i64 == page.total);
+    for row in &page.items {
+        let detail = store.staff(row.id).await.expect("staff").expect("exists");
+        assert!(
+            detail.placements.iter().any(|p| p.school == Some(school)) || row.id == teacher,
+            "{} is outside the teacher's school",
+            row.username
+        );
+    }
+    let everyone = store.search_staff(&StaffVisibility::All, teacher, "", PageRequest::first(1)).await.expect("all");
+    assert!(everyone.total > page.total);
+    let none = store
+        .search_staff(&StaffVisibility::Within { districts: vec![], schools: vec![] }, teacher, "", PageRequest::first(5))
+        .await
+        .expect("none");
+    assert_eq!(none.total, 1, "only oneself");
+    let found = store.search_staff(&StaffVisibility::All, teacher, "%", PageRequest::first(5)).await.expect("like");
+    assert_eq!(found.total, 0, "wildcards are escaped");
+
+    let g = Grant::new(Role::Coach, Scope::School(school)).expect("grant");
+    store.add_grant(teacher, g).await.expect("add");
+    store.add_grant(teacher, g).await.expect("idempotent");
+    assert_eq!(store.grants_of(teacher).await.expect("grants").len(), 2);
+    assert!(store.remove_grant(teacher, g).await.expect("remove"));
+    assert!(!store.remove_grant(teacher, g).await.expect("remove"));
+
+    let coordinator = store.person_by_sourced_id(&by_role(Role::DistrictCoordinator)).await.expect("q").expect("p");
+    let district = store.org_by_sourced_id("org-d1").await.expect("q").expect("district");
+    let cg = store.grants_of(coordinator).await.expect("grants");
+    assert!(cg.contains(&Grant::new(Role::DistrictCoordinator, Scope::District(district)).expect("grant")));
+    let schools = store.child_orgs(district).await.expect("children");
+    assert_eq!(schools.len(), DemoSpec::small().schools);
+    assert!(schools.iter().all(|s| s.org.placement.district == Some(district) && s.students > 0));
+}
+
+/// Reading a roster writes an audit row with the students shown.
+pub async fn roster_reads_are_audited(store: Arc<dyn Store>) {
+    let d = load_small(&*store).await;
+    let teacher = store
+        .person_by_sourced_id(&d.sign_ins.iter().find(|s| s.role == Role::Educator).expect("t").user)
+        .await
+        .expect("q")
+        .expect("p");
+    let classes = store.classes_taught_by(teacher).await.expect("classes");
+    let class: ClassId = classes[0].id;
+    let detail = store.class(class).await.expect("class").expect("exists");
+    assert!(detail.teachers.iter().any(|t| t.id == teacher));
+    assert_eq!(detail.placement.class, Some(class));
+    let entry = AuditEntry {
+        actor: teacher,
+        role: "educator".to_owned(),
+        scope: "class".to_owned(),
+        subject: format!("class:{class} roster"),
+        route: "/classes/{id}".to_owned(),
+        request_id: "req-1".to_owned(),
+        at: 42,
+    };
+    let students = store.class_students(class, &entry).await.expect("students");
+    assert_eq!(students.len() as i64, classes[0].students);
+    let log = store.audit_log(10).await.expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].request_id, "req-1");
+    assert_eq!(log[0].students.split(',').count(), students.len());
+    assert!(store.class(ClassId::new(999_999)).await.expect("q").is_none());
+    assert!(store.org(OrgId::new(999_999)).await.expect("q").is_none());
+}
+
+/// Concurrent claimers never share a job; an expired lease is reclaimed.
+pub async fn jobs_are_claimed_once(store: Arc<dyn Store>) {
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(store.enqueue_job("test", &format!("{{\"n\":{i}}}"), 1).await.expect("enqueue"));
+    }
+    let mut handles = Vec::new();
+    for w in 0..4 {
+        let store = Arc::clone(&store);
+        handles.push(tokio::spawn(async move {
+            let worker = format!("w{w}");
+            let mut mine = Vec::new();
+            while let Some(job) = store.claim_job(&worker, 2, 60_000).await.expect("claim") {
+                store.finish_job(job.id, &worker, None, 3).await.expect("finish");
+                mine.push(job.id);
+            }
+            mine
+        }));
+    }
+    let mut claimed = Vec::new();
+    for h in handles {
+        claimed.extend(h.await.expect("join"));
+    }
+    claimed.sort_unstable();
+    assert_eq!(claimed, ids, "each job exactly once");
+    assert_eq!(store.job(ids[0]).await.expect("job").expect("exists").status, "done");
+
+    let id = store.enqueue_job("test", "{}", 10).await.expect("enqueue");
+    let first = store.claim_job("dead", 10, 100).await.expect("claim").expect("job");
+    assert_eq!(first.id, id);
+    assert!(store.claim_job("other", 50, 100).await.expect("claim").is_none(), "lease still held");
+    let again = store.claim_job("other", 200, 100).await.expect("claim").expect("reclaimed");
+    assert_eq!((again.id, again.attempts), (id, 2));
+    store.finish_job(id, "dead", Some("late"), 201).await.expect("stale finish is ignored");
+    store.finish_job(id, "other", Some("boom"), 202).await.expect("finish");
+    let j = store.job(id).await.expect("job").expect("exists");
+    assert_eq!((j.status.as_str(), j.error.as_deref()), ("failed", Some("boom")));
+}
+
+/// Reset tokens work once and expire; API tokens can be revoked.
+pub async fn tokens_are_single_use_or_revocable(store: Arc<dyn Store>) {
+    let p = store
+        .create_local_person(&NewPerson {
+            username: "t@example.org".to_owned(),
+            given_name: "T".to_owned(),
+            family_name: "Oken".to_owned(),
+            email: None,
+        })
+        .await
+        .expect("create");
+    store.create_reset_token(p, "r1", 100).await.expect("reset");
+    assert_eq!(store.reset_token_person("r1", 50).await.expect("peek"), Some(p));
+    assert_eq!(store.reset_token_person("r1", 150).await.expect("peek"), None, "expired");
+    assert_eq!(store.consume_reset_token("r1", "$hash", 60).await.expect("use"), Some(p));
+    assert_eq!(store.consume_reset_token("r1", "$hash2", 61).await.expect("reuse"), None);
+    assert_eq!(store.account(p).await.expect("a").expect("a").password_hash.as_deref(), Some("$hash"));
+
+    let id = store.create_api_token(p, "laptop", "th", 1).await.expect("token");
+    assert_eq!(store.api_token_owner("th", 2).await.expect("owner"), Some(p));
+    assert_eq!(store.api_tokens(p).await.expect("list")[0].last_used_at, Some(2));
+    assert!(store.revoke_api_token(p, id, 3).await.expect("revoke"));
+    assert_eq!(store.api_token_owner("th", 4).await.expect("owner"), None);
+}
+
+/// Import history keeps counts and problems.
+pub async fn import_history_round_trip(store: Arc<dyn Store>) {
+    let id = store
+        .create_import(&NewImport {
+            kind: "oneroster".to_owned(),
+            source: "pkg.zip".to_owned(),
+            requested_by: None,
+            started_at: 1,
+        })
+        .await
+        .expect("create");
+    store.import_progress(id, "users.csv: 10 rows").await.expect("progress");
+    let row = store.import(id).await.expect("q").expect("exists");
+    assert_eq!(row.status, crate::ImportStatus::Running);
+    store
+        .finish_import(
+            id,
+            &crate::ImportOutcome {
+                status: crate::ImportStatus::Rejected,
+                counts: None,
+                problems: vec!["users.csv:3:2: bad".to_owned()],
+                finished_at: 2,
+            },
+        )
+        .await
+        .expect("finish");
+    let rows = store.imports(10).await.expect("list");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].problems, vec!["users.csv:3:2: bad".to_owned()]);
+    let up = store.put_upload("a.zip", b"PK", 1).await.expect("upload");
+    assert_eq!(store.take_upload(up).await.expect("take"), Some(("a.zip".to_owned(), b"PK".to_vec())));
+    assert_eq!(store.take_upload(up).await.expect("take"), None);
+}
