@@ -143,8 +143,8 @@ mod contract {
     use std::sync::Arc;
     use waypoint_store::Store;
 
-    async fn make() -> Arc<dyn Store> {
-        Arc::new(super::open("sqlite::memory:").await.expect("in-memory store"))
+    async fn make() -> Option<Arc<dyn Store>> {
+        Some(Arc::new(super::open("sqlite::memory:").await.expect("in-memory store")))
     }
 
     waypoint_store::contract_suite!(make);

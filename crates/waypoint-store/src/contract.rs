@@ -11,7 +11,8 @@ use waypoint_domain::roster::{BatchMode, Meta, Origin, RosterBatch, Status};
 use waypoint_domain::{Actor, ClassId, Grant, OrgId, Policy, Role, Scope, StaffVisibility};
 
 /// Generates one `#[tokio::test]` per contract function, each on a store made
-/// by `$make` (an `async fn() -> Arc<dyn Store>`).
+/// by `$make` (an `async fn() -> Option<Arc<dyn Store>>`; `None` means the
+/// backend is not configured here, and the test returns without asserting).
 #[macro_export]
 macro_rules! contract_suite {
     ($make:path) => {
@@ -25,8 +26,11 @@ macro_rules! contract_suite {
         $(
             #[tokio::test]
             async fn $name() {
-                let store = $make().await;
-                $crate::contract::$name(store).await;
+                if let Some(store) = $make().await {
+                    $crate::contract::$name(store).await;
+                } else {
+                    eprintln!("skipped: backend not configured");
+                }
             }
         )*
     };
