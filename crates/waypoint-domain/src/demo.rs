@@ -226,7 +226,7 @@ impl Builder {
         let username = if is_student {
             format!("s{n:06}@{domain}")
         } else {
-            format!("{}.{}{}@{domain}", slug(given), slug(family), n % 1000)
+            format!("{}.{}{n}@{domain}", slug(given), slug(family))
         };
         self.batch.users.push(UserRecord {
             meta: meta(sid.clone(), "users.csv"),

@@ -1,0 +1,101 @@
+//! The background job runner. Every server runs one; jobs live in the
+//! database, so any server may pick up work another enqueued, and a claim is
+//! exclusive (see `Store::claim_job`).
+
+use crate::services::{ImportInput, import_oneroster};
+use crate::now_ms;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use waypoint_store::{ImportOutcome, ImportStatus, Job, Store};
+
+/// Kind of the roster-import job.
+pub const IMPORT_ONEROSTER: &str = "import.oneroster";
+/// Kind of the no-op job used by the multi-server test and health checks.
+pub const PING: &str = "ping";
+/// How long a claim holds before another worker may take the job over.
+const LEASE_MS: i64 = 30 * 60 * 1000;
+
+/// Payload of [`IMPORT_ONEROSTER`].
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ImportJob {
+    /// The import-history entry.
+    pub import_id: i64,
+    /// The stored upload.
+    pub upload_id: i64,
+}
+
+/// Payload of [`PING`]: records which worker ran it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PingJob {
+    /// A label to find the job's effect by.
+    pub label: String,
+}
+
+/// Claims and runs jobs until `shutdown` resolves.
+pub async fn run_worker(store: Arc<dyn Store>, worker: String, shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut shutdown = shutdown;
+    tracing::info!(worker, "job worker started");
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match store.claim_job(&worker, now_ms(), LEASE_MS).await {
+            Ok(Some(job)) => {
+                let id = job.id;
+                let kind = job.kind.clone();
+                let result = run(&store, job).await;
+                let error = result.as_ref().err().map(|e| format!("{e:#}"));
+                if let Some(e) = &error {
+                    tracing::error!(job = id, kind, error = e, "job failed");
+                } else {
+                    tracing::info!(job = id, kind, "job done");
+                }
+                if let Err(e) = store.finish_job(id, &worker, error.as_deref(), now_ms()).await {
+                    tracing::error!(job = id, error = %e, "could not record a job's end");
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "claiming a job failed; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+    tracing::info!(worker, "job worker stopped");
+}
+
+async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        IMPORT_ONEROSTER => {
+            let payload: ImportJob = serde_json::from_str(&job.payload)?;
+            let Some((_, bytes)) = store.take_upload(payload.upload_id).await? else {
+                store
+                    .finish_import(
+                        payload.import_id,
+                        &ImportOutcome {
+                            status: ImportStatus::Failed,
+                            counts: None,
+                            problems: vec!["The uploaded file is no longer available; upload it again.".to_owned()],
+                            finished_at: now_ms(),
+                        },
+                    )
+                    .await?;
+                return Ok(());
+            };
+            import_oneroster(Arc::clone(store), payload.import_id, ImportInput::Zip(bytes), Arc::new(|_| {})).await?;
+            Ok(())
+        }
+        PING => {
+            let payload: PingJob = serde_json::from_str(&job.payload)?;
+            tracing::info!(label = payload.label, attempts = job.attempts, "ping job ran");
+            Ok(())
+        }
+        other => anyhow::bail!("unknown job kind {other}"),
+    }
+}

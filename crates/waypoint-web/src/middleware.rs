@@ -1,0 +1,231 @@
+//! What wraps every request: request ids, sign-in resolution (session
+//! cookie or API token), CSRF checks on every state-changing request, and
+//! security headers on every response.
+
+use crate::auth::{AnonymousCsrf, AuthVia, CurrentUser, random_token, token_hash};
+use crate::error::WebError;
+use crate::{AppState, now_ms};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tower_http::request_id::{MakeRequestId, RequestId};
+use waypoint_domain::{Actor, PersonId};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "waypoint_session";
+/// The anonymous double-submit CSRF cookie's name.
+pub const CSRF_COOKIE: &str = "waypoint_csrf";
+/// The form field carrying the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// The header carrying the CSRF token (scripts, tests).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// A session's last-seen time is written at most this often.
+const TOUCH_EVERY_MS: i64 = 60_000;
+/// Largest form body the CSRF check will read.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Request ids: a per-process random prefix and a counter; unique across
+/// servers without coordination.
+#[derive(Clone)]
+pub struct RequestIds {
+    prefix: String,
+    counter: std::sync::Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        Self {
+            prefix: random_token()[..8].to_owned(),
+            counter: std::sync::Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix)).ok().map(RequestId::new)
+    }
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with Waypoint's attributes: HttpOnly, SameSite=Lax,
+/// Path=/, and Secure when configured for TLS. `max_age` 0 deletes it.
+pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        s.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, WebError> {
+    let now = now_ms();
+    let store = &state.store;
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let Some(person) = store.api_token_owner(&token_hash(token.trim()), now).await? else {
+            return Ok(None);
+        };
+        return load_user(state, person, AuthVia::Token).await;
+    }
+    let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let id_hash = token_hash(id);
+    let Some(session) = store.session(&id_hash).await? else { return Ok(None) };
+    let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+    let absolute = i64::try_from(state.config.session_absolute.as_millis()).unwrap_or(i64::MAX);
+    if now - session.last_seen_at > idle || now - session.created_at > absolute {
+        store.delete_session(&id_hash).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at > TOUCH_EVERY_MS {
+        store.touch_session(&id_hash, now).await?;
+    }
+    load_user(
+        state,
+        session.person,
+        AuthVia::Session {
+            id_hash,
+            csrf: session.csrf_token,
+        },
+    )
+    .await
+}
+
+async fn load_user(state: &AppState, person: PersonId, via: AuthVia) -> Result<Option<CurrentUser>, WebError> {
+    let Some(account) = state.store.account(person).await? else { return Ok(None) };
+    if !account.enabled {
+        return Ok(None);
+    }
+    let grants = state.store.grants_of(person).await?;
+    Ok(Some(CurrentUser {
+        actor: Actor { person, grants },
+        name: account.display_name,
+        username: account.username,
+        via,
+    }))
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Resolves the signed-in person and enforces CSRF on unsafe methods.
+pub async fn session_and_csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let user = match resolve(&state, &parts.headers).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let anon_cookie = cookie(&parts.headers, CSRF_COOKIE).map(str::to_owned);
+    let mut body = body;
+    if is_unsafe(&parts.method) && !matches!(user.as_ref().map(|u| &u.via), Some(AuthVia::Token)) {
+        let expected = match &user {
+            Some(u) => Some(u.csrf().to_owned()),
+            None => anon_cookie.clone(),
+        };
+        let mut provided = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| {
+                parts.uri.query().and_then(|q| {
+                    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                        .ok()
+                        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
+                })
+            });
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if provided.is_none() && is_form {
+            let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+                Ok(b) => b,
+                Err(_) => return WebError::Unprocessable("The form is too large.".to_owned()).into_response(),
+            };
+            provided = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+            body = Body::from(bytes);
+        }
+        let ok = matches!((&expected, &provided), (Some(e), Some(p)) if !e.is_empty() && constant_time_eq(e, p));
+        if !ok {
+            tracing::warn!(path = %parts.uri.path(), "refused a state-changing request without a valid CSRF token");
+            return WebError::Forbidden(
+                "This form has expired or did not come from Waypoint. Go back, reload the page and try again."
+                    .to_owned(),
+            )
+            .into_response();
+        }
+    }
+    let fresh_anon = if user.is_none() && anon_cookie.is_none() { Some(random_token()) } else { None };
+    let anon = fresh_anon.clone().or(anon_cookie).unwrap_or_default();
+    parts.extensions.insert(AnonymousCsrf(anon));
+    if let Some(u) = user {
+        parts.extensions.insert(u);
+    }
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(token) = fresh_anon {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &token, state.config.secure_cookies, None));
+    }
+    response
+}
+
+/// Security headers on every response, and no caching of anything but
+/// static assets.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let is_static = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if is_static { "public, max-age=3600" } else { "no-store" }),
+        );
+    }
+    response
+}

@@ -1,0 +1,465 @@
+//! Administration: roster imports (upload and history), accounts (roles at
+//! scopes, reset links) and the audit log.
+
+use super::require;
+use crate::auth::{CurrentUser, random_token, token_hash};
+use crate::error::{WebError, WebResult};
+use crate::jobs::{IMPORT_ONEROSTER, ImportJob};
+use crate::view::{Layout, datetime, maybe_datetime, render, thousands};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use waypoint_domain::{Action, Grant, OrgKind, PersonId, Resource, Role, Scope};
+use waypoint_store::{AccountRow, AuditRow, ImportRow, ImportStatus, NewImport, Org, PageRequest, RosterTotals};
+
+/// How long a password-reset link works.
+pub const RESET_LINK_HOURS: i64 = 72;
+
+fn admin(user: &CurrentUser) -> WebResult<()> {
+    require(&user.actor, Action::ManageRoster, &Resource::Installation)
+}
+
+/// The imports page.
+#[derive(Template)]
+#[template(path = "admin_imports.html")]
+pub struct ImportsPage {
+    layout: Layout,
+    totals: RosterTotals,
+    imports: Vec<ImportLine>,
+    error: Option<String>,
+}
+
+/// An import with its display strings.
+pub struct ImportLine {
+    /// The stored row.
+    pub row: ImportRow,
+    /// Badge text.
+    pub status: &'static str,
+    /// Badge tone.
+    pub tone: &'static str,
+    /// One-line result.
+    pub summary: String,
+    /// Started.
+    pub started: String,
+    /// Finished.
+    pub finished: String,
+}
+
+impl ImportLine {
+    /// Display strings for `row`.
+    pub fn new(row: ImportRow) -> Self {
+        Self {
+            status: Self::status(&row),
+            tone: Self::tone(&row),
+            summary: Self::summary(&row),
+            started: datetime(row.started_at),
+            finished: maybe_datetime(row.finished_at),
+            row,
+        }
+    }
+
+    /// Status badge text.
+    fn status(row: &ImportRow) -> &'static str {
+        match row.status {
+            ImportStatus::Queued => "Queued",
+            ImportStatus::Running => "Running",
+            ImportStatus::Succeeded => "Imported",
+            ImportStatus::Rejected => "Refused",
+            ImportStatus::Failed => "Failed",
+        }
+    }
+    /// Status badge class.
+    fn tone(row: &ImportRow) -> &'static str {
+        match row.status {
+            ImportStatus::Queued | ImportStatus::Running => "info",
+            ImportStatus::Succeeded => "ok",
+            ImportStatus::Rejected | ImportStatus::Failed => "bad",
+        }
+    }
+    /// "1,024 changed of 9,001"
+    fn summary(row: &ImportRow) -> String {
+        match &row.counts {
+            Some(c) => {
+                let received = c.orgs.received + c.sessions.received + c.courses.received + c.classes.received
+                    + c.users.received + c.enrollments.received;
+                format!(
+                    "{} records, {} changed",
+                    thousands(i64::try_from(received).unwrap_or(0)),
+                    thousands(i64::try_from(c.changed()).unwrap_or(0))
+                )
+            }
+            None if !row.problems.is_empty() => format!("{} problem(s)", row.problems.len().saturating_sub(1).max(1)),
+            None => row.progress.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// GET /admin/imports
+pub async fn imports(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    admin(&user)?;
+    Ok(render(&ImportsPage {
+        layout: Layout::for_user(&user, "Roster imports", "/admin/imports"),
+        totals: state.store.roster_totals().await?,
+        imports: state.store.imports(50).await?.into_iter().map(ImportLine::new).collect(),
+        error: None,
+    }))
+}
+
+/// POST /admin/imports (multipart, field `package`): stores the upload and
+/// queues the import; any server's worker may run it.
+pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multipart: Multipart) -> WebResult<Response> {
+    admin(&user)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::Unprocessable(format!("The upload could not be read: {e}")))?
+    {
+        if field.name() == Some("package") {
+            let name = field.file_name().unwrap_or("upload.zip").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError::Unprocessable(format!("The upload could not be read: {e}")))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(render(&ImportsPage {
+            layout: Layout::for_user(&user, "Roster imports", "/admin/imports"),
+            totals: state.store.roster_totals().await?,
+            imports: state.store.imports(50).await?.into_iter().map(ImportLine::new).collect(),
+            error: Some("Choose a OneRoster .zip package to upload.".to_owned()),
+        }));
+    };
+    let id = enqueue_upload(&state, &name, &bytes, Some(user.actor.person)).await?;
+    Ok(Redirect::to(&format!("/admin/imports/{id}")).into_response())
+}
+
+/// Stores an upload, records a queued import and enqueues its job.
+pub async fn enqueue_upload(state: &AppState, name: &str, bytes: &[u8], by: Option<PersonId>) -> WebResult<i64> {
+    let now = now_ms();
+    let upload_id = state.store.put_upload(name, bytes, now).await?;
+    let import_id = state
+        .store
+        .create_import(&NewImport {
+            kind: "oneroster".to_owned(),
+            source: name.to_owned(),
+            requested_by: by,
+            started_at: now,
+        })
+        .await?;
+    let payload = serde_json::to_string(&ImportJob { import_id, upload_id }).map_err(anyhow::Error::from)?;
+    state.store.enqueue_job(IMPORT_ONEROSTER, &payload, now).await?;
+    Ok(import_id)
+}
+
+/// One import's page.
+#[derive(Template)]
+#[template(path = "admin_import.html")]
+pub struct ImportPage {
+    layout: Layout,
+    import: ImportRow,
+    line: ImportLine,
+    running: bool,
+    rows: Vec<(&'static str, u64, u64, u64)>,
+}
+
+/// GET /admin/imports/{id}
+pub async fn import(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+    admin(&user)?;
+    let import = state.store.import(id).await?.ok_or(WebError::NotFound)?;
+    let rows = import.counts.map_or_else(Vec::new, |c| {
+        vec![
+            ("Organisations", c.orgs.received, c.orgs.changed, c.orgs.deleted),
+            ("Academic sessions", c.sessions.received, c.sessions.changed, c.sessions.deleted),
+            ("Courses", c.courses.received, c.courses.changed, c.courses.deleted),
+            ("Classes", c.classes.received, c.classes.changed, c.classes.deleted),
+            ("Users", c.users.received, c.users.changed, c.users.deleted),
+            ("Enrollments", c.enrollments.received, c.enrollments.changed, c.enrollments.deleted),
+        ]
+    });
+    let title = format!("Import #{id}: {}", import.source);
+    Ok(render(&ImportPage {
+        layout: Layout::for_user(&user, title.clone(), "/admin/imports")
+            .with_crumbs(vec![("/admin/imports".to_owned(), "Roster imports".to_owned()), (String::new(), title)]),
+        running: matches!(import.status, ImportStatus::Queued | ImportStatus::Running),
+        line: ImportLine::new(import.clone()),
+        import,
+        rows,
+    }))
+}
+
+/// `?q=`
+#[derive(Debug, Deserialize, Default)]
+pub struct AccountsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// The accounts page.
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+pub struct AccountsPage {
+    layout: Layout,
+    q: String,
+    rows: Vec<(AccountRow, String, String)>,
+    total: i64,
+}
+
+async fn grant_labels(state: &AppState, grants: &[Grant]) -> WebResult<Vec<String>> {
+    let mut out = Vec::new();
+    for g in grants {
+        let place = match g.scope {
+            Scope::Installation => String::new(),
+            Scope::Class(c) => state.store.class(c).await?.map_or_else(|| c.to_string(), |c| c.summary.title),
+            Scope::Region(o) | Scope::District(o) | Scope::School(o) => {
+                state.store.org(o).await?.map_or_else(|| o.to_string(), |o| o.name)
+            }
+        };
+        out.push(crate::view::grant_label(g, &place));
+    }
+    Ok(out)
+}
+
+/// GET /admin/users
+pub async fn accounts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AccountsQuery>,
+) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    let page = state.store.accounts(&q.q, PageRequest::first(200)).await?;
+    let mut rows = Vec::new();
+    for a in page.items {
+        let labels = grant_labels(&state, &a.grants).await?.join("; ");
+        let last = maybe_datetime(a.last_sign_in);
+        rows.push((a, labels, last));
+    }
+    Ok(render(&AccountsPage {
+        layout: Layout::for_user(&user, "Accounts", "/admin/users"),
+        q: q.q,
+        rows,
+        total: page.total,
+    }))
+}
+
+/// One account's administration page.
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+pub struct AccountPage {
+    layout: Layout,
+    id: PersonId,
+    name: String,
+    username: String,
+    has_password: bool,
+    grants: Vec<(Grant, String)>,
+    orgs: Vec<Org>,
+    roles: Vec<Role>,
+    reset_link: Option<String>,
+    error: Option<String>,
+}
+
+async fn account_page(state: &AppState, user: &CurrentUser, id: PersonId) -> WebResult<AccountPage> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    let account = state.store.account(id).await?.ok_or(WebError::NotFound)?;
+    let grants = state.store.grants_of(id).await?;
+    let labels = grant_labels(state, &grants).await?;
+    let orgs = state
+        .store
+        .orgs()
+        .await?
+        .into_iter()
+        .filter(|o| o.kind != OrgKind::Department)
+        .collect();
+    Ok(AccountPage {
+        layout: Layout::for_user(user, account.display_name.clone(), "/admin/users").with_crumbs(vec![
+            ("/admin/users".to_owned(), "Accounts".to_owned()),
+            (String::new(), account.display_name.clone()),
+        ]),
+        id,
+        name: account.display_name,
+        username: account.username,
+        has_password: account.password_hash.is_some(),
+        grants: grants.into_iter().zip(labels).collect(),
+        orgs,
+        roles: Role::ALL.to_vec(),
+        reset_link: None,
+        error: None,
+    })
+}
+
+/// GET /admin/users/{id}
+pub async fn account(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+    Ok(render(&account_page(&state, &user, PersonId::new(id)).await?))
+}
+
+/// The grant form: a role and where (`installation` or `org:<id>`).
+#[derive(Debug, Deserialize)]
+pub struct GrantForm {
+    role: String,
+    scope: String,
+}
+
+async fn parse_grant(state: &AppState, form: &GrantForm) -> WebResult<Result<Grant, String>> {
+    let Ok(role) = form.role.parse::<Role>() else {
+        return Ok(Err("Choose a role.".to_owned()));
+    };
+    let scope = if form.scope == "installation" {
+        Scope::Installation
+    } else {
+        let Some(org) = form
+            .scope
+            .strip_prefix("org:")
+            .and_then(|s| s.parse::<i64>().ok())
+            .map(waypoint_domain::OrgId::new)
+        else {
+            return Ok(Err("Choose where the role applies.".to_owned()));
+        };
+        let Some(org) = state.store.org(org).await? else {
+            return Ok(Err("That organisation no longer exists.".to_owned()));
+        };
+        match org.kind {
+            OrgKind::Region => Scope::Region(org.id),
+            OrgKind::District => Scope::District(org.id),
+            _ => Scope::School(org.id),
+        }
+    };
+    Ok(Grant::new(role, scope).map_err(|e| {
+        let mut m = e.to_string();
+        if let Some(first) = m.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        format!("{m}.")
+    }))
+}
+
+/// POST /admin/users/{id}/grants
+pub async fn add_grant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> WebResult<Response> {
+    let mut page = account_page(&state, &user, PersonId::new(id)).await?;
+    match parse_grant(&state, &form).await? {
+        Ok(grant) => {
+            state.store.add_grant(page.id, grant).await?;
+            tracing::info!(by = %user.actor.person, person = id, role = %grant.role, scope = grant.scope.kind(), "role granted");
+            Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+        }
+        Err(message) => {
+            page.error = Some(message);
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+    }
+}
+
+/// POST /admin/users/{id}/grants/remove
+pub async fn remove_grant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> WebResult<Response> {
+    let page = account_page(&state, &user, PersonId::new(id)).await?;
+    let grant = parse_grant(&state, &form)
+        .await?
+        .map_err(WebError::Unprocessable)?;
+    if !state.store.remove_grant(page.id, grant).await? {
+        return Err(WebError::NotFound);
+    }
+    tracing::info!(by = %user.actor.person, person = id, role = %grant.role, "role removed");
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+/// POST /admin/users/{id}/reset-link — shown once on the response.
+pub async fn reset_link(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+    let mut page = account_page(&state, &user, PersonId::new(id)).await?;
+    let link = issue_reset_link(&state, page.id).await?;
+    page.reset_link = Some(link);
+    Ok(render(&page))
+}
+
+/// Creates a single-use reset token and returns its full link.
+pub async fn issue_reset_link(state: &AppState, person: PersonId) -> WebResult<String> {
+    let token = random_token();
+    state
+        .store
+        .create_reset_token(person, &token_hash(&token), now_ms() + RESET_LINK_HOURS * 3_600_000)
+        .await?;
+    Ok(format!("{}/reset/{token}", state.config.public_url.trim_end_matches('/')))
+}
+
+/// The audit log page.
+#[derive(Template)]
+#[template(path = "admin_audit.html")]
+pub struct AuditPage {
+    layout: Layout,
+    rows: Vec<(AuditRow, String, usize)>,
+}
+
+/// GET /admin/audit
+pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    Ok(render(&AuditPage {
+        layout: Layout::for_user(&user, "Audit log", "/admin/audit"),
+        rows: state
+            .store
+            .audit_log(500)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let at = datetime(r.at);
+                let n = r.students.split(',').filter(|s| !s.is_empty()).count();
+                (r, at, n)
+            })
+            .collect(),
+    }))
+}
+
+/// GET /admin/audit.csv
+pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    let rows = state.store.audit_log(100_000).await?;
+    let mut out = String::from("id,at_utc,actor_id,actor,role,scope,subject,students,route,request_id\n");
+    for r in rows {
+        let fields = [
+            r.id.to_string(),
+            datetime(r.at),
+            r.actor.to_string(),
+            r.actor_name,
+            r.role,
+            r.scope,
+            r.subject,
+            r.students,
+            r.route,
+            r.request_id,
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"waypoint-audit.csv\""),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// Quotes a CSV field when needed, and defuses spreadsheet formulas.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}

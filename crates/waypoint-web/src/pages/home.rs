@@ -1,0 +1,135 @@
+//! The home page: one panel per role the person holds, each showing their
+//! scope — a teacher's classes, a principal's school, a coordinator's
+//! district, a regional coordinator's member districts, an administrator's
+//! installation.
+
+use crate::auth::CurrentUser;
+use crate::error::WebResult;
+use crate::view::{Layout, datetime, render, thousands};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use waypoint_domain::{OrgId, Role, Scope};
+use waypoint_store::{ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, Store, StoreError};
+
+/// A bar in a horizontal bar chart (widths precomputed, in percent).
+#[derive(Debug, Clone)]
+pub struct Bar {
+    /// Label.
+    pub label: String,
+    /// Link.
+    pub href: String,
+    /// The value shown.
+    pub value: String,
+    /// Width in percent of the widest bar.
+    pub width: u32,
+}
+
+/// A school, district or region panel with its children.
+pub struct OrgPanel {
+    /// The organisation.
+    pub org: Org,
+    /// Its size, when known.
+    pub staff: i64,
+    /// Students.
+    pub students: i64,
+    /// Classes.
+    pub classes: i64,
+    /// Children (schools of a district, districts of a region).
+    pub children: Vec<OrgWithCounts>,
+    /// Chart of students per child.
+    pub bars: Vec<Bar>,
+    /// Classes (a principal's school).
+    pub class_list: Vec<ClassSummary>,
+}
+
+/// The home page.
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    layout: Layout,
+    first_name: String,
+    my_classes: Option<Vec<ClassSummary>>,
+    schools: Vec<OrgPanel>,
+    coaching: Vec<OrgPanel>,
+    districts: Vec<OrgPanel>,
+    regions: Vec<OrgPanel>,
+    admin: Option<(RosterTotals, Vec<(ImportRow, String)>)>,
+}
+
+async fn panel(store: &dyn Store, id: OrgId, with_classes: bool) -> Result<Option<OrgPanel>, StoreError> {
+    let Some(org) = store.org(id).await? else { return Ok(None) };
+    let children = store.child_orgs(id).await?;
+    let own = match org.parent {
+        Some(parent) => store.child_orgs(parent).await?.into_iter().find(|c| c.org.id == id),
+        None => None,
+    };
+    let (staff, students, classes) = own.map_or_else(
+        || {
+            (
+                children.iter().map(|c| c.staff).sum(),
+                children.iter().map(|c| c.students).sum(),
+                children.iter().map(|c| c.classes).sum(),
+            )
+        },
+        |me| (me.staff, me.students, me.classes),
+    );
+    let max = children.iter().map(|c| c.students).max().unwrap_or(0).max(1);
+    let bars = children
+        .iter()
+        .map(|c| Bar {
+            label: c.org.name.clone(),
+            href: format!("/orgs/{}", c.org.id),
+            value: thousands(c.students),
+            width: u32::try_from(c.students * 100 / max).unwrap_or(0),
+        })
+        .collect();
+    let class_list = if with_classes { store.classes_of_school(id).await? } else { Vec::new() };
+    Ok(Some(OrgPanel {
+        org,
+        staff,
+        students,
+        classes,
+        children,
+        bars,
+        class_list,
+    }))
+}
+
+/// GET /home
+pub async fn home(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    let store = &*state.store;
+    let mut page = HomePage {
+        layout: Layout::for_user(&user, "Home", "/home"),
+        first_name: user.name.split(' ').next().unwrap_or("").to_owned(),
+        my_classes: None,
+        schools: Vec::new(),
+        coaching: Vec::new(),
+        districts: Vec::new(),
+        regions: Vec::new(),
+        admin: None,
+    };
+    if user.holds(Role::Educator) {
+        page.my_classes = Some(store.classes_taught_by(user.actor.person).await?);
+    }
+    for g in user.grants() {
+        match (g.role, g.scope) {
+            (Role::Principal, Scope::School(id)) => page.schools.extend(panel(store, id, true).await?),
+            (Role::Coach, Scope::School(id) | Scope::District(id)) => {
+                page.coaching.extend(panel(store, id, false).await?);
+            }
+            (Role::DistrictCoordinator, Scope::District(id)) => page.districts.extend(panel(store, id, false).await?),
+            (Role::RegionalCoordinator, Scope::Region(id)) => page.regions.extend(panel(store, id, false).await?),
+            _ => {}
+        }
+    }
+    if user.holds(Role::Administrator) {
+        let imports = store.imports(5).await?.into_iter().map(|i| {
+            let started = datetime(i.started_at);
+            (i, started)
+        });
+        page.admin = Some((store.roster_totals().await?, imports.collect()));
+    }
+    Ok(render(&page))
+}

@@ -1,0 +1,22 @@
+//! Server-rendered pages, one module per area. Handlers are thin: extract,
+//! ask the policy, call the store or a service, fill a template.
+
+pub mod admin;
+pub mod assets;
+pub mod directory;
+pub mod home;
+pub mod orgs;
+pub mod session;
+pub mod settings;
+
+use crate::error::WebError;
+use waypoint_domain::{Actor, Action, Policy, Resource};
+
+/// Refuses with the same 404 a missing object gets.
+pub fn require(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<(), WebError> {
+    if Policy::can(actor, action, resource) {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
+}

@@ -1,0 +1,101 @@
+//! Every route, listed once. The router is built from [`table`], and the
+//! authorization tests walk the same table, so a route cannot be added
+//! without the tests noticing.
+
+use crate::middleware::{RequestIds, security_headers, session_and_csrf};
+use crate::pages::{admin, assets, directory, home, orgs, session, settings};
+use crate::{AppState, api};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Request};
+use axum::routing::{MethodRouter, get, post};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// One route: method, path pattern, handler.
+pub struct Route {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path pattern, e.g. `/classes/{id}`.
+    pub path: &'static str,
+    /// The handler.
+    pub handler: MethodRouter<AppState>,
+}
+
+fn r(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route { method, path, handler }
+}
+
+/// All routes.
+pub fn table(state: &AppState) -> Vec<Route> {
+    let upload_limit = DefaultBodyLimit::max(state.config.max_upload_bytes);
+    vec![
+        r(Method::GET, "/", get(session::root)),
+        r(Method::GET, "/sign-in", get(session::sign_in_form)),
+        r(Method::POST, "/sign-in", post(session::sign_in_submit)),
+        r(Method::POST, "/sign-out", post(session::sign_out)),
+        r(Method::GET, "/reset/{token}", get(session::reset_form)),
+        r(Method::POST, "/reset/{token}", post(session::reset_submit)),
+        r(Method::GET, "/home", get(home::home)),
+        r(Method::GET, "/people", get(directory::people)),
+        r(Method::GET, "/people/{id}", get(directory::person)),
+        r(Method::GET, "/orgs/{id}", get(orgs::org)),
+        r(Method::GET, "/classes/{id}", get(orgs::class)),
+        r(Method::GET, "/settings", get(settings::settings)),
+        r(Method::POST, "/settings/password", post(settings::change_password)),
+        r(Method::POST, "/settings/tokens", post(settings::create_token)),
+        r(Method::POST, "/settings/tokens/{id}/revoke", post(settings::revoke_token)),
+        r(Method::GET, "/admin/imports", get(admin::imports)),
+        r(Method::POST, "/admin/imports", post(admin::upload).layer(upload_limit.clone())),
+        r(Method::GET, "/admin/imports/{id}", get(admin::import)),
+        r(Method::GET, "/admin/users", get(admin::accounts)),
+        r(Method::GET, "/admin/users/{id}", get(admin::account)),
+        r(Method::POST, "/admin/users/{id}/grants", post(admin::add_grant)),
+        r(Method::POST, "/admin/users/{id}/grants/remove", post(admin::remove_grant)),
+        r(Method::POST, "/admin/users/{id}/reset-link", post(admin::reset_link)),
+        r(Method::GET, "/admin/audit", get(admin::audit)),
+        r(Method::GET, "/admin/audit.csv", get(admin::audit_csv)),
+        r(Method::GET, "/api/v1/openapi.json", get(api::openapi)),
+        r(Method::GET, "/api/v1/me", get(api::me)),
+        r(Method::GET, "/api/v1/orgs", get(api::orgs)),
+        r(Method::GET, "/api/v1/orgs/{id}", get(api::org)),
+        r(Method::GET, "/api/v1/orgs/{id}/classes", get(api::org_classes)),
+        r(Method::GET, "/api/v1/classes/{id}", get(api::class)),
+        r(Method::GET, "/api/v1/classes/{id}/students", get(api::class_students)),
+        r(Method::GET, "/api/v1/people", get(api::people)),
+        r(Method::GET, "/api/v1/people/{id}", get(api::person)),
+        r(Method::GET, "/api/v1/imports", get(api::imports)),
+        r(Method::POST, "/api/v1/imports", post(api::create_import).layer(upload_limit)),
+        r(Method::GET, "/api/v1/imports/{id}", get(api::import)),
+        r(Method::GET, "/static/app.css", get(assets::css)),
+        r(Method::GET, "/static/app.js", get(assets::js)),
+        r(Method::GET, "/static/logo.svg", get(assets::logo)),
+        r(Method::GET, "/healthz", get(assets::healthz)),
+        r(Method::GET, "/readyz", get(assets::readyz)),
+    ]
+}
+
+/// Builds the router with every middleware, outermost first: request id,
+/// tracing, security headers, sign-in and CSRF.
+pub fn build(state: AppState) -> Router {
+    let mut router: Router<AppState> = Router::new();
+    for route in table(&state) {
+        router = router.route(route.path, route.handler);
+    }
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+        let id = req
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = id)
+    });
+    router
+        .fallback(|| async { crate::error::WebError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session_and_csrf))
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+        .with_state(state)
+}

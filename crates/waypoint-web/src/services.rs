@@ -1,0 +1,188 @@
+//! The steps behind handlers and CLI commands that are more than one store
+//! call: signing in, importing a roster, building breadcrumbs.
+
+use crate::auth::{decoy_hash, lock_duration_ms, random_token, token_hash, verify_password};
+use crate::view::thousands;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use waypoint_domain::{PersonId, Placement};
+use waypoint_import::{ErrorKind, ImportError, PackageSource};
+use waypoint_store::{ImportOutcome, ImportStatus, SessionRecord, Store, StoreError};
+
+/// What a sign-in attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignIn {
+    /// The password matched.
+    Accepted(PersonId),
+    /// Unknown username, no password set, or a wrong password (never said which).
+    Refused,
+    /// Too many recent failures.
+    Locked {
+        /// Minutes until the next try is allowed.
+        minutes: i64,
+    },
+}
+
+/// Checks a username and password, counting failures per account.
+pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now: i64) -> anyhow::Result<SignIn> {
+    let account = store.account_by_username(username).await?;
+    if let Some(a) = &account {
+        if let Some(until) = a.locked_until.filter(|u| *u > now) {
+            return Ok(SignIn::Locked {
+                minutes: ((until - now) + 59_999) / 60_000,
+            });
+        }
+    }
+    let hash = account
+        .as_ref()
+        .filter(|a| a.enabled)
+        .and_then(|a| a.password_hash.clone())
+        .unwrap_or_else(|| decoy_hash().to_owned());
+    let candidate = password.to_owned();
+    let matched = tokio::task::spawn_blocking(move || verify_password(&hash, &candidate)).await?;
+    match account {
+        Some(a) if matched && a.enabled && a.password_hash.is_some() => {
+            store.record_sign_in(a.person, now).await?;
+            Ok(SignIn::Accepted(a.person))
+        }
+        Some(a) => {
+            let locked = lock_duration_ms(a.failed_sign_ins + 1).map(|d| now + d);
+            store.record_failed_sign_in(a.person, locked).await?;
+            Ok(SignIn::Refused)
+        }
+        None => Ok(SignIn::Refused),
+    }
+}
+
+/// Starts a fresh session (a new id every sign-in) and returns the cookie value.
+pub async fn start_session(store: &dyn Store, person: PersonId, now: i64) -> Result<String, StoreError> {
+    let id = random_token();
+    store
+        .create_session(&SessionRecord {
+            id_hash: token_hash(&id),
+            person,
+            csrf_token: random_token(),
+            created_at: now,
+            last_seen_at: now,
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Breadcrumbs from the region down to the organisation at `placement`.
+pub async fn crumbs(store: &dyn Store, placement: &Placement) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out = Vec::new();
+    for id in [placement.region, placement.district, placement.school].into_iter().flatten() {
+        if let Some(org) = store.org(id).await? {
+            out.push((format!("/orgs/{id}"), org.name));
+        }
+    }
+    Ok(out)
+}
+
+/// Where an import reads from.
+#[derive(Debug)]
+pub enum ImportInput {
+    /// A folder or `.zip` on disk (the CLI).
+    Path(std::path::PathBuf),
+    /// Uploaded zip bytes.
+    Zip(Vec<u8>),
+}
+
+/// Reads and applies a OneRoster package, recording the outcome on import
+/// `id`. Progress messages go to `progress` (and, once a second, to the
+/// import-history row so the admin page can show them).
+pub async fn import_oneroster(
+    store: Arc<dyn Store>,
+    id: i64,
+    input: ImportInput,
+    progress: Arc<dyn Fn(&waypoint_import::Progress) + Send + Sync>,
+) -> anyhow::Result<ImportOutcome> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let reporter = {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let mut last = Instant::now() - Duration::from_secs(2);
+            while let Some(msg) = rx.recv().await {
+                if last.elapsed() >= Duration::from_secs(1) {
+                    last = Instant::now();
+                    let _ = store.import_progress(id, &msg).await;
+                }
+            }
+        })
+    };
+    let parse = tokio::task::spawn_blocking(move || {
+        let mut report = |p: waypoint_import::Progress| {
+            progress(&p);
+            let _ = tx.send(format!("Reading {}: {} rows", p.file, thousands(i64::try_from(p.rows_done).unwrap_or(0))));
+        };
+        match input {
+            ImportInput::Path(path) => PackageSource::from_path(&path).import(&mut report),
+            ImportInput::Zip(bytes) => PackageSource::ZipBytes(bytes).import(&mut report),
+        }
+    })
+    .await?;
+    let _ = reporter.await;
+    let now = crate::now_ms;
+    let outcome = match parse {
+        Err(e) => rejected(&e, now()),
+        Ok(imported) => {
+            store.import_progress(id, "Saving to the database").await?;
+            match store.apply_roster(&imported.batch).await {
+                Ok(counts) => ImportOutcome {
+                    status: ImportStatus::Succeeded,
+                    counts: Some(counts),
+                    problems: Vec::new(),
+                    finished_at: now(),
+                },
+                Err(StoreError::Rejected(problems)) => ImportOutcome {
+                    status: ImportStatus::Rejected,
+                    counts: None,
+                    problems: problems.iter().map(ToString::to_string).collect(),
+                    finished_at: now(),
+                },
+                Err(StoreError::Conflict(m)) => ImportOutcome {
+                    status: ImportStatus::Rejected,
+                    counts: None,
+                    problems: vec![m],
+                    finished_at: now(),
+                },
+                Err(e) => {
+                    store
+                        .finish_import(
+                            id,
+                            &ImportOutcome {
+                                status: ImportStatus::Failed,
+                                counts: None,
+                                problems: vec!["The database refused the import; nothing was changed. See the server log.".to_owned()],
+                                finished_at: now(),
+                            },
+                        )
+                        .await?;
+                    return Err(e.into());
+                }
+            }
+        }
+    };
+    store.finish_import(id, &outcome).await?;
+    Ok(outcome)
+}
+
+fn rejected(e: &ImportError, now: i64) -> ImportOutcome {
+    let what = match e.kind {
+        ErrorKind::NotOneRoster => "This is not a OneRoster 1.1/1.2 CSV package",
+        ErrorKind::Unsupported => "This OneRoster version is not supported",
+        ErrorKind::Invalid => "The package has problems",
+    };
+    let mut problems = vec![format!("{what}; nothing was imported.")];
+    problems.extend(e.problems.iter().map(ToString::to_string));
+    if e.truncated {
+        problems.push(format!("…and more; only the first {} are listed.", waypoint_import::MAX_PROBLEMS));
+    }
+    ImportOutcome {
+        status: ImportStatus::Rejected,
+        counts: None,
+        problems,
+        finished_at: now,
+    }
+}
