@@ -175,6 +175,19 @@ impl Level {
             Self::High => "High School",
         }
     }
+    fn size_factor(self) -> f64 {
+        match self {
+            Self::Elementary => 0.75,
+            Self::Middle => 1.1,
+            Self::High => 1.6,
+        }
+    }
+    fn classes_per_student(self, secondary: usize) -> usize {
+        match self {
+            Self::Elementary => 1,
+            _ => secondary,
+        }
+    }
     fn grades(self) -> &'static [&'static str] {
         match self {
             Self::Elementary => &["KG", "01", "02", "03", "04", "05"],
@@ -373,8 +386,30 @@ pub fn generate(spec: &DemoSpec) -> Demo {
             }
         }
 
+        // Schools differ in size: high schools are bigger than elementary
+        // schools, and no two are quite alike. Shares are normalised so the
+        // district's totals stay what the spec asks for.
+        let levels: Vec<Level> = (0..schools).map(|s| Level::of(s, schools)).collect();
+        let raw: Vec<f64> = levels
+            .iter()
+            .map(|l| l.size_factor() * b.rng.gen_range(0.8..1.2))
+            .collect();
+        let raw_sum: f64 = raw.iter().sum();
+        let share: Vec<f64> = raw.iter().map(|r| r * schools as f64 / raw_sum).collect();
+        let weight: Vec<f64> = share
+            .iter()
+            .zip(&levels)
+            .map(|(s, l)| s * l.classes_per_student(spec.classes_per_student) as f64)
+            .collect();
+        let weight_sum: f64 = weight.iter().sum();
+        let demo_school = levels.iter().position(|l| matches!(l, Level::Middle)).unwrap_or(0);
+
         for s in 0..schools {
-            let level = Level::of(s, schools);
+            let level = levels[s];
+            let students = ((students as f64) * share[s]).round() as usize;
+            let staff = ((staff as f64) * share[s]).round().max(4.0) as usize;
+            let classes = ((classes * schools) as f64 * weight[s] / weight_sum).round().max(1.0) as usize;
+            let featured = main && s == demo_school;
             let stem = stems[stem_i % stems.len()];
             stem_i += 1;
             let sname = format!("{stem} {}", level.suffix());
@@ -403,7 +438,7 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                     primary: true,
                 }];
                 let (sid, username, name) = b.person(&domain, roles, Vec::new());
-                if role == RosterRole::Principal && main && s == 0 {
+                if role == RosterRole::Principal && featured {
                     sign_ins.push(DemoSignIn {
                         role: Role::Principal,
                         user: sid.clone(),
@@ -417,7 +452,7 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                         role: Role::Coach,
                         org: Some(sid_school.clone()),
                     });
-                    if main && s == 0 && k == 1 {
+                    if featured && k == 1 {
                         sign_ins.push(DemoSignIn {
                             role: Role::Coach,
                             user: sid.clone(),
@@ -431,6 +466,10 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                     teachers.push((sid, username, name));
                 }
             }
+            // Elementary teachers keep one homeroom; secondary teachers teach
+            // three sections each, and the rest are specialists without
+            // rostered classes.
+            let sections_per_teacher = if matches!(level, Level::Elementary) { 1 } else { 3 };
 
             // Courses and classes.
             let mut class_ids: Vec<(String, usize)> = Vec::new();
@@ -479,15 +518,15 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                     },
                 });
                 if !teachers.is_empty() {
-                    let t = &teachers[c % teachers.len()];
+                    let t = &teachers[(c / sections_per_teacher) % teachers.len()];
                     let tsid = t.0.clone();
                     b.enroll(&class_sid, &sid_school, &tsid, RosterRole::Teacher);
-                    if main && s == 0 && c == 0 {
+                    if featured && c == 0 {
                         sign_ins.push(DemoSignIn {
                             role: Role::Educator,
                             user: tsid,
                             username: t.1.clone(),
-                            description: format!("{}, {} teacher at {sname}", t.2, grade_label(grade)),
+                            description: format!("{}, {subject} teacher ({}) at {sname}", t.2, grade_label(grade)),
                         });
                     }
                 }
@@ -511,7 +550,7 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                 if mine.is_empty() {
                     continue;
                 }
-                let take = spec.classes_per_student.min(mine.len());
+                let take = level.classes_per_student(spec.classes_per_student).min(mine.len());
                 let start = b.rng.gen_range(0..mine.len());
                 let picked: Vec<String> =
                     (0..take).map(|j| mine[(start + j) % mine.len()].clone()).collect();

@@ -30,6 +30,9 @@ pub struct ImportJob {
 pub struct PingJob {
     /// A label to find the job's effect by.
     pub label: String,
+    /// How long the job takes.
+    #[serde(default)]
+    pub millis: u64,
 }
 
 /// Claims and runs jobs until `shutdown` resolves.
@@ -40,22 +43,9 @@ pub async fn run_worker(store: Arc<dyn Store>, worker: String, shutdown: tokio::
         if *shutdown.borrow() {
             break;
         }
-        match store.claim_job(&worker, now_ms(), LEASE_MS).await {
-            Ok(Some(job)) => {
-                let id = job.id;
-                let kind = job.kind.clone();
-                let result = run(&store, job).await;
-                let error = result.as_ref().err().map(|e| format!("{e:#}"));
-                if let Some(e) = &error {
-                    tracing::error!(job = id, kind, error = e, "job failed");
-                } else {
-                    tracing::info!(job = id, kind, "job done");
-                }
-                if let Err(e) = store.finish_job(id, &worker, error.as_deref(), now_ms()).await {
-                    tracing::error!(job = id, error = %e, "could not record a job's end");
-                }
-            }
-            Ok(None) => {
+        match run_next(&store, &worker).await {
+            Ok(true) => {}
+            Ok(false) => {
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_millis(500)) => {}
                     _ = shutdown.changed() => {}
@@ -68,6 +58,24 @@ pub async fn run_worker(store: Arc<dyn Store>, worker: String, shutdown: tokio::
         }
     }
     tracing::info!(worker, "job worker stopped");
+}
+
+/// Claims one job and runs it; `false` when none was waiting.
+pub async fn run_next(store: &Arc<dyn Store>, worker: &str) -> Result<bool, waypoint_store::StoreError> {
+    let Some(job) = store.claim_job(worker, now_ms(), LEASE_MS).await? else {
+        return Ok(false);
+    };
+    let id = job.id;
+    let kind = job.kind.clone();
+    let result = run(store, job).await;
+    let error = result.as_ref().err().map(|e| format!("{e:#}"));
+    if let Some(e) = &error {
+        tracing::error!(job = id, kind, error = e, "job failed");
+    } else {
+        tracing::info!(job = id, kind, "job done");
+    }
+    store.finish_job(id, worker, error.as_deref(), now_ms()).await?;
+    Ok(true)
 }
 
 async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
@@ -94,6 +102,8 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
         PING => {
             let payload: PingJob = serde_json::from_str(&job.payload)?;
             tracing::info!(label = payload.label, attempts = job.attempts, "ping job ran");
+            // Long enough that concurrent workers interleave in tests.
+            tokio::time::sleep(Duration::from_millis(payload.millis)).await;
             Ok(())
         }
         other => anyhow::bail!("unknown job kind {other}"),
