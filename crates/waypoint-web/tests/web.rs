@@ -23,6 +23,8 @@ on_both_backends!(
     api_tokens_work_without_cookies_and_can_be_revoked,
     password_reset_link_works_once,
     uploaded_roster_is_imported_by_a_background_job,
+    fixture_packages_import_or_are_refused_with_locations,
+    corrupted_packages_change_nothing,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -517,4 +519,108 @@ async fn uploaded_roster_is_imported_by_a_background_job(backend: Backend) {
     app.store.apply_roster(&app.demo.roster).await.unwrap();
     assert!(app.store.grants_of(educator).await.unwrap().contains(&coach));
     assert!(matches!(school, Scope::School(_)));
+}
+
+async fn import_path(app: &App, path: &std::path::Path) -> waypoint_store::ImportOutcome {
+    let id = app
+        .store
+        .create_import(&NewImport { kind: "oneroster".into(), source: path.display().to_string(), requested_by: None, started_at: 1 })
+        .await
+        .unwrap();
+    waypoint_web::services::import_oneroster(
+        std::sync::Arc::clone(&app.store),
+        id,
+        waypoint_web::services::ImportInput::Path(path.to_owned()),
+        std::sync::Arc::new(|_| {}),
+    )
+    .await
+    .unwrap()
+}
+
+async fn fixture_packages_import_or_are_refused_with_locations(backend: Backend) {
+    use waypoint_store::ImportStatus;
+    let Some(app) = app(backend).await else { return };
+    let dir = fixtures().join("oneroster");
+    // Grand Bend 1.1 imports, and importing it again changes nothing.
+    let grand_bend = dir.join("edfi-lms-toolkit-grand-bend-v1p1");
+    let first = import_path(&app, &grand_bend).await;
+    assert_eq!(first.status, ImportStatus::Succeeded, "{:?}", first.problems);
+    let c = first.counts.unwrap();
+    assert_eq!((c.orgs.changed, c.classes.changed, c.users.changed, c.enrollments.changed), (2, 2, 10, 24));
+    let fingerprint = app.store.roster_fingerprint().await.unwrap();
+    let second = import_path(&app, &grand_bend).await;
+    assert_eq!(second.counts.unwrap().changed(), 0);
+    assert_eq!(app.store.roster_fingerprint().await.unwrap(), fingerprint);
+    // The imported teachers are educators at their school.
+    let school = app.store.org_by_sourced_id("255901001").await.unwrap().unwrap();
+    let teacher = app
+        .store
+        .search_staff(&waypoint_domain::StaffVisibility::All, PersonId::new(0), "Christian", waypoint_store::PageRequest::first(5))
+        .await
+        .unwrap();
+    let grants = app.store.grants_of(teacher.items[0].id).await.unwrap();
+    assert_eq!(grants, vec![waypoint_domain::Grant::new(Role::Educator, Scope::School(school)).unwrap()]);
+    // The others are not OneRoster 1.1/1.2: each refusal says why, and nothing changes.
+    for (name, says) in [
+        ("edfi-lms-toolkit-grand-bend-v1p0", "1.0"),
+        ("microsoft-sds-v2-sample", "School Data Sync"),
+        ("microsoft-sds-v2p1-sample", "School Data Sync"),
+    ] {
+        let out = import_path(&app, &dir.join(name)).await;
+        assert_eq!(out.status, ImportStatus::Rejected, "{name}");
+        assert!(out.problems.iter().any(|p| p.contains(says)), "{name}: {:?}", out.problems);
+        assert_eq!(app.store.roster_fingerprint().await.unwrap(), fingerprint, "{name} changed data");
+    }
+    let history = app.store.imports(10).await.unwrap();
+    assert_eq!(history.len(), 5);
+    assert_eq!(history.iter().filter(|h| h.status == ImportStatus::Rejected).count(), 3);
+}
+
+/// Copies the Grand Bend package into a temp folder and applies `edit` to
+/// one file's text.
+fn corrupted(label: &str, file: &str, edit: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let src = fixtures().join("oneroster/edfi-lms-toolkit-grand-bend-v1p1");
+    let dst = std::env::temp_dir().join(format!("waypoint-corrupt-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dst);
+    std::fs::create_dir_all(&dst).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if name == file { edit(&text) } else { text };
+        std::fs::write(dst.join(&name), text).unwrap();
+    }
+    dst
+}
+
+async fn corrupted_packages_change_nothing(backend: Backend) {
+    use waypoint_store::ImportStatus;
+    let Some(app) = app(backend).await else { return };
+    let before = app.store.roster_fingerprint().await.unwrap();
+    let cases: Vec<(&str, std::path::PathBuf, &str)> = vec![
+        ("bad header", corrupted("header", "classes.csv", |t| t.replacen("sourcedId", "sourcedld", 1)), "classes.csv:1"),
+        ("missing column", corrupted("column", "users.csv", |t| t.replacen("givenName", "firstName", 1)), "users.csv:1"),
+        (
+            "dangling reference",
+            corrupted("dangling", "enrollments.csv", |t| {
+                let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+                let class = lines[1].split(',').nth(3).unwrap().to_owned();
+                lines[1] = lines[1].replacen(&class, "no-such-class", 1);
+                lines.join("\n")
+            }),
+            "enrollments.csv:2",
+        ),
+        (
+            "wrong date",
+            corrupted("date", "academicSessions.csv", |t| t.replacen("2020-08-", "2020-13-", 1)),
+            "academicSessions.csv:",
+        ),
+    ];
+    for (what, path, located) in cases {
+        let out = import_path(&app, &path).await;
+        assert_eq!(out.status, ImportStatus::Rejected, "{what}: {:?}", out.problems);
+        assert!(out.problems.iter().any(|p| p.starts_with(located)), "{what}: no problem located at {located}: {:?}", out.problems);
+        assert_eq!(app.store.roster_fingerprint().await.unwrap(), before, "{what} changed data");
+        let _ = std::fs::remove_dir_all(&path);
+    }
 }
