@@ -109,22 +109,137 @@ pub struct Demo {
 pub const DEMO_PASSWORD: &str = "waypoint-demo";
 
 const GIVEN: &[&str] = &[
-    "Amara", "Ben", "Carmen", "Daniel", "Elif", "Farah", "Gabriel", "Hana", "Isaac", "Jasmine",
-    "Kai", "Lucia", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Samuel", "Tanvi",
-    "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Aiden", "Beatriz", "Chloe", "Dmitri",
-    "Emma", "Felix", "Grace", "Hiro", "Imani", "Jonah", "Keisha", "Liam", "Maya", "Noah",
-    "Olivia", "Pedro", "Rania", "Sofia", "Theo", "Valentina", "William", "Yara", "Ahmed",
-    "Bianca", "Caleb", "Diana", "Ethan", "Fatima", "George", "Helena", "Ivan", "Julia", "Kofi",
-    "Leah", "Marcus", "Nia", "Oscar", "Paula", "Rafael", "Sara", "Tomas", "Vera", "Zane",
+    "Amara",
+    "Ben",
+    "Carmen",
+    "Daniel",
+    "Elif",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Isaac",
+    "Jasmine",
+    "Kai",
+    "Lucia",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Samuel",
+    "Tanvi",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Aiden",
+    "Beatriz",
+    "Chloe",
+    "Dmitri",
+    "Emma",
+    "Felix",
+    "Grace",
+    "Hiro",
+    "Imani",
+    "Jonah",
+    "Keisha",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Pedro",
+    "Rania",
+    "Sofia",
+    "Theo",
+    "Valentina",
+    "William",
+    "Yara",
+    "Ahmed",
+    "Bianca",
+    "Caleb",
+    "Diana",
+    "Ethan",
+    "Fatima",
+    "George",
+    "Helena",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Leah",
+    "Marcus",
+    "Nia",
+    "Oscar",
+    "Paula",
+    "Rafael",
+    "Sara",
+    "Tomas",
+    "Vera",
+    "Zane",
 ];
 const FAMILY: &[&str] = &[
-    "Abbott", "Nguyen", "Okafor", "Hernandez", "Kowalski", "Patel", "Johansson", "Moreau",
-    "Tanaka", "Rossi", "Schmidt", "Haddad", "Silva", "O'Brien", "Kim", "Mensah", "Novak",
-    "Garcia", "Ivanova", "Chen", "Walker", "Dubois", "Yilmaz", "Costa", "Fischer", "Ali",
-    "Murphy", "Santos", "Lindqvist", "Bauer", "Reyes", "Adeyemi", "Park", "Russo", "Kaur",
-    "Lopez", "Brennan", "Sato", "Jensen", "Petrov", "Mwangi", "Castillo", "Weber", "Hussain",
-    "Andersen", "Romero", "Ferreira", "Clarke", "Nakamura", "Dlamini", "Ortiz", "Keller",
-    "Osei", "Larsen", "Vargas", "Morgan", "Bianchi", "Hoang", "Stewart", "Alvarez",
+    "Abbott",
+    "Nguyen",
+    "Okafor",
+    "Hernandez",
+    "Kowalski",
+    "Patel",
+    "Johansson",
+    "Moreau",
+    "Tanaka",
+    "Rossi",
+    "Schmidt",
+    "Haddad",
+    "Silva",
+    "O'Brien",
+    "Kim",
+    "Mensah",
+    "Novak",
+    "Garcia",
+    "Ivanova",
+    "Chen",
+    "Walker",
+    "Dubois",
+    "Yilmaz",
+    "Costa",
+    "Fischer",
+    "Ali",
+    "Murphy",
+    "Santos",
+    "Lindqvist",
+    "Bauer",
+    "Reyes",
+    "Adeyemi",
+    "Park",
+    "Russo",
+    "Kaur",
+    "Lopez",
+    "Brennan",
+    "Sato",
+    "Jensen",
+    "Petrov",
+    "Mwangi",
+    "Castillo",
+    "Weber",
+    "Hussain",
+    "Andersen",
+    "Romero",
+    "Ferreira",
+    "Clarke",
+    "Nakamura",
+    "Dlamini",
+    "Ortiz",
+    "Keller",
+    "Osei",
+    "Larsen",
+    "Vargas",
+    "Morgan",
+    "Bianchi",
+    "Hoang",
+    "Stewart",
+    "Alvarez",
 ];
 const DISTRICTS: &[&str] = &[
     "Riverbend Unified School District",
@@ -135,9 +250,26 @@ const DISTRICTS: &[&str] = &[
     "Willow Creek School District",
 ];
 const SCHOOL_STEMS: &[&str] = &[
-    "Maple Grove", "Harbor View", "Sunnyside", "Oak Ridge", "Riverside", "Hillcrest", "Meadowlark",
-    "Brookfield", "Juniper", "Westwood", "Eastgate", "Northfield", "Southpoint", "Cascade",
-    "Foxglove", "Granite Peak", "Lincoln", "Roosevelt", "Jefferson", "Kingsley",
+    "Maple Grove",
+    "Harbor View",
+    "Sunnyside",
+    "Oak Ridge",
+    "Riverside",
+    "Hillcrest",
+    "Meadowlark",
+    "Brookfield",
+    "Juniper",
+    "Westwood",
+    "Eastgate",
+    "Northfield",
+    "Southpoint",
+    "Cascade",
+    "Foxglove",
+    "Granite Peak",
+    "Lincoln",
+    "Roosevelt",
+    "Jefferson",
+    "Kingsley",
 ];
 const SUBJECTS_SECONDARY: &[(&str, &str)] = &[
     ("English Language Arts", "ELA"),
@@ -259,7 +391,10 @@ impl Builder {
     fn enroll(&mut self, class: &str, school: &str, user: &str, role: RosterRole) {
         self.next_enrollment += 1;
         self.batch.enrollments.push(EnrollmentRecord {
-            meta: meta(format!("enr-{:07}", self.next_enrollment), "enrollments.csv"),
+            meta: meta(
+                format!("enr-{:07}", self.next_enrollment),
+                "enrollments.csv",
+            ),
             class: class.to_owned(),
             school: school.to_owned(),
             user: user.to_owned(),
@@ -308,7 +443,10 @@ pub fn generate(spec: &DemoSpec) -> Demo {
         let main = d == 0;
         let did = format!("org-d{}", d + 1);
         let dname = DISTRICTS[d % DISTRICTS.len()];
-        let domain = format!("{}.example.org", slug(dname.split(' ').next().unwrap_or("district")));
+        let domain = format!(
+            "{}.example.org",
+            slug(dname.split(' ').next().unwrap_or("district"))
+        );
         b.batch.orgs.push(OrgRecord {
             meta: meta(did.clone(), "orgs.csv"),
             name: dname.to_owned(),
@@ -338,7 +476,11 @@ pub fn generate(spec: &DemoSpec) -> Demo {
             role: RosterRole::DistrictAdministrator,
             primary: true,
         }];
-        let office = if main { spec.district_office_staff.max(2) } else { 1 };
+        let office = if main {
+            spec.district_office_staff.max(2)
+        } else {
+            1
+        };
         for i in 0..office {
             let (sid, username, name) = b.person(&domain, office_roles.clone(), Vec::new());
             if main && i == 0 {
@@ -402,13 +544,18 @@ pub fn generate(spec: &DemoSpec) -> Demo {
             .map(|(s, l)| s * l.classes_per_student(spec.classes_per_student) as f64)
             .collect();
         let weight_sum: f64 = weight.iter().sum();
-        let demo_school = levels.iter().position(|l| matches!(l, Level::Middle)).unwrap_or(0);
+        let demo_school = levels
+            .iter()
+            .position(|l| matches!(l, Level::Middle))
+            .unwrap_or(0);
 
         for s in 0..schools {
             let level = levels[s];
             let students = ((students as f64) * share[s]).round() as usize;
             let staff = ((staff as f64) * share[s]).round().max(4.0) as usize;
-            let classes = ((classes * schools) as f64 * weight[s] / weight_sum).round().max(1.0) as usize;
+            let classes = ((classes * schools) as f64 * weight[s] / weight_sum)
+                .round()
+                .max(1.0) as usize;
             let featured = main && s == demo_school;
             let stem = stems[stem_i % stems.len()];
             stem_i += 1;
@@ -469,7 +616,11 @@ pub fn generate(spec: &DemoSpec) -> Demo {
             // Elementary teachers keep one homeroom; secondary teachers teach
             // three sections each, and the rest are specialists without
             // rostered classes.
-            let sections_per_teacher = if matches!(level, Level::Elementary) { 1 } else { 3 };
+            let sections_per_teacher = if matches!(level, Level::Elementary) {
+                1
+            } else {
+                3
+            };
 
             // Courses and classes.
             let mut class_ids: Vec<(String, usize)> = Vec::new();
@@ -481,7 +632,14 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                     _ => SUBJECTS_SECONDARY[(c / grades.len()) % SUBJECTS_SECONDARY.len()],
                 };
                 let course_sid = format!("{sid_school}-crs-{code}-{grade}");
-                if !b.batch.courses.iter().rev().take(64).any(|x| x.meta.sourced_id == course_sid) {
+                if !b
+                    .batch
+                    .courses
+                    .iter()
+                    .rev()
+                    .take(64)
+                    .any(|x| x.meta.sourced_id == course_sid)
+                {
                     b.batch.courses.push(CourseRecord {
                         meta: meta(course_sid.clone(), "courses.csv"),
                         title: format!("{subject} {}", grade_label(grade)),
@@ -495,7 +653,11 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                 let section = c / (grades.len() * SUBJECTS_SECONDARY.len()).max(1) + 1;
                 let title = match level {
                     Level::Elementary => {
-                        format!("{} Homeroom {}", grade_label(grade), (b'A' + (c / grades.len()) as u8 % 26) as char)
+                        format!(
+                            "{} Homeroom {}",
+                            grade_label(grade),
+                            (b'A' + (c / grades.len()) as u8 % 26) as char
+                        )
                     }
                     _ => format!("{subject} {} · Section {section}", grade_label(grade)),
                 };
@@ -503,8 +665,12 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                     meta: meta(class_sid.clone(), "classes.csv"),
                     title,
                     code: Some(format!("{code}{grade}-{:02}", c + 1)),
-                    class_type: if matches!(level, Level::Elementary) { "homeroom" } else { "scheduled" }
-                        .to_owned(),
+                    class_type: if matches!(level, Level::Elementary) {
+                        "homeroom"
+                    } else {
+                        "scheduled"
+                    }
+                    .to_owned(),
                     location: Some(format!("Room {}", 100 + c)),
                     course: course_sid,
                     school: sid_school.clone(),
@@ -526,7 +692,11 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                             role: Role::Educator,
                             user: tsid,
                             username: t.1.clone(),
-                            description: format!("{}, {subject} teacher ({}) at {sname}", t.2, grade_label(grade)),
+                            description: format!(
+                                "{}, {subject} teacher ({}) at {sname}",
+                                t.2,
+                                grade_label(grade)
+                            ),
                         });
                     }
                 }
@@ -550,10 +720,13 @@ pub fn generate(spec: &DemoSpec) -> Demo {
                 if mine.is_empty() {
                     continue;
                 }
-                let take = level.classes_per_student(spec.classes_per_student).min(mine.len());
+                let take = level
+                    .classes_per_student(spec.classes_per_student)
+                    .min(mine.len());
                 let start = b.rng.gen_range(0..mine.len());
-                let picked: Vec<String> =
-                    (0..take).map(|j| mine[(start + j) % mine.len()].clone()).collect();
+                let picked: Vec<String> = (0..take)
+                    .map(|j| mine[(start + j) % mine.len()].clone())
+                    .collect();
                 for class in picked {
                     b.enroll(&class, &sid_school, &sid, RosterRole::Student);
                 }
@@ -591,7 +764,11 @@ mod tests {
             .filter(|o| o.parent.as_deref() == Some("org-d1"))
             .count();
         assert_eq!(main_schools, 12);
-        let districts = r.orgs.iter().filter(|o| o.kind == OrgKind::District).count();
+        let districts = r
+            .orgs
+            .iter()
+            .filter(|o| o.kind == OrgKind::District)
+            .count();
         assert_eq!(districts, 4);
         let in_main = |u: &UserRecord| u.roles.iter().any(|x| x.org.starts_with("org-d1"));
         let main_staff = r
@@ -604,10 +781,20 @@ mod tests {
             .iter()
             .filter(|u| in_main(u) && u.primary_role() == RosterRole::Student)
             .count();
-        let main_classes = r.classes.iter().filter(|c| c.school.starts_with("org-d1-")).count();
+        let main_classes = r
+            .classes
+            .iter()
+            .filter(|c| c.school.starts_with("org-d1-"))
+            .count();
         assert!((950..=1050).contains(&main_staff), "{main_staff} staff");
-        assert!((7900..=8100).contains(&main_students), "{main_students} students");
-        assert!((380..=420).contains(&main_classes), "{main_classes} classes");
+        assert!(
+            (7900..=8100).contains(&main_students),
+            "{main_students} students"
+        );
+        assert!(
+            (380..=420).contains(&main_classes),
+            "{main_classes} classes"
+        );
         let roles: HashSet<Role> = demo.sign_ins.iter().map(|s| s.role).collect();
         assert_eq!(roles.len(), Role::ALL.len(), "one sign-in per role");
     }
@@ -627,9 +814,17 @@ mod tests {
         let demo = generate(&DemoSpec::small());
         let r = &demo.roster;
         let orgs: HashSet<&str> = r.orgs.iter().map(|o| o.meta.sourced_id.as_str()).collect();
-        let classes: HashSet<&str> = r.classes.iter().map(|c| c.meta.sourced_id.as_str()).collect();
+        let classes: HashSet<&str> = r
+            .classes
+            .iter()
+            .map(|c| c.meta.sourced_id.as_str())
+            .collect();
         let users: HashSet<&str> = r.users.iter().map(|u| u.meta.sourced_id.as_str()).collect();
-        let courses: HashSet<&str> = r.courses.iter().map(|c| c.meta.sourced_id.as_str()).collect();
+        let courses: HashSet<&str> = r
+            .courses
+            .iter()
+            .map(|c| c.meta.sourced_id.as_str())
+            .collect();
         assert_eq!(users.len(), r.users.len());
         assert_eq!(classes.len(), r.classes.len());
         assert_eq!(courses.len(), r.courses.len());

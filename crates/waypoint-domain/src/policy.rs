@@ -139,12 +139,24 @@ impl Policy {
             (Action::ViewOrg, Resource::Org(p)) => actor.grants.iter().any(|g| g.scope.covers(p)),
             (Action::ListStaff, Resource::Org(p)) => actor.holds_covering(&STAFF_READERS, p),
             (Action::ListClasses, Resource::Org(p)) => actor.holds_covering(&CLASS_READERS, p),
-            (Action::ViewClass, Resource::Class { placement, teachers }) => {
+            (
+                Action::ViewClass,
+                Resource::Class {
+                    placement,
+                    teachers,
+                },
+            ) => {
                 teachers.contains(&actor.person)
                     || actor.holds_covering(&CLASS_READERS, placement)
                     || actor.holds_covering(&[Role::Educator], &class_only(placement))
             }
-            (Action::ViewClassRoster, Resource::Class { placement, teachers }) => {
+            (
+                Action::ViewClassRoster,
+                Resource::Class {
+                    placement,
+                    teachers,
+                },
+            ) => {
                 teachers.contains(&actor.person)
                     || actor.holds_covering(&ROSTER_READERS, placement)
                     || actor.holds_covering(&[Role::Educator], &class_only(placement))
@@ -170,7 +182,11 @@ impl Policy {
         }
         let mut districts = Vec::new();
         let mut schools = Vec::new();
-        for g in actor.grants.iter().filter(|g| STAFF_READERS.contains(&g.role)) {
+        for g in actor
+            .grants
+            .iter()
+            .filter(|g| STAFF_READERS.contains(&g.role))
+        {
             match g.scope {
                 Scope::District(d) => districts.push(d),
                 Scope::School(s) => schools.push(s),
@@ -343,11 +359,25 @@ mod tests {
             };
             let a = actor(1, &[(role, scope)]);
             let admin = role == Role::Administrator;
-            assert_eq!(Policy::can(&a, Action::ManageRoster, &Resource::Installation), admin);
-            assert_eq!(Policy::can(&a, Action::ManageAccounts, &Resource::Installation), admin);
-            assert!(Policy::can(&a, Action::ManageOwnAccount, &Resource::Account(PersonId::new(1))));
             assert_eq!(
-                Policy::can(&a, Action::ManageOwnAccount, &Resource::Account(PersonId::new(2))),
+                Policy::can(&a, Action::ManageRoster, &Resource::Installation),
+                admin
+            );
+            assert_eq!(
+                Policy::can(&a, Action::ManageAccounts, &Resource::Installation),
+                admin
+            );
+            assert!(Policy::can(
+                &a,
+                Action::ManageOwnAccount,
+                &Resource::Account(PersonId::new(1))
+            ));
+            assert_eq!(
+                Policy::can(
+                    &a,
+                    Action::ManageOwnAccount,
+                    &Resource::Account(PersonId::new(2))
+                ),
                 admin
             );
         }
@@ -360,8 +390,22 @@ mod tests {
         let five = p.with_class(ClassId::new(5));
         let six = p.with_class(ClassId::new(6));
         let none: [PersonId; 0] = [];
-        assert!(Policy::can(&a, Action::ViewClassRoster, &Resource::Class { placement: five, teachers: &none }));
-        assert!(!Policy::can(&a, Action::ViewClassRoster, &Resource::Class { placement: six, teachers: &none }));
+        assert!(Policy::can(
+            &a,
+            Action::ViewClassRoster,
+            &Resource::Class {
+                placement: five,
+                teachers: &none
+            }
+        ));
+        assert!(!Policy::can(
+            &a,
+            Action::ViewClassRoster,
+            &Resource::Class {
+                placement: six,
+                teachers: &none
+            }
+        ));
         assert!(!Policy::can(&a, Action::ListStaff, &Resource::Org(p)));
     }
 

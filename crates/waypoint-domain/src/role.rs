@@ -72,7 +72,9 @@ impl fmt::Display for Role {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum GrantParseError {
     /// Not a role name.
-    #[error("unknown role {0:?}; expected one of educator, coach, principal, district_coordinator, regional_coordinator, administrator")]
+    #[error(
+        "unknown role {0:?}; expected one of educator, coach, principal, district_coordinator, regional_coordinator, administrator"
+    )]
     Role(String),
     /// Not a scope kind.
     #[error("unknown scope kind {0:?}; expected installation, region, district, school or class")]

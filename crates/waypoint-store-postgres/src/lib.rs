@@ -10,7 +10,11 @@ use waypoint_store::portable::{ColumnType, SqlValue, UpsertSpec};
 use waypoint_store::{Backend, Store, StoreError, StoreResult, portable_store};
 
 /// Migrations, in order. Each runs once, in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
 const MIGRATION_LOCK: i64 = 0x5741_5950_4f49_4e54;
@@ -36,7 +40,8 @@ impl PgStore {
         let options = PgConnectOptions::from_str(url)?;
         let mut conn = sqlx::ConnectOptions::connect(&options).await?;
         let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
-        conn.execute(format!("CREATE SCHEMA IF NOT EXISTS {quoted}").as_str()).await?;
+        conn.execute(format!("CREATE SCHEMA IF NOT EXISTS {quoted}").as_str())
+            .await?;
         Self::connect_with(options.options([("search_path", schema)])).await
     }
 
@@ -51,9 +56,15 @@ impl PgStore {
 
     async fn run_migrations(&self) -> StoreResult<()> {
         let mut conn = self.pool.acquire().await?;
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
         let result = migrate_locked(&mut conn).await;
-        sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
         result
     }
 }
@@ -64,10 +75,11 @@ async fn migrate_locked(conn: &mut PgConnection) -> StoreResult<()> {
     )
     .await?;
     for (version, name, sql) in MIGRATIONS {
-        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM waypoint_migrations WHERE version = $1")
-            .bind(version)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM waypoint_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *conn)
+                .await?;
         if done.is_some() {
             continue;
         }
@@ -88,7 +100,11 @@ async fn migrate_locked(conn: &mut PgConnection) -> StoreResult<()> {
 
 /// `INSERT … SELECT * FROM UNNEST(arrays…)`: one statement (per 50,000 rows)
 /// whatever the row count; returns the rows inserted or changed.
-async fn bulk_upsert(conn: &mut PgConnection, spec: &UpsertSpec, rows: &[Vec<SqlValue>]) -> Result<u64, sqlx::Error> {
+async fn bulk_upsert(
+    conn: &mut PgConnection,
+    spec: &UpsertSpec,
+    rows: &[Vec<SqlValue>],
+) -> Result<u64, sqlx::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
@@ -150,7 +166,10 @@ async fn bulk_upsert(conn: &mut PgConnection, spec: &UpsertSpec, rows: &[Vec<Sql
     Ok(changed)
 }
 
-portable_store!(PgStore, sqlx::Postgres,
+portable_store!(
+    PgStore,
+    sqlx::Postgres,
+    bulk_upsert = bulk_upsert,
     claim_job_sql = "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \
                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
@@ -206,7 +225,9 @@ mod contract {
     use waypoint_store::Store;
 
     async fn make() -> Option<Arc<dyn Store>> {
-        super::test_store("contract").await.map(|s| Arc::new(s) as Arc<dyn Store>)
+        super::test_store("contract")
+            .await
+            .map(|s| Arc::new(s) as Arc<dyn Store>)
     }
 
     waypoint_store::contract_suite!(make);

@@ -9,7 +9,11 @@ use waypoint_store::portable::{SqlValue, UpsertSpec};
 use waypoint_store::{Backend, Store, StoreError, StoreResult, portable_store};
 
 /// Migrations, in order. Each runs once, in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
 const MAX_PARAMS: usize = 32_000;
@@ -27,7 +31,11 @@ impl SqliteStore {
         let memory = url.contains(":memory:") || url.contains("mode=memory");
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
-            .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+            .journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
@@ -43,7 +51,10 @@ impl SqliteStore {
     /// Copies the live database to `path` with `VACUUM INTO`: a consistent
     /// snapshot taken while the server keeps running.
     pub async fn backup_to(&self, path: &str) -> StoreResult<()> {
-        sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -65,10 +76,11 @@ async fn migrate_locked(conn: &mut SqliteConnection) -> StoreResult<()> {
     )
     .await?;
     for (version, name, sql) in MIGRATIONS {
-        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM waypoint_migrations WHERE version = ?")
-            .bind(version)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM waypoint_migrations WHERE version = ?")
+                .bind(version)
+                .fetch_optional(&mut *conn)
+                .await?;
         if done.is_some() {
             continue;
         }
@@ -84,7 +96,11 @@ async fn migrate_locked(conn: &mut SqliteConnection) -> StoreResult<()> {
 
 /// Multi-row `VALUES` upsert, chunked under SQLite's parameter limit; returns
 /// the rows inserted or changed.
-async fn bulk_upsert(conn: &mut SqliteConnection, spec: &UpsertSpec, rows: &[Vec<SqlValue>]) -> Result<u64, sqlx::Error> {
+async fn bulk_upsert(
+    conn: &mut SqliteConnection,
+    spec: &UpsertSpec,
+    rows: &[Vec<SqlValue>],
+) -> Result<u64, sqlx::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
@@ -115,7 +131,10 @@ async fn bulk_upsert(conn: &mut SqliteConnection, spec: &UpsertSpec, rows: &[Vec
     Ok(changed)
 }
 
-portable_store!(SqliteStore, sqlx::Sqlite,
+portable_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    bulk_upsert = bulk_upsert,
     claim_job_sql = "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \
                     ORDER BY id LIMIT 1) \
@@ -144,7 +163,11 @@ mod contract {
     use waypoint_store::Store;
 
     async fn make() -> Option<Arc<dyn Store>> {
-        Some(Arc::new(super::open("sqlite::memory:").await.expect("in-memory store")))
+        Some(Arc::new(
+            super::open("sqlite::memory:")
+                .await
+                .expect("in-memory store"),
+        ))
     }
 
     waypoint_store::contract_suite!(make);

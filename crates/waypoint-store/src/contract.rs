@@ -2,7 +2,10 @@
 //! empty store; [`contract_suite!`](crate::contract_suite) turns them into
 //! `#[tokio::test]`s in a backend crate.
 
-#![expect(clippy::missing_panics_doc, reason = "test helpers panic on failure by design")]
+#![expect(
+    clippy::missing_panics_doc,
+    reason = "test helpers panic on failure by design"
+)]
 
 use crate::{AuditEntry, NewImport, NewPerson, PageRequest, SessionRecord, Store, StoreError};
 use std::sync::Arc;
@@ -38,8 +41,14 @@ macro_rules! contract_suite {
 
 async fn load_small(store: &dyn Store) -> demo::Demo {
     let d = demo::generate(&DemoSpec::small());
-    store.apply_roster(&d.roster).await.expect("demo roster applies");
-    store.apply_demo_grants(&d.grants).await.expect("demo grants apply");
+    store
+        .apply_roster(&d.roster)
+        .await
+        .expect("demo roster applies");
+    store
+        .apply_demo_grants(&d.grants)
+        .await
+        .expect("demo grants apply");
     d
 }
 
@@ -60,7 +69,12 @@ pub async fn migrations_are_idempotent(store: Arc<dyn Store>) {
 pub async fn roster_import_and_reimport(store: Arc<dyn Store>) {
     let d = load_small(&*store).await;
     let totals = store.roster_totals().await.expect("totals");
-    let staff = d.roster.users.iter().filter(|u| u.primary_role().is_staff()).count();
+    let staff = d
+        .roster
+        .users
+        .iter()
+        .filter(|u| u.primary_role().is_staff())
+        .count();
     assert_eq!(totals.staff as usize, staff);
     assert_eq!(totals.students as usize, d.roster.users.len() - staff);
     assert_eq!(totals.classes as usize, d.roster.classes.len());
@@ -68,7 +82,10 @@ pub async fn roster_import_and_reimport(store: Arc<dyn Store>) {
     let before = store.roster_fingerprint().await.expect("fingerprint");
     let counts = store.apply_roster(&d.roster).await.expect("re-import");
     assert_eq!(counts.changed(), 0, "{counts:?}");
-    assert_eq!(store.roster_fingerprint().await.expect("fingerprint"), before);
+    assert_eq!(
+        store.roster_fingerprint().await.expect("fingerprint"),
+        before
+    );
 
     // A changed name is one changed row.
     let mut renamed = d.roster.clone();
@@ -81,19 +98,45 @@ pub async fn roster_import_and_reimport(store: Arc<dyn Store>) {
 /// A delta marks rows deleted; a dangling reference rejects the whole batch.
 pub async fn delta_removes_and_rejects_dangling(store: Arc<dyn Store>) {
     let d = load_small(&*store).await;
-    let teacher = d.sign_ins.iter().find(|s| s.role == Role::Educator).expect("educator");
-    let teacher_id = store.person_by_sourced_id(&teacher.user).await.expect("lookup").expect("exists");
+    let teacher = d
+        .sign_ins
+        .iter()
+        .find(|s| s.role == Role::Educator)
+        .expect("educator");
+    let teacher_id = store
+        .person_by_sourced_id(&teacher.user)
+        .await
+        .expect("lookup")
+        .expect("exists");
     assert!(store.staff(teacher_id).await.expect("staff").is_some());
-    assert!(!store.classes_taught_by(teacher_id).await.expect("classes").is_empty());
+    assert!(
+        !store
+            .classes_taught_by(teacher_id)
+            .await
+            .expect("classes")
+            .is_empty()
+    );
 
     let mut delta = RosterBatch::new(BatchMode::Delta, "1.1");
-    let mut gone = d.roster.users.iter().find(|u| u.meta.sourced_id == teacher.user).expect("user").clone();
+    let mut gone = d
+        .roster
+        .users
+        .iter()
+        .find(|u| u.meta.sourced_id == teacher.user)
+        .expect("user")
+        .clone();
     gone.meta.status = Status::ToBeDeleted;
     delta.users.push(gone);
     let counts = store.apply_roster(&delta).await.expect("delta");
     assert_eq!(counts.users.deleted, 1);
     assert!(store.staff(teacher_id).await.expect("staff").is_none());
-    assert!(store.account_by_username(&teacher.username).await.expect("account").map_or(true, |a| !a.enabled));
+    assert!(
+        store
+            .account_by_username(&teacher.username)
+            .await
+            .expect("account")
+            .is_none_or(|a| !a.enabled)
+    );
 
     let before = store.roster_fingerprint().await.expect("fingerprint");
     let mut bad = RosterBatch::new(BatchMode::Delta, "1.1");
@@ -118,7 +161,11 @@ pub async fn delta_removes_and_rejects_dangling(store: Arc<dyn Store>) {
         }
         other => panic!("expected a rejection, got {other:?}"),
     }
-    assert_eq!(store.roster_fingerprint().await.expect("fingerprint"), before, "nothing half-written");
+    assert_eq!(
+        store.roster_fingerprint().await.expect("fingerprint"),
+        before,
+        "nothing half-written"
+    );
 }
 
 /// Password facts, case-insensitive usernames, failure counting.
@@ -141,12 +188,22 @@ pub async fn accounts_and_sign_in_facts(store: Arc<dyn Store>) {
         })
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
-    let a = store.account_by_username(" admin@EXAMPLE.org ").await.expect("lookup").expect("found");
+    let a = store
+        .account_by_username(" admin@EXAMPLE.org ")
+        .await
+        .expect("lookup")
+        .expect("found");
     assert_eq!(a.person, id);
     assert_eq!(a.password_hash, None);
-    store.set_password_hash(id, "$argon2id$fake", 1).await.expect("set");
+    store
+        .set_password_hash(id, "$argon2id$fake", 1)
+        .await
+        .expect("set");
     store.record_failed_sign_in(id, None).await.expect("fail");
-    store.record_failed_sign_in(id, Some(99)).await.expect("fail");
+    store
+        .record_failed_sign_in(id, Some(99))
+        .await
+        .expect("fail");
     let a = store.account(id).await.expect("lookup").expect("found");
     assert_eq!(a.failed_sign_ins, 2);
     assert_eq!(a.locked_until, Some(99));
@@ -154,8 +211,17 @@ pub async fn accounts_and_sign_in_facts(store: Arc<dyn Store>) {
     store.record_sign_in(id, 5).await.expect("ok");
     let a = store.account(id).await.expect("lookup").expect("found");
     assert_eq!((a.failed_sign_ins, a.locked_until), (0, None));
-    store.add_grant(id, Grant::new(Role::Administrator, Scope::Installation).expect("grant")).await.expect("grant");
-    let listed = store.accounts("ada", PageRequest::first(10)).await.expect("accounts");
+    store
+        .add_grant(
+            id,
+            Grant::new(Role::Administrator, Scope::Installation).expect("grant"),
+        )
+        .await
+        .expect("grant");
+    let listed = store
+        .accounts("ada", PageRequest::first(10))
+        .await
+        .expect("accounts");
     assert_eq!(listed.total, 1);
     assert!(listed.items[0].has_password);
     assert_eq!(listed.items[0].last_sign_in, Some(5));
@@ -164,7 +230,11 @@ pub async fn accounts_and_sign_in_facts(store: Arc<dyn Store>) {
 /// Sessions live server-side and die with the person's account.
 pub async fn sessions_round_trip(store: Arc<dyn Store>) {
     let d = load_small(&*store).await;
-    let p = store.person_by_sourced_id(&d.sign_ins[0].user).await.expect("lookup").expect("exists");
+    let p = store
+        .person_by_sourced_id(&d.sign_ins[0].user)
+        .await
+        .expect("lookup")
+        .expect("exists");
     let s = SessionRecord {
         id_hash: "h1".to_owned(),
         person: p,
@@ -175,7 +245,15 @@ pub async fn sessions_round_trip(store: Arc<dyn Store>) {
     store.create_session(&s).await.expect("create");
     assert_eq!(store.session("h1").await.expect("get"), Some(s.clone()));
     store.touch_session("h1", 20).await.expect("touch");
-    assert_eq!(store.session("h1").await.expect("get").expect("live").last_seen_at, 20);
+    assert_eq!(
+        store
+            .session("h1")
+            .await
+            .expect("get")
+            .expect("live")
+            .last_seen_at,
+        20
+    );
     assert_eq!(store.purge_sessions(15, 0).await.expect("purge"), 0);
     assert_eq!(store.purge_sessions(25, 0).await.expect("purge"), 1);
     assert_eq!(store.session("h1").await.expect("get"), None);
@@ -187,15 +265,43 @@ pub async fn sessions_round_trip(store: Arc<dyn Store>) {
 /// Roster-derived grants, manual grants, and the directory's scope.
 pub async fn grants_and_directory_scope(store: Arc<dyn Store>) {
     let d = load_small(&*store).await;
-    let by_role = |r: Role| d.sign_ins.iter().find(|s| s.role == r).expect("sign-in").user.clone();
-    let teacher = store.person_by_sourced_id(&by_role(Role::Educator)).await.expect("q").expect("p");
+    let by_role = |r: Role| {
+        d.sign_ins
+            .iter()
+            .find(|s| s.role == r)
+            .expect("sign-in")
+            .user
+            .clone()
+    };
+    let teacher = store
+        .person_by_sourced_id(&by_role(Role::Educator))
+        .await
+        .expect("q")
+        .expect("p");
     let grants = store.grants_of(teacher).await.expect("grants");
-    let school = store.org_by_sourced_id("org-d1-s01").await.expect("q").expect("school");
-    assert_eq!(grants, vec![Grant::new(Role::Educator, Scope::School(school)).expect("grant")]);
+    let class = store.classes_taught_by(teacher).await.expect("classes")[0].id;
+    let school = store
+        .class(class)
+        .await
+        .expect("q")
+        .expect("class")
+        .placement
+        .school
+        .expect("school");
+    assert_eq!(
+        grants,
+        vec![Grant::new(Role::Educator, Scope::School(school)).expect("grant")]
+    );
 
-    let actor = Actor { person: teacher, grants };
+    let actor = Actor {
+        person: teacher,
+        grants,
+    };
     let vis = Policy::staff_visibility(&actor);
-    let page = store.search_staff(&vis, teacher, "", PageRequest::first(500)).await.expect("search");
+    let page = store
+        .search_staff(&vis, teacher, "", PageRequest::first(500))
+        .await
+        .expect("search");
     assert!(page.total > 0 && page.items.len() as i64 == page.total);
     for row in &page.items {
         let detail = store.staff(row.id).await.expect("staff").expect("exists");
@@ -205,14 +311,28 @@ pub async fn grants_and_directory_scope(store: Arc<dyn Store>) {
             row.username
         );
     }
-    let everyone = store.search_staff(&StaffVisibility::All, teacher, "", PageRequest::first(1)).await.expect("all");
+    let everyone = store
+        .search_staff(&StaffVisibility::All, teacher, "", PageRequest::first(1))
+        .await
+        .expect("all");
     assert!(everyone.total > page.total);
     let none = store
-        .search_staff(&StaffVisibility::Within { districts: vec![], schools: vec![] }, teacher, "", PageRequest::first(5))
+        .search_staff(
+            &StaffVisibility::Within {
+                districts: vec![],
+                schools: vec![],
+            },
+            teacher,
+            "",
+            PageRequest::first(5),
+        )
         .await
         .expect("none");
     assert_eq!(none.total, 1, "only oneself");
-    let found = store.search_staff(&StaffVisibility::All, teacher, "%", PageRequest::first(5)).await.expect("like");
+    let found = store
+        .search_staff(&StaffVisibility::All, teacher, "%", PageRequest::first(5))
+        .await
+        .expect("like");
     assert_eq!(found.total, 0, "wildcards are escaped");
 
     let g = Grant::new(Role::Coach, Scope::School(school)).expect("grant");
@@ -222,20 +342,40 @@ pub async fn grants_and_directory_scope(store: Arc<dyn Store>) {
     assert!(store.remove_grant(teacher, g).await.expect("remove"));
     assert!(!store.remove_grant(teacher, g).await.expect("remove"));
 
-    let coordinator = store.person_by_sourced_id(&by_role(Role::DistrictCoordinator)).await.expect("q").expect("p");
-    let district = store.org_by_sourced_id("org-d1").await.expect("q").expect("district");
+    let coordinator = store
+        .person_by_sourced_id(&by_role(Role::DistrictCoordinator))
+        .await
+        .expect("q")
+        .expect("p");
+    let district = store
+        .org_by_sourced_id("org-d1")
+        .await
+        .expect("q")
+        .expect("district");
     let cg = store.grants_of(coordinator).await.expect("grants");
-    assert!(cg.contains(&Grant::new(Role::DistrictCoordinator, Scope::District(district)).expect("grant")));
+    assert!(cg.contains(
+        &Grant::new(Role::DistrictCoordinator, Scope::District(district)).expect("grant")
+    ));
     let schools = store.child_orgs(district).await.expect("children");
     assert_eq!(schools.len(), DemoSpec::small().schools);
-    assert!(schools.iter().all(|s| s.org.placement.district == Some(district) && s.students > 0));
+    assert!(
+        schools
+            .iter()
+            .all(|s| s.org.placement.district == Some(district) && s.students > 0)
+    );
 }
 
 /// Reading a roster writes an audit row with the students shown.
 pub async fn roster_reads_are_audited(store: Arc<dyn Store>) {
     let d = load_small(&*store).await;
     let teacher = store
-        .person_by_sourced_id(&d.sign_ins.iter().find(|s| s.role == Role::Educator).expect("t").user)
+        .person_by_sourced_id(
+            &d.sign_ins
+                .iter()
+                .find(|s| s.role == Role::Educator)
+                .expect("t")
+                .user,
+        )
         .await
         .expect("q")
         .expect("p");
@@ -259,7 +399,13 @@ pub async fn roster_reads_are_audited(store: Arc<dyn Store>) {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].request_id, "req-1");
     assert_eq!(log[0].students.split(',').count(), students.len());
-    assert!(store.class(ClassId::new(999_999)).await.expect("q").is_none());
+    assert!(
+        store
+            .class(ClassId::new(999_999))
+            .await
+            .expect("q")
+            .is_none()
+    );
     assert!(store.org(OrgId::new(999_999)).await.expect("q").is_none());
 }
 
@@ -267,7 +413,12 @@ pub async fn roster_reads_are_audited(store: Arc<dyn Store>) {
 pub async fn jobs_are_claimed_once(store: Arc<dyn Store>) {
     let mut ids = Vec::new();
     for i in 0..20 {
-        ids.push(store.enqueue_job("test", &format!("{{\"n\":{i}}}"), 1).await.expect("enqueue"));
+        ids.push(
+            store
+                .enqueue_job("test", &format!("{{\"n\":{i}}}"), 1)
+                .await
+                .expect("enqueue"),
+        );
     }
     let mut handles = Vec::new();
     for w in 0..4 {
@@ -276,7 +427,10 @@ pub async fn jobs_are_claimed_once(store: Arc<dyn Store>) {
             let worker = format!("w{w}");
             let mut mine = Vec::new();
             while let Some(job) = store.claim_job(&worker, 2, 60_000).await.expect("claim") {
-                store.finish_job(job.id, &worker, None, 3).await.expect("finish");
+                store
+                    .finish_job(job.id, &worker, None, 3)
+                    .await
+                    .expect("finish");
                 mine.push(job.id);
             }
             mine
@@ -288,18 +442,50 @@ pub async fn jobs_are_claimed_once(store: Arc<dyn Store>) {
     }
     claimed.sort_unstable();
     assert_eq!(claimed, ids, "each job exactly once");
-    assert_eq!(store.job(ids[0]).await.expect("job").expect("exists").status, "done");
+    assert_eq!(
+        store
+            .job(ids[0])
+            .await
+            .expect("job")
+            .expect("exists")
+            .status,
+        "done"
+    );
 
     let id = store.enqueue_job("test", "{}", 10).await.expect("enqueue");
-    let first = store.claim_job("dead", 10, 100).await.expect("claim").expect("job");
+    let first = store
+        .claim_job("dead", 10, 100)
+        .await
+        .expect("claim")
+        .expect("job");
     assert_eq!(first.id, id);
-    assert!(store.claim_job("other", 50, 100).await.expect("claim").is_none(), "lease still held");
-    let again = store.claim_job("other", 200, 100).await.expect("claim").expect("reclaimed");
+    assert!(
+        store
+            .claim_job("other", 50, 100)
+            .await
+            .expect("claim")
+            .is_none(),
+        "lease still held"
+    );
+    let again = store
+        .claim_job("other", 200, 100)
+        .await
+        .expect("claim")
+        .expect("reclaimed");
     assert_eq!((again.id, again.attempts), (id, 2));
-    store.finish_job(id, "dead", Some("late"), 201).await.expect("stale finish is ignored");
-    store.finish_job(id, "other", Some("boom"), 202).await.expect("finish");
+    store
+        .finish_job(id, "dead", Some("late"), 201)
+        .await
+        .expect("stale finish is ignored");
+    store
+        .finish_job(id, "other", Some("boom"), 202)
+        .await
+        .expect("finish");
     let j = store.job(id).await.expect("job").expect("exists");
-    assert_eq!((j.status.as_str(), j.error.as_deref()), ("failed", Some("boom")));
+    assert_eq!(
+        (j.status.as_str(), j.error.as_deref()),
+        ("failed", Some("boom"))
+    );
 }
 
 /// Reset tokens work once and expire; API tokens can be revoked.
@@ -314,15 +500,52 @@ pub async fn tokens_are_single_use_or_revocable(store: Arc<dyn Store>) {
         .await
         .expect("create");
     store.create_reset_token(p, "r1", 100).await.expect("reset");
-    assert_eq!(store.reset_token_person("r1", 50).await.expect("peek"), Some(p));
-    assert_eq!(store.reset_token_person("r1", 150).await.expect("peek"), None, "expired");
-    assert_eq!(store.consume_reset_token("r1", "$hash", 60).await.expect("use"), Some(p));
-    assert_eq!(store.consume_reset_token("r1", "$hash2", 61).await.expect("reuse"), None);
-    assert_eq!(store.account(p).await.expect("a").expect("a").password_hash.as_deref(), Some("$hash"));
+    assert_eq!(
+        store.reset_token_person("r1", 50).await.expect("peek"),
+        Some(p)
+    );
+    assert_eq!(
+        store.reset_token_person("r1", 150).await.expect("peek"),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store
+            .consume_reset_token("r1", "$hash", 60)
+            .await
+            .expect("use"),
+        Some(p)
+    );
+    assert_eq!(
+        store
+            .consume_reset_token("r1", "$hash2", 61)
+            .await
+            .expect("reuse"),
+        None
+    );
+    assert_eq!(
+        store
+            .account(p)
+            .await
+            .expect("a")
+            .expect("a")
+            .password_hash
+            .as_deref(),
+        Some("$hash")
+    );
 
-    let id = store.create_api_token(p, "laptop", "th", 1).await.expect("token");
-    assert_eq!(store.api_token_owner("th", 2).await.expect("owner"), Some(p));
-    assert_eq!(store.api_tokens(p).await.expect("list")[0].last_used_at, Some(2));
+    let id = store
+        .create_api_token(p, "laptop", "th", 1)
+        .await
+        .expect("token");
+    assert_eq!(
+        store.api_token_owner("th", 2).await.expect("owner"),
+        Some(p)
+    );
+    assert_eq!(
+        store.api_tokens(p).await.expect("list")[0].last_used_at,
+        Some(2)
+    );
     assert!(store.revoke_api_token(p, id, 3).await.expect("revoke"));
     assert_eq!(store.api_token_owner("th", 4).await.expect("owner"), None);
 }
@@ -338,7 +561,10 @@ pub async fn import_history_round_trip(store: Arc<dyn Store>) {
         })
         .await
         .expect("create");
-    store.import_progress(id, "users.csv: 10 rows").await.expect("progress");
+    store
+        .import_progress(id, "users.csv: 10 rows")
+        .await
+        .expect("progress");
     let row = store.import(id).await.expect("q").expect("exists");
     assert_eq!(row.status, crate::ImportStatus::Running);
     store
@@ -357,6 +583,9 @@ pub async fn import_history_round_trip(store: Arc<dyn Store>) {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].problems, vec!["users.csv:3:2: bad".to_owned()]);
     let up = store.put_upload("a.zip", b"PK", 1).await.expect("upload");
-    assert_eq!(store.take_upload(up).await.expect("take"), Some(("a.zip".to_owned(), b"PK".to_vec())));
+    assert_eq!(
+        store.take_upload(up).await.expect("take"),
+        Some(("a.zip".to_owned(), b"PK".to_vec()))
+    );
     assert_eq!(store.take_upload(up).await.expect("take"), None);
 }

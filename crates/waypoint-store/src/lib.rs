@@ -4,10 +4,10 @@
 //! both backends must pass.
 
 pub mod contract;
+mod macros;
 pub mod model;
 #[doc(hidden)]
 pub mod portable;
-mod macros;
 
 pub use async_trait::async_trait;
 pub use model::*;
@@ -114,7 +114,11 @@ pub trait Store: Send + Sync + 'static {
     async fn account(&self, person: PersonId) -> StoreResult<Option<Account>>;
     /// Records a failed sign-in and, past the threshold, locks the account
     /// until `locked_until` (milliseconds).
-    async fn record_failed_sign_in(&self, person: PersonId, locked_until: Option<i64>) -> StoreResult<()>;
+    async fn record_failed_sign_in(
+        &self,
+        person: PersonId,
+        locked_until: Option<i64>,
+    ) -> StoreResult<()>;
     /// Clears the failure counter after a good sign-in.
     async fn record_sign_in(&self, person: PersonId, now: i64) -> StoreResult<()>;
     /// Sets a person's password hash (PHC string).
@@ -143,7 +147,13 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes sessions idle or older than the limits; returns how many.
     async fn purge_sessions(&self, idle_before: i64, created_before: i64) -> StoreResult<u64>;
     /// Stores a new API token (by hash).
-    async fn create_api_token(&self, person: PersonId, name: &str, hash: &str, now: i64) -> StoreResult<i64>;
+    async fn create_api_token(
+        &self,
+        person: PersonId,
+        name: &str,
+        hash: &str,
+        now: i64,
+    ) -> StoreResult<i64>;
     /// A person's API tokens (never their secrets).
     async fn api_tokens(&self, person: PersonId) -> StoreResult<Vec<ApiToken>>;
     /// Revokes one of a person's tokens; returns whether it was theirs and live.
@@ -151,12 +161,22 @@ pub trait Store: Send + Sync + 'static {
     /// The owner of a live token, recording its use.
     async fn api_token_owner(&self, hash: &str, now: i64) -> StoreResult<Option<PersonId>>;
     /// Stores a single-use password-reset token (by hash).
-    async fn create_reset_token(&self, person: PersonId, hash: &str, expires_at: i64) -> StoreResult<()>;
+    async fn create_reset_token(
+        &self,
+        person: PersonId,
+        hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
     /// The person a live reset token is for, without using it.
     async fn reset_token_person(&self, hash: &str, now: i64) -> StoreResult<Option<PersonId>>;
     /// Uses a reset token and sets the new password hash atomically; `None`
     /// if the token is unknown, used or expired.
-    async fn consume_reset_token(&self, hash: &str, password_hash: &str, now: i64) -> StoreResult<Option<PersonId>>;
+    async fn consume_reset_token(
+        &self,
+        hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<PersonId>>;
 
     // --- imports, uploads, jobs ---------------------------------------------------
 
@@ -180,7 +200,13 @@ pub trait Store: Send + Sync + 'static {
     /// (its worker died) is runnable again. Never hands one job to two workers.
     async fn claim_job(&self, worker: &str, now: i64, lease_ms: i64) -> StoreResult<Option<Job>>;
     /// Marks a claimed job done or failed.
-    async fn finish_job(&self, id: i64, worker: &str, error: Option<&str>, now: i64) -> StoreResult<()>;
+    async fn finish_job(
+        &self,
+        id: i64,
+        worker: &str,
+        error: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()>;
     /// One job.
     async fn job(&self, id: i64) -> StoreResult<Option<Job>>;
 

@@ -4,14 +4,14 @@
 /// Implements [`Store`](crate::Store) for `$store` (a struct with a
 /// `pool: sqlx::Pool<$db>` field) on the sqlx driver `$db`.
 ///
-/// The backend crate must define at its root
-/// `async fn bulk_upsert(conn: &mut <$db as Database>::Connection, spec: &UpsertSpec, rows: &[Vec<SqlValue>]) -> Result<u64, sqlx::Error>`,
-/// pass the SQL that claims one job (binds: worker, lease end, now; returns
+/// The backend crate passes its bulk upsert,
+/// `async fn(conn: &mut <$db as Database>::Connection, spec: &UpsertSpec, rows: &[Vec<SqlValue>]) -> Result<u64, sqlx::Error>`,
+/// the SQL that claims one job (binds: worker, lease end, now; returns
 /// the [`Job`](crate::Job) columns), and pass the remaining trait items
 /// (`backend`, `migrate`) in braces.
 #[macro_export]
 macro_rules! portable_store {
-    ($store:ty, $db:ty, claim_job_sql = $claim:expr, { $($extra:item)* }) => {
+    ($store:ty, $db:ty, bulk_upsert = $bulk:path, claim_job_sql = $claim:expr, { $($extra:item)* }) => {
         #[$crate::async_trait]
         impl $crate::Store for $store {
             $($extra)*
@@ -38,7 +38,7 @@ macro_rules! portable_store {
                 let mut tx = self.pool.begin().await?;
 
                 // Organisations, then the tree they form.
-                counts.orgs.changed = crate::bulk_upsert(&mut *tx, &p::ORGS, &p::org_rows(batch)).await?;
+                counts.orgs.changed = $bulk(&mut *tx, &p::ORGS, &p::org_rows(batch)).await?;
                 let nodes: Vec<(i64, String, String, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
                     $crate::sqlx::query_as::<$db, _>(
                         "SELECT id, sourced_id, kind, parent_sourced_id, parent_id, region_id, district_id, school_id FROM orgs",
@@ -75,15 +75,15 @@ macro_rules! portable_store {
                 let org_ids: HashMap<String, i64> = tree.iter().map(|(k, v)| (k.clone(), v.id)).collect();
                 let org_kinds: HashMap<i64, ::waypoint_domain::OrgKind> = tree.values().map(|v| (v.id, v.kind)).collect();
 
-                counts.sessions.changed = crate::bulk_upsert(&mut *tx, &p::SESSIONS, &p::session_rows(batch)).await?;
+                counts.sessions.changed = $bulk(&mut *tx, &p::SESSIONS, &p::session_rows(batch)).await?;
                 let course_rows = p::course_rows(batch, &org_ids, &mut problems);
-                counts.courses.changed = crate::bulk_upsert(&mut *tx, &p::COURSES, &course_rows).await?;
+                counts.courses.changed = $bulk(&mut *tx, &p::COURSES, &course_rows).await?;
                 let course_ids = Self::id_map(&mut *tx, "SELECT sourced_id, id FROM courses").await?;
                 let class_rows = p::class_rows(batch, &org_ids, &course_ids, &mut problems);
-                counts.classes.changed = crate::bulk_upsert(&mut *tx, &p::CLASSES, &class_rows).await?;
+                counts.classes.changed = $bulk(&mut *tx, &p::CLASSES, &class_rows).await?;
                 let class_ids = Self::id_map(&mut *tx, "SELECT sourced_id, id FROM classes").await?;
                 let people_rows = p::people_rows(batch);
-                counts.users.changed = crate::bulk_upsert(&mut *tx, &p::PEOPLE, &people_rows)
+                counts.users.changed = $bulk(&mut *tx, &p::PEOPLE, &people_rows)
                     .await
                     .map_err(|e| p::conflict_or(e, "two staff members in the roster share a username"))?;
                 let person_ids =
@@ -106,9 +106,9 @@ macro_rules! portable_store {
                         q.execute(&mut *tx).await?;
                     }
                 }
-                crate::bulk_upsert(&mut *tx, &p::PERSON_ORGS, &memberships).await?;
-                crate::bulk_upsert(&mut *tx, &p::GRANTS, &grants).await?;
-                counts.enrollments.changed = crate::bulk_upsert(&mut *tx, &p::ENROLLMENTS, &enrollment_rows).await?;
+                $bulk(&mut *tx, &p::PERSON_ORGS, &memberships).await?;
+                $bulk(&mut *tx, &p::GRANTS, &grants).await?;
+                counts.enrollments.changed = $bulk(&mut *tx, &p::ENROLLMENTS, &enrollment_rows).await?;
 
                 // Removals travel as `tobedeleted`; rows are kept, marked, and
                 // disappear from every listing.

@@ -283,10 +283,17 @@ pub struct ImportCounts {
 impl ImportCounts {
     /// Rows inserted, changed or newly marked deleted, across all kinds.
     pub fn changed(&self) -> u64 {
-        [self.orgs, self.sessions, self.courses, self.classes, self.users, self.enrollments]
-            .iter()
-            .map(|c| c.changed + c.deleted)
-            .sum()
+        [
+            self.orgs,
+            self.sessions,
+            self.courses,
+            self.classes,
+            self.users,
+            self.enrollments,
+        ]
+        .iter()
+        .map(|c| c.changed + c.deleted)
+        .sum()
     }
 }
 
@@ -320,7 +327,11 @@ pub struct RosterProblem {
 
 impl std::fmt::Display for RosterProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{} (field \"{}\"): {}", self.file, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{} (field \"{}\"): {}",
+            self.file, self.line, self.field, self.message
+        )
     }
 }
 

@@ -59,7 +59,10 @@ impl UpsertSpec {
             .map(|(c, _)| *c)
             .filter(|c| *c != key)
             .collect();
-        let set: Vec<String> = others.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let set: Vec<String> = others
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
         let differs: Vec<String> = others
             .iter()
             .map(|c| format!("{t}.{c} IS DISTINCT FROM excluded.{c}", t = self.table))
@@ -73,7 +76,11 @@ impl UpsertSpec {
 
     /// Comma-separated column names.
     pub fn column_list(&self) -> String {
-        self.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+        self.columns
+            .iter()
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -248,8 +255,13 @@ impl Problems {
     }
 }
 
-fn active<'a, T>(items: &'a [T], meta: impl Fn(&T) -> &Meta + 'a) -> impl Iterator<Item = &'a T> + 'a {
-    items.iter().filter(move |x| meta(x).status == Status::Active)
+fn active<'a, T>(
+    items: &'a [T],
+    meta: impl Fn(&T) -> &Meta + 'a,
+) -> impl Iterator<Item = &'a T> + 'a {
+    items
+        .iter()
+        .filter(move |x| meta(x).status == Status::Active)
 }
 
 /// sourcedIds of records marked `tobedeleted`.
@@ -296,7 +308,11 @@ pub fn session_rows(batch: &RosterBatch) -> Vec<Vec<SqlValue>> {
 }
 
 /// Rows for [`COURSES`], resolving organisations.
-pub fn course_rows(batch: &RosterBatch, orgs: &HashMap<String, i64>, problems: &mut Problems) -> Vec<Vec<SqlValue>> {
+pub fn course_rows(
+    batch: &RosterBatch,
+    orgs: &HashMap<String, i64>,
+    problems: &mut Problems,
+) -> Vec<Vec<SqlValue>> {
     let mut rows = Vec::new();
     for c in active(&batch.courses, |c| &c.meta) {
         let Some(&org) = orgs.get(&c.org) else {
@@ -333,7 +349,9 @@ pub fn class_rows(
         if school.is_none() {
             problems.missing(&c.meta.origin, "schoolSourcedId", "school", &c.school);
         }
-        let (Some(&course), Some(&school)) = (course, school) else { continue };
+        let (Some(&course), Some(&school)) = (course, school) else {
+            continue;
+        };
         let mut r = head(&c.meta).to_vec();
         r.extend([
             text(&c.title),
@@ -392,7 +410,9 @@ pub fn membership_rows(
         if u.primary_role() == RosterRole::Guardian {
             continue;
         }
-        let Some(&person) = people.get(&u.meta.sourced_id) else { continue };
+        let Some(&person) = people.get(&u.meta.sourced_id) else {
+            continue;
+        };
         ids.push(person);
         for role in &u.roles {
             let Some(&org) = orgs.get(&role.org) else {
@@ -454,7 +474,9 @@ pub fn enrollment_rows(
         if person.is_none() {
             problems.missing(&e.meta.origin, "userSourcedId", "user", &e.user);
         }
-        let (Some(&class), Some(&person)) = (class, person) else { continue };
+        let (Some(&class), Some(&person)) = (class, person) else {
+            continue;
+        };
         let mut r = head(&e.meta).to_vec();
         r.extend([
             SqlValue::Int(Some(class)),
@@ -514,28 +536,35 @@ pub fn placements(nodes: &HashMap<String, OrgNode>) -> HashMap<i64, (Option<i64>
 
 /// `$start, $start+1, …` — `n` numbered placeholders.
 pub fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Maps a unique-constraint failure to a named conflict.
 pub fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
-    if let sqlx::Error::Database(db) = &e {
-        if db.is_unique_violation() {
-            return StoreError::Conflict(what.to_owned());
-        }
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(what.to_owned());
     }
     StoreError::Database(e)
 }
 
 /// Parses a stored org kind.
 pub fn kind(s: &str) -> Result<OrgKind, StoreError> {
-    s.parse().map_err(|e: waypoint_domain::org::UnknownOrgKind| StoreError::Corrupt(e.to_string()))
+    s.parse()
+        .map_err(|e: waypoint_domain::org::UnknownOrgKind| StoreError::Corrupt(e.to_string()))
 }
 
 /// Parses a stored grant.
 pub fn grant(role: &str, scope_kind: &str, scope_id: i64) -> Result<Grant, StoreError> {
-    let role: Role = role.parse().map_err(|e: waypoint_domain::role::GrantParseError| StoreError::Corrupt(e.to_string()))?;
-    let scope = Scope::from_parts(scope_kind, scope_id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let role: Role = role
+        .parse()
+        .map_err(|e: waypoint_domain::role::GrantParseError| StoreError::Corrupt(e.to_string()))?;
+    let scope =
+        Scope::from_parts(scope_kind, scope_id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(Grant { role, scope })
 }
 
@@ -562,8 +591,7 @@ pub type OrgTuple = (
     Option<i64>,
 );
 /// The select list matching [`OrgTuple`] for table alias `o`.
-pub const ORG_COLUMNS: &str =
-    "o.id, o.sourced_id, o.name, o.kind, o.identifier, o.parent_id, o.region_id, o.district_id, o.school_id";
+pub const ORG_COLUMNS: &str = "o.id, o.sourced_id, o.name, o.kind, o.identifier, o.parent_id, o.region_id, o.district_id, o.school_id";
 
 /// Builds an [`Org`](crate::Org) from its row.
 pub fn org_from(t: OrgTuple) -> Result<crate::Org, StoreError> {
@@ -579,7 +607,17 @@ pub fn org_from(t: OrgTuple) -> Result<crate::Org, StoreError> {
 }
 
 /// Columns of a class listing row, in [`CLASS_COLUMNS`] order.
-pub type ClassTuple = (i64, String, Option<String>, String, String, i64, String, String, i64);
+pub type ClassTuple = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+);
 /// The select list matching [`ClassTuple`] for class alias `c` joined to its school `o`.
 pub const CLASS_COLUMNS: &str = "c.id, c.title, c.code, c.grades, c.subjects, c.school_id, o.name, \
      COALESCE((SELECT string_agg(p.given_name || ' ' || p.family_name, ', ') FROM enrollments e \
@@ -646,7 +684,10 @@ pub fn visibility_clause(v: &waypoint_domain::StaffVisibility, first: usize) -> 
             let d = if districts.is_empty() {
                 "FALSE".to_owned()
             } else {
-                format!("o.district_id IN ({})", placeholders(first + 1, districts.len()))
+                format!(
+                    "o.district_id IN ({})",
+                    placeholders(first + 1, districts.len())
+                )
             };
             let s = if schools.is_empty() {
                 "FALSE".to_owned()
@@ -669,7 +710,15 @@ pub fn visibility_clause(v: &waypoint_domain::StaffVisibility, first: usize) -> 
 }
 
 /// Columns of a job row: id, kind, payload, status, attempts, locked_by, error.
-pub type JobTuple = (i64, String, String, String, i64, Option<String>, Option<String>);
+pub type JobTuple = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+);
 
 /// Builds a [`Job`](crate::Job) from its row.
 pub fn job_from(t: JobTuple) -> crate::Job {

@@ -2,12 +2,12 @@
 //! and authenticated by the same sessions or by per-user API tokens. The
 //! OpenAPI document is generated from these handlers.
 
+use crate::AppState;
 use crate::auth::{ApiUser, RequestId};
 use crate::error::{ApiError, WebError};
 use crate::pages::admin::enqueue_upload;
 use crate::pages::directory::PAGE_SIZE;
 use crate::pages::orgs::audit_entry;
-use crate::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -309,8 +309,16 @@ pub async fn orgs(State(state): State<AppState>, user: ApiUser) -> ApiResult<Vec
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organisations",
     params(("id" = i64, Path, description = "Organisation id")),
     responses((status = 200, body = OrgDetailDto), (status = 404, description = "Missing or out of scope")))]
-pub async fn org(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> ApiResult<OrgDetailDto> {
-    let org = state.store.org(OrgId::new(id)).await?.ok_or(WebError::NotFound)?;
+pub async fn org(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<OrgDetailDto> {
+    let org = state
+        .store
+        .org(OrgId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
     require(&user, Action::ViewOrg, &Resource::Org(org.placement))?;
     let children = state.store.child_orgs(org.id).await?;
     Ok(Json(OrgDetailDto {
@@ -331,8 +339,16 @@ pub async fn org(State(state): State<AppState>, user: ApiUser, Path(id): Path<i6
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/classes", tag = "classes",
     params(("id" = i64, Path, description = "School id")),
     responses((status = 200, body = Vec<ClassSummaryDto>), (status = 404, description = "Missing or out of scope")))]
-pub async fn org_classes(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> ApiResult<Vec<ClassSummaryDto>> {
-    let org = state.store.org(OrgId::new(id)).await?.ok_or(WebError::NotFound)?;
+pub async fn org_classes(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<ClassSummaryDto>> {
+    let org = state
+        .store
+        .org(OrgId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
     require(&user, Action::ListClasses, &Resource::Org(org.placement))?;
     let classes = state.store.classes_of_school(org.id).await?;
     Ok(Json(
@@ -352,8 +368,16 @@ pub async fn org_classes(State(state): State<AppState>, user: ApiUser, Path(id):
 #[utoipa::path(get, path = "/api/v1/classes/{id}", tag = "classes",
     params(("id" = i64, Path, description = "Class id")),
     responses((status = 200, body = ClassDto), (status = 404, description = "Missing or out of scope")))]
-pub async fn class(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> ApiResult<ClassDto> {
-    let class = state.store.class(ClassId::new(id)).await?.ok_or(WebError::NotFound)?;
+pub async fn class(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<ClassDto> {
+    let class = state
+        .store
+        .class(ClassId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
     let teachers: Vec<PersonId> = class.teachers.iter().map(|t| t.id).collect();
     require(
         &user,
@@ -376,7 +400,11 @@ pub async fn class_students(
     request_id: RequestId,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<StudentDto>> {
-    let class = state.store.class(ClassId::new(id)).await?.ok_or(WebError::NotFound)?;
+    let class = state
+        .store
+        .class(ClassId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
     let teachers: Vec<PersonId> = class.teachers.iter().map(|t| t.id).collect();
     require(
         &user,
@@ -386,7 +414,13 @@ pub async fn class_students(
             teachers: &teachers,
         },
     )?;
-    let entry = audit_entry(&user.0, &class, &teachers, "/api/v1/classes/{id}/students", &request_id.0);
+    let entry = audit_entry(
+        &user.0,
+        &class,
+        &teachers,
+        "/api/v1/classes/{id}/students",
+        &request_id.0,
+    );
     let students = state.store.class_students(class.summary.id, &entry).await?;
     Ok(Json(
         students
@@ -405,7 +439,11 @@ pub async fn class_students(
 /// Staff the caller may see, searched by name, username or e-mail.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
     responses((status = 200, body = StaffPageDto), (status = 401, description = "Not signed in")))]
-pub async fn people(State(state): State<AppState>, user: ApiUser, Query(q): Query<PeopleQuery>) -> ApiResult<StaffPageDto> {
+pub async fn people(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(q): Query<PeopleQuery>,
+) -> ApiResult<StaffPageDto> {
     let page = q.page.unwrap_or(1).max(1);
     let found = state
         .store
@@ -441,7 +479,11 @@ fn staff_dto(r: waypoint_store::StaffRow) -> StaffDto {
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = i64, Path, description = "Person id")),
     responses((status = 200, body = StaffDto), (status = 404, description = "Missing or out of scope")))]
-pub async fn person(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> ApiResult<StaffDto> {
+pub async fn person(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StaffDto> {
     let id = PersonId::new(id);
     let staff = state.store.staff(id).await?.ok_or(WebError::NotFound)?;
     require(
@@ -460,16 +502,35 @@ pub async fn person(State(state): State<AppState>, user: ApiUser, Path(id): Path
     responses((status = 200, body = Vec<ImportDto>), (status = 404, description = "Not an administrator")))]
 pub async fn imports(State(state): State<AppState>, user: ApiUser) -> ApiResult<Vec<ImportDto>> {
     require(&user, Action::ManageRoster, &Resource::Installation)?;
-    Ok(Json(state.store.imports(100).await?.into_iter().map(ImportDto::from).collect()))
+    Ok(Json(
+        state
+            .store
+            .imports(100)
+            .await?
+            .into_iter()
+            .map(ImportDto::from)
+            .collect(),
+    ))
 }
 
 /// One import (administrators).
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
     params(("id" = i64, Path, description = "Import id")),
     responses((status = 200, body = ImportDto), (status = 404, description = "Missing, or not an administrator")))]
-pub async fn import(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> ApiResult<ImportDto> {
+pub async fn import(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<ImportDto> {
     require(&user, Action::ManageRoster, &Resource::Installation)?;
-    Ok(Json(state.store.import(id).await?.ok_or(WebError::NotFound)?.into()))
+    Ok(Json(
+        state
+            .store
+            .import(id)
+            .await?
+            .ok_or(WebError::NotFound)?
+            .into(),
+    ))
 }
 
 /// Queues a OneRoster package (the request body is the `.zip`; name it in
@@ -486,7 +547,9 @@ pub async fn create_import(
 ) -> Result<Response, ApiError> {
     require(&user, Action::ManageRoster, &Resource::Installation)?;
     if body.is_empty() {
-        return Err(ApiError(WebError::Unprocessable("The request body must be a OneRoster .zip package.".to_owned())));
+        return Err(ApiError(WebError::Unprocessable(
+            "The request body must be a OneRoster .zip package.".to_owned(),
+        )));
     }
     let name = headers
         .get("x-filename")
@@ -504,13 +567,20 @@ impl Modify for SecuritySchemes {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "token",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(
-                "A personal API token from Settings or `waypoint users token`.",
-            )).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal API token from Settings or `waypoint users token`.",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::middleware::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::middleware::SESSION_COOKIE,
+            ))),
         );
         openapi.security = Some(vec![
             utoipa::openapi::security::SecurityRequirement::new("token", Vec::<String>::new()),

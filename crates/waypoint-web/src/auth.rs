@@ -3,8 +3,8 @@
 //! signed-in person.
 
 use crate::error::{ApiError, WebError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use rand::RngCore;
@@ -67,7 +67,18 @@ impl CurrentUser {
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = WebError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Self>().cloned().ok_or(WebError::Unauthenticated)
+        parts
+            .extensions
+            .get::<Self>()
+            .cloned()
+            .ok_or(WebError::Unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Self>().cloned())
     }
 }
 
@@ -94,7 +105,11 @@ pub struct AnonymousCsrf(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for AnonymousCsrf {
     type Rejection = WebError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Self>().cloned().unwrap_or_else(|| Self(String::new())))
+        Ok(parts
+            .extensions
+            .get::<Self>()
+            .cloned()
+            .unwrap_or_else(|| Self(String::new())))
     }
 }
 
@@ -146,8 +161,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// Whether `password` matches the stored PHC string.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A valid hash of a random password, verified against when the username is
@@ -179,7 +197,9 @@ pub fn lock_duration_ms(failures: i64) -> Option<i64> {
     if failures < LOCK_AFTER_FAILURES {
         return None;
     }
-    let doublings = u32::try_from(failures - LOCK_AFTER_FAILURES).unwrap_or(u32::MAX).min(6);
+    let doublings = u32::try_from(failures - LOCK_AFTER_FAILURES)
+        .unwrap_or(u32::MAX)
+        .min(6);
     Some((60_000_i64 << doublings).min(3_600_000))
 }
 
@@ -218,13 +238,9 @@ mod tests {
         assert!(password_problem("short", "short", "u").is_some());
         assert!(password_problem("long enough pw", "long enough pX", "u").is_some());
         assert!(password_problem("Username@x.org", "Username@x.org", "username@x.org").is_some());
-        assert_eq!(password_problem("long enough pw", "long enough pw", "u"), None);
-    }
-}
-
-impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for CurrentUser {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<Self>().cloned())
+        assert_eq!(
+            password_problem("long enough pw", "long enough pw", "u"),
+            None
+        );
     }
 }

@@ -54,7 +54,9 @@ impl WebError {
 
     fn public_message(&self) -> String {
         match self {
-            Self::Internal(_) => "Something went wrong on our side. It has been logged; please try again.".to_owned(),
+            Self::Internal(_) => {
+                "Something went wrong on our side. It has been logged; please try again.".to_owned()
+            }
             Self::NotFound => "There is nothing here, or it is not shared with you.".to_owned(),
             other => other.to_string(),
         }

@@ -2,8 +2,8 @@
 //! database, so any server may pick up work another enqueued, and a claim is
 //! exclusive (see `Store::claim_job`).
 
-use crate::services::{ImportInput, import_oneroster};
 use crate::now_ms;
+use crate::services::{ImportInput, import_oneroster};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +36,11 @@ pub struct PingJob {
 }
 
 /// Claims and runs jobs until `shutdown` resolves.
-pub async fn run_worker(store: Arc<dyn Store>, worker: String, shutdown: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_worker(
+    store: Arc<dyn Store>,
+    worker: String,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
     let mut shutdown = shutdown;
     tracing::info!(worker, "job worker started");
     loop {
@@ -61,7 +65,10 @@ pub async fn run_worker(store: Arc<dyn Store>, worker: String, shutdown: tokio::
 }
 
 /// Claims one job and runs it; `false` when none was waiting.
-pub async fn run_next(store: &Arc<dyn Store>, worker: &str) -> Result<bool, waypoint_store::StoreError> {
+pub async fn run_next(
+    store: &Arc<dyn Store>,
+    worker: &str,
+) -> Result<bool, waypoint_store::StoreError> {
     let Some(job) = store.claim_job(worker, now_ms(), LEASE_MS).await? else {
         return Ok(false);
     };
@@ -74,7 +81,9 @@ pub async fn run_next(store: &Arc<dyn Store>, worker: &str) -> Result<bool, wayp
     } else {
         tracing::info!(job = id, kind, "job done");
     }
-    store.finish_job(id, worker, error.as_deref(), now_ms()).await?;
+    store
+        .finish_job(id, worker, error.as_deref(), now_ms())
+        .await?;
     Ok(true)
 }
 
@@ -89,19 +98,32 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
                         &ImportOutcome {
                             status: ImportStatus::Failed,
                             counts: None,
-                            problems: vec!["The uploaded file is no longer available; upload it again.".to_owned()],
+                            problems: vec![
+                                "The uploaded file is no longer available; upload it again."
+                                    .to_owned(),
+                            ],
                             finished_at: now_ms(),
                         },
                     )
                     .await?;
                 return Ok(());
             };
-            import_oneroster(Arc::clone(store), payload.import_id, ImportInput::Zip(bytes), Arc::new(|_| {})).await?;
+            import_oneroster(
+                Arc::clone(store),
+                payload.import_id,
+                ImportInput::Zip(bytes),
+                Arc::new(|_| {}),
+            )
+            .await?;
             Ok(())
         }
         PING => {
             let payload: PingJob = serde_json::from_str(&job.payload)?;
-            tracing::info!(label = payload.label, attempts = job.attempts, "ping job ran");
+            tracing::info!(
+                label = payload.label,
+                attempts = job.attempts,
+                "ping job ran"
+            );
             // Long enough that concurrent workers interleave in tests.
             tokio::time::sleep(Duration::from_millis(payload.millis)).await;
             Ok(())

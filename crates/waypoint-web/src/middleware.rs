@@ -47,7 +47,9 @@ impl Default for RequestIds {
 impl MakeRequestId for RequestIds {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix)).ok().map(RequestId::new)
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -84,14 +86,21 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Current
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let Some(person) = store.api_token_owner(&token_hash(token.trim()), now).await? else {
+        let Some(person) = store
+            .api_token_owner(&token_hash(token.trim()), now)
+            .await?
+        else {
             return Ok(None);
         };
         return load_user(state, person, AuthVia::Token).await;
     }
-    let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(id) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let id_hash = token_hash(id);
-    let Some(session) = store.session(&id_hash).await? else { return Ok(None) };
+    let Some(session) = store.session(&id_hash).await? else {
+        return Ok(None);
+    };
     let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
     let absolute = i64::try_from(state.config.session_absolute.as_millis()).unwrap_or(i64::MAX);
     if now - session.last_seen_at > idle || now - session.created_at > absolute {
@@ -112,8 +121,14 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Current
     .await
 }
 
-async fn load_user(state: &AppState, person: PersonId, via: AuthVia) -> Result<Option<CurrentUser>, WebError> {
-    let Some(account) = state.store.account(person).await? else { return Ok(None) };
+async fn load_user(
+    state: &AppState,
+    person: PersonId,
+    via: AuthVia,
+) -> Result<Option<CurrentUser>, WebError> {
+    let Some(account) = state.store.account(person).await? else {
+        return Ok(None);
+    };
     if !account.enabled {
         return Ok(None);
     }
@@ -131,11 +146,19 @@ fn is_unsafe(method: &Method) -> bool {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Resolves the signed-in person and enforces CSRF on unsafe methods.
-pub async fn session_and_csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn session_and_csrf(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let user = match resolve(&state, &parts.headers).await {
         Ok(u) => u,
@@ -157,7 +180,12 @@ pub async fn session_and_csrf(State(state): State<AppState>, request: Request, n
                 parts.uri.query().and_then(|q| {
                     serde_urlencoded::from_str::<Vec<(String, String)>>(q)
                         .ok()
-                        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
+                        .and_then(|pairs| {
+                            pairs
+                                .into_iter()
+                                .find(|(k, _)| k == CSRF_FIELD)
+                                .map(|(_, v)| v)
+                        })
                 })
             });
         let is_form = parts
@@ -168,11 +196,19 @@ pub async fn session_and_csrf(State(state): State<AppState>, request: Request, n
         if provided.is_none() && is_form {
             let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
                 Ok(b) => b,
-                Err(_) => return WebError::Unprocessable("The form is too large.".to_owned()).into_response(),
+                Err(_) => {
+                    return WebError::Unprocessable("The form is too large.".to_owned())
+                        .into_response();
+                }
             };
             provided = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()
-                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+                .and_then(|pairs| {
+                    pairs
+                        .into_iter()
+                        .find(|(k, _)| k == CSRF_FIELD)
+                        .map(|(_, v)| v)
+                });
             body = Body::from(bytes);
         }
         let ok = matches!((&expected, &provided), (Some(e), Some(p)) if !e.is_empty() && constant_time_eq(e, p));
@@ -185,7 +221,11 @@ pub async fn session_and_csrf(State(state): State<AppState>, request: Request, n
             .into_response();
         }
     }
-    let fresh_anon = if user.is_none() && anon_cookie.is_none() { Some(random_token()) } else { None };
+    let fresh_anon = if user.is_none() && anon_cookie.is_none() {
+        Some(random_token())
+    } else {
+        None
+    };
     let anon = fresh_anon.clone().or(anon_cookie).unwrap_or_default();
     parts.extensions.insert(AnonymousCsrf(anon));
     if let Some(u) = user {
@@ -193,9 +233,10 @@ pub async fn session_and_csrf(State(state): State<AppState>, request: Request, n
     }
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(token) = fresh_anon {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &token, state.config.secure_cookies, None));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &token, state.config.secure_cookies, None),
+        );
     }
     response
 }
@@ -213,18 +254,31 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(if is_static { "public, max-age=3600" } else { "no-store" }),
+            HeaderValue::from_static(if is_static {
+                "public, max-age=3600"
+            } else {
+                "no-store"
+            }),
         );
     }
     response

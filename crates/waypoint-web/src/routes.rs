@@ -23,7 +23,11 @@ pub struct Route {
 }
 
 fn r(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
-    Route { method, path, handler }
+    Route {
+        method,
+        path,
+        handler,
+    }
 }
 
 /// All routes.
@@ -42,30 +46,70 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::GET, "/orgs/{id}", get(orgs::org)),
         r(Method::GET, "/classes/{id}", get(orgs::class)),
         r(Method::GET, "/settings", get(settings::settings)),
-        r(Method::POST, "/settings/password", post(settings::change_password)),
-        r(Method::POST, "/settings/tokens", post(settings::create_token)),
-        r(Method::POST, "/settings/tokens/{id}/revoke", post(settings::revoke_token)),
+        r(
+            Method::POST,
+            "/settings/password",
+            post(settings::change_password),
+        ),
+        r(
+            Method::POST,
+            "/settings/tokens",
+            post(settings::create_token),
+        ),
+        r(
+            Method::POST,
+            "/settings/tokens/{id}/revoke",
+            post(settings::revoke_token),
+        ),
         r(Method::GET, "/admin/imports", get(admin::imports)),
-        r(Method::POST, "/admin/imports", post(admin::upload).layer(upload_limit.clone())),
+        r(
+            Method::POST,
+            "/admin/imports",
+            post(admin::upload).layer(upload_limit),
+        ),
         r(Method::GET, "/admin/imports/{id}", get(admin::import)),
         r(Method::GET, "/admin/users", get(admin::accounts)),
         r(Method::GET, "/admin/users/{id}", get(admin::account)),
-        r(Method::POST, "/admin/users/{id}/grants", post(admin::add_grant)),
-        r(Method::POST, "/admin/users/{id}/grants/remove", post(admin::remove_grant)),
-        r(Method::POST, "/admin/users/{id}/reset-link", post(admin::reset_link)),
+        r(
+            Method::POST,
+            "/admin/users/{id}/grants",
+            post(admin::add_grant),
+        ),
+        r(
+            Method::POST,
+            "/admin/users/{id}/grants/remove",
+            post(admin::remove_grant),
+        ),
+        r(
+            Method::POST,
+            "/admin/users/{id}/reset-link",
+            post(admin::reset_link),
+        ),
         r(Method::GET, "/admin/audit", get(admin::audit)),
         r(Method::GET, "/admin/audit.csv", get(admin::audit_csv)),
         r(Method::GET, "/api/v1/openapi.json", get(api::openapi)),
         r(Method::GET, "/api/v1/me", get(api::me)),
         r(Method::GET, "/api/v1/orgs", get(api::orgs)),
         r(Method::GET, "/api/v1/orgs/{id}", get(api::org)),
-        r(Method::GET, "/api/v1/orgs/{id}/classes", get(api::org_classes)),
+        r(
+            Method::GET,
+            "/api/v1/orgs/{id}/classes",
+            get(api::org_classes),
+        ),
         r(Method::GET, "/api/v1/classes/{id}", get(api::class)),
-        r(Method::GET, "/api/v1/classes/{id}/students", get(api::class_students)),
+        r(
+            Method::GET,
+            "/api/v1/classes/{id}/students",
+            get(api::class_students),
+        ),
         r(Method::GET, "/api/v1/people", get(api::people)),
         r(Method::GET, "/api/v1/people/{id}", get(api::person)),
         r(Method::GET, "/api/v1/imports", get(api::imports)),
-        r(Method::POST, "/api/v1/imports", post(api::create_import).layer(upload_limit)),
+        r(
+            Method::POST,
+            "/api/v1/imports",
+            post(api::create_import).layer(upload_limit),
+        ),
         r(Method::GET, "/api/v1/imports/{id}", get(api::import)),
         r(Method::GET, "/static/app.css", get(assets::css)),
         r(Method::GET, "/static/app.js", get(assets::js)),
@@ -92,7 +136,10 @@ pub fn build(state: AppState) -> Router {
     });
     router
         .fallback(|| async { crate::error::WebError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session_and_csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session_and_csrf,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(trace)
         .layer(PropagateRequestIdLayer::x_request_id())

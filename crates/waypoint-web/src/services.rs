@@ -24,14 +24,21 @@ pub enum SignIn {
 }
 
 /// Checks a username and password, counting failures per account.
-pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now: i64) -> anyhow::Result<SignIn> {
+pub async fn authenticate(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+    now: i64,
+) -> anyhow::Result<SignIn> {
     let account = store.account_by_username(username).await?;
-    if let Some(a) = &account {
-        if let Some(until) = a.locked_until.filter(|u| *u > now) {
-            return Ok(SignIn::Locked {
-                minutes: ((until - now) + 59_999) / 60_000,
-            });
-        }
+    if let Some(until) = account
+        .as_ref()
+        .and_then(|a| a.locked_until)
+        .filter(|u| *u > now)
+    {
+        return Ok(SignIn::Locked {
+            minutes: ((until - now) + 59_999) / 60_000,
+        });
     }
     let hash = account
         .as_ref()
@@ -55,7 +62,11 @@ pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now
 }
 
 /// Starts a fresh session (a new id every sign-in) and returns the cookie value.
-pub async fn start_session(store: &dyn Store, person: PersonId, now: i64) -> Result<String, StoreError> {
+pub async fn start_session(
+    store: &dyn Store,
+    person: PersonId,
+    now: i64,
+) -> Result<String, StoreError> {
     let id = random_token();
     store
         .create_session(&SessionRecord {
@@ -70,9 +81,15 @@ pub async fn start_session(store: &dyn Store, person: PersonId, now: i64) -> Res
 }
 
 /// Breadcrumbs from the region down to the organisation at `placement`.
-pub async fn crumbs(store: &dyn Store, placement: &Placement) -> Result<Vec<(String, String)>, StoreError> {
+pub async fn crumbs(
+    store: &dyn Store,
+    placement: &Placement,
+) -> Result<Vec<(String, String)>, StoreError> {
     let mut out = Vec::new();
-    for id in [placement.region, placement.district, placement.school].into_iter().flatten() {
+    for id in [placement.region, placement.district, placement.school]
+        .into_iter()
+        .flatten()
+    {
         if let Some(org) = store.org(id).await? {
             out.push((format!("/orgs/{id}"), org.name));
         }
@@ -114,7 +131,11 @@ pub async fn import_oneroster(
     let parse = tokio::task::spawn_blocking(move || {
         let mut report = |p: waypoint_import::Progress| {
             progress(&p);
-            let _ = tx.send(format!("Reading {}: {} rows", p.file, thousands(i64::try_from(p.rows_done).unwrap_or(0))));
+            let _ = tx.send(format!(
+                "Reading {}: {} rows",
+                p.file,
+                thousands(i64::try_from(p.rows_done).unwrap_or(0))
+            ));
         };
         match input {
             ImportInput::Path(path) => PackageSource::from_path(&path).import(&mut report),
@@ -177,7 +198,10 @@ fn rejected(e: &ImportError, now: i64) -> ImportOutcome {
     let mut problems = vec![format!("{what}; nothing was imported.")];
     problems.extend(e.problems.iter().map(ToString::to_string));
     if e.truncated {
-        problems.push(format!("…and more; only the first {} are listed.", waypoint_import::MAX_PROBLEMS));
+        problems.push(format!(
+            "…and more; only the first {} are listed.",
+            waypoint_import::MAX_PROBLEMS
+        ));
     }
     ImportOutcome {
         status: ImportStatus::Rejected,

@@ -68,7 +68,11 @@ fn roles_summary(grants: &[Grant]) -> String {
     let mut roles: Vec<Role> = grants.iter().map(|g| g.role).collect();
     roles.sort_by(|a, b| b.cmp(a));
     roles.dedup();
-    roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(" · ")
+    roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
@@ -77,20 +81,28 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
     for g in user.grants() {
         let item = match (g.role, g.scope) {
             (Role::Principal, Scope::School(id)) => Some((format!("/orgs/{id}"), "My school")),
-            (Role::DistrictCoordinator, Scope::District(id)) => Some((format!("/orgs/{id}"), "District")),
-            (Role::RegionalCoordinator, Scope::Region(id)) => Some((format!("/orgs/{id}"), "Region")),
+            (Role::DistrictCoordinator, Scope::District(id)) => {
+                Some((format!("/orgs/{id}"), "District"))
+            }
+            (Role::RegionalCoordinator, Scope::Region(id)) => {
+                Some((format!("/orgs/{id}"), "Region"))
+            }
             _ => None,
         };
-        if let Some((href, label)) = item {
-            if seen.insert(href.clone()) {
-                items.push((href, label.to_owned()));
-            }
+        if let Some((href, label)) = item
+            && seen.insert(href.clone())
+        {
+            items.push((href, label.to_owned()));
         }
     }
     let can_list_staff = user.grants().iter().any(|g| {
         matches!(
             g.role,
-            Role::Educator | Role::Coach | Role::Principal | Role::DistrictCoordinator | Role::Administrator
+            Role::Educator
+                | Role::Coach
+                | Role::Principal
+                | Role::DistrictCoordinator
+                | Role::Administrator
         ) && !matches!(g.scope, Scope::Class(_))
     });
     if can_list_staff {
@@ -118,13 +130,19 @@ pub fn render<T: Template>(page: &T) -> Response {
     match page.render() {
         Ok(html) => {
             let mut r = Html(html).into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             r
         }
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response()
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+            )
+                .into_response()
         }
     }
 }
@@ -160,7 +178,7 @@ pub fn thousands(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

@@ -28,7 +28,16 @@ on_both_backends!(
 );
 
 /// Who asks, in the order the table lists expectations.
-const ACTORS: [&str; 8] = ["anonymous", "educator", "principal", "coach", "district", "regional", "admin", "outsider"];
+const ACTORS: [&str; 8] = [
+    "anonymous",
+    "educator",
+    "principal",
+    "coach",
+    "district",
+    "regional",
+    "admin",
+    "outsider",
+];
 
 struct Fixture {
     own_class: i64,
@@ -50,7 +59,14 @@ async fn fixture(app: &App) -> Fixture {
     let educator = app.person(Role::Educator).await;
     let coach = app.person(Role::Coach).await;
     let own_class = s.classes_taught_by(educator).await.unwrap()[0].id;
-    let school = s.class(own_class).await.unwrap().unwrap().placement.school.unwrap();
+    let school = s
+        .class(own_class)
+        .await
+        .unwrap()
+        .unwrap()
+        .placement
+        .school
+        .unwrap();
     let district = s.org_by_sourced_id("org-d1").await.unwrap().unwrap();
     let sibling_school = s
         .child_orgs(district)
@@ -68,22 +84,44 @@ async fn fixture(app: &App) -> Fixture {
     // The outsider is the principal of a school in another district.
     let far_staff = s
         .search_staff(
-            &waypoint_domain::StaffVisibility::Within { districts: vec![], schools: vec![far_school] },
+            &waypoint_domain::StaffVisibility::Within {
+                districts: vec![],
+                schools: vec![far_school],
+            },
             PersonId::new(0),
             "",
             waypoint_store::PageRequest::first(100),
         )
         .await
         .unwrap();
-    let outsider = far_staff.items.iter().find(|p| p.roster_role == "principal").unwrap().id;
+    let outsider = far_staff
+        .items
+        .iter()
+        .find(|p| p.roster_role == "principal")
+        .unwrap()
+        .id;
     app.give_password(outsider).await;
     let import = s
-        .create_import(&NewImport { kind: "oneroster".into(), source: "x.zip".into(), requested_by: None, started_at: 1 })
+        .create_import(&NewImport {
+            kind: "oneroster".into(),
+            source: "x.zip".into(),
+            requested_by: None,
+            started_at: 1,
+        })
         .await
         .unwrap();
     let reset_token = waypoint_web::auth::random_token();
-    s.create_reset_token(outsider, &waypoint_web::auth::token_hash(&reset_token), i64::MAX).await.unwrap();
-    let educator_token = s.create_api_token(educator, "t", "hash-of-nothing", 1).await.unwrap();
+    s.create_reset_token(
+        outsider,
+        &waypoint_web::auth::token_hash(&reset_token),
+        i64::MAX,
+    )
+    .await
+    .unwrap();
+    let educator_token = s
+        .create_api_token(educator, "t", "hash-of-nothing", 1)
+        .await
+        .unwrap();
     Fixture {
         own_class: own_class.get(),
         sibling_class: sibling_class.get(),
@@ -116,11 +154,22 @@ struct Case {
 }
 
 fn case(method: Method, pattern: &'static str, path: String, body: Body, expect: [u16; 8]) -> Case {
-    Case { method, pattern, path, body, expect }
+    Case {
+        method,
+        pattern,
+        path,
+        body,
+        expect,
+    }
 }
 
 fn form(fields: &[(&str, &str)]) -> Body {
-    Body::Form(fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+    Body::Form(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
 }
 
 /// Every route × every actor. Pages send anonymous people to sign in (303),
@@ -136,74 +185,351 @@ fn table(f: &Fixture) -> Vec<Case> {
     let grant = form(&[("role", "coach"), ("scope", &format!("org:{}", f.school))]);
     vec![
         case(M::GET, "/", "/".into(), Body::None, [303; 8]),
-        case(M::GET, "/sign-in", "/sign-in".into(), Body::None, [200, 303, 303, 303, 303, 303, 303, 303]),
-        case(M::POST, "/sign-in", "/sign-in".into(), form(&[("username", "nobody"), ("password", "wrong")]), everyone),
-        case(M::GET, "/reset/{token}", format!("/reset/{}", f.reset_token), Body::None, everyone),
-        case(M::POST, "/reset/{token}", "/reset/not-a-token".into(), form(&[("password", "x"), ("confirm", "x")]), [404; 8]),
+        case(
+            M::GET,
+            "/sign-in",
+            "/sign-in".into(),
+            Body::None,
+            [200, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        case(
+            M::POST,
+            "/sign-in",
+            "/sign-in".into(),
+            form(&[("username", "nobody"), ("password", "wrong")]),
+            everyone,
+        ),
+        case(
+            M::GET,
+            "/reset/{token}",
+            format!("/reset/{}", f.reset_token),
+            Body::None,
+            everyone,
+        ),
+        case(
+            M::POST,
+            "/reset/{token}",
+            "/reset/not-a-token".into(),
+            form(&[("password", "x"), ("confirm", "x")]),
+            [404; 8],
+        ),
         case(M::GET, "/home", "/home".into(), Body::None, page_all),
         case(M::GET, "/people", "/people".into(), Body::None, page_all),
-        case(M::GET, "/people/{id}", format!("/people/{}", f.colleague), Body::None, [303, 200, 200, 200, 200, 404, 200, 404]),
-        case(M::GET, "/people/{id}", format!("/people/{}", f.outsider), Body::None, [303, 404, 404, 404, 404, 404, 200, 200]),
-        case(M::GET, "/orgs/{id}", format!("/orgs/{}", f.school), Body::None, [303, 200, 200, 200, 200, 200, 200, 404]),
-        case(M::GET, "/orgs/{id}", format!("/orgs/{}", f.far_school), Body::None, [303, 404, 404, 404, 404, 200, 200, 200]),
-        case(M::GET, "/orgs/{id}", format!("/orgs/{}", f.district), Body::None, [303, 404, 404, 404, 200, 200, 200, 404]),
-        case(M::GET, "/orgs/{id}", "/orgs/999999".into(), Body::None, [303, 404, 404, 404, 404, 404, 404, 404]),
-        case(M::GET, "/classes/{id}", format!("/classes/{}", f.own_class), Body::None, [303, 200, 200, 200, 200, 404, 200, 404]),
-        case(M::GET, "/classes/{id}", format!("/classes/{}", f.sibling_class), Body::None, [303, 404, 404, 404, 200, 404, 200, 404]),
-        case(M::GET, "/classes/{id}", format!("/classes/{}", f.far_class), Body::None, [303, 404, 404, 404, 404, 404, 200, 200]),
-        case(M::GET, "/settings", "/settings".into(), Body::None, page_all),
-        case(M::POST, "/settings/password", "/settings/password".into(),
-            form(&[("current", "wrong"), ("password", "a new password 1"), ("confirm", "a new password 1")]), page_all),
-        case(M::POST, "/settings/tokens", "/settings/tokens".into(), form(&[("name", "script")]), page_all),
-        case(M::POST, "/settings/tokens/{id}/revoke", format!("/settings/tokens/{}/revoke", f.educator_token), form(&[]),
-            [303, 303, 404, 404, 404, 404, 404, 404]),
-        case(M::GET, "/admin/imports", "/admin/imports".into(), Body::None, admin_page),
-        case(M::POST, "/admin/imports", "/admin/imports".into(), Body::Upload, [303, 404, 404, 404, 404, 404, 303, 404]),
-        case(M::GET, "/admin/imports/{id}", format!("/admin/imports/{}", f.import), Body::None, admin_page),
-        case(M::GET, "/admin/users", "/admin/users".into(), Body::None, admin_page),
-        case(M::GET, "/admin/users/{id}", format!("/admin/users/{}", f.educator), Body::None, admin_page),
-        case(M::POST, "/admin/users/{id}/grants", format!("/admin/users/{}/grants", f.educator), grant,
-            [303, 404, 404, 404, 404, 404, 303, 404]),
-        case(M::POST, "/admin/users/{id}/grants/remove", format!("/admin/users/{}/grants/remove", f.educator),
-            form(&[("role", "coach"), ("scope", &format!("org:{}", f.school))]), [303, 404, 404, 404, 404, 404, 303, 404]),
-        case(M::POST, "/admin/users/{id}/reset-link", format!("/admin/users/{}/reset-link", f.educator), form(&[]), admin_page),
-        case(M::GET, "/admin/audit", "/admin/audit".into(), Body::None, admin_page),
-        case(M::GET, "/admin/audit.csv", "/admin/audit.csv".into(), Body::None, admin_page),
-        case(M::GET, "/api/v1/openapi.json", "/api/v1/openapi.json".into(), Body::None, everyone),
-        case(M::GET, "/api/v1/me", "/api/v1/me".into(), Body::None, api_all),
-        case(M::GET, "/api/v1/orgs", "/api/v1/orgs".into(), Body::None, api_all),
-        case(M::GET, "/api/v1/orgs/{id}", format!("/api/v1/orgs/{}", f.school), Body::None, [401, 200, 200, 200, 200, 200, 200, 404]),
-        case(M::GET, "/api/v1/orgs/{id}", format!("/api/v1/orgs/{}", f.far_school), Body::None, [401, 404, 404, 404, 404, 200, 200, 200]),
-        case(M::GET, "/api/v1/orgs/{id}/classes", format!("/api/v1/orgs/{}/classes", f.school), Body::None,
-            [401, 404, 200, 200, 200, 404, 200, 404]),
-        case(M::GET, "/api/v1/classes/{id}", format!("/api/v1/classes/{}", f.own_class), Body::None,
-            [401, 200, 200, 200, 200, 404, 200, 404]),
-        case(M::GET, "/api/v1/classes/{id}", format!("/api/v1/classes/{}", f.far_class), Body::None,
-            [401, 404, 404, 404, 404, 404, 200, 200]),
-        case(M::GET, "/api/v1/classes/{id}/students", format!("/api/v1/classes/{}/students", f.own_class), Body::None,
-            [401, 200, 200, 404, 404, 404, 200, 404]),
-        case(M::GET, "/api/v1/people", "/api/v1/people".into(), Body::None, api_all),
-        case(M::GET, "/api/v1/people/{id}", format!("/api/v1/people/{}", f.colleague), Body::None,
-            [401, 200, 200, 200, 200, 404, 200, 404]),
-        case(M::GET, "/api/v1/imports", "/api/v1/imports".into(), Body::None, admin_api),
-        case(M::POST, "/api/v1/imports", "/api/v1/imports".into(), Body::Zip, [401, 404, 404, 404, 404, 404, 202, 404]),
-        case(M::GET, "/api/v1/imports/{id}", format!("/api/v1/imports/{}", f.import), Body::None, admin_api),
-        case(M::GET, "/static/app.css", "/static/app.css".into(), Body::None, everyone),
-        case(M::GET, "/static/app.js", "/static/app.js".into(), Body::None, everyone),
-        case(M::GET, "/static/logo.svg", "/static/logo.svg".into(), Body::None, everyone),
+        case(
+            M::GET,
+            "/people/{id}",
+            format!("/people/{}", f.colleague),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/people/{id}",
+            format!("/people/{}", f.outsider),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/orgs/{id}",
+            format!("/orgs/{}", f.school),
+            Body::None,
+            [303, 200, 200, 200, 200, 200, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/orgs/{id}",
+            format!("/orgs/{}", f.far_school),
+            Body::None,
+            [303, 404, 404, 404, 404, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/orgs/{id}",
+            format!("/orgs/{}", f.district),
+            Body::None,
+            [303, 404, 404, 404, 200, 200, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/orgs/{id}",
+            "/orgs/999999".into(),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::GET,
+            "/classes/{id}",
+            format!("/classes/{}", f.own_class),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/classes/{id}",
+            format!("/classes/{}", f.sibling_class),
+            Body::None,
+            [303, 404, 404, 404, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/classes/{id}",
+            format!("/classes/{}", f.far_class),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/settings",
+            "/settings".into(),
+            Body::None,
+            page_all,
+        ),
+        case(
+            M::POST,
+            "/settings/password",
+            "/settings/password".into(),
+            form(&[
+                ("current", "wrong"),
+                ("password", "a new password 1"),
+                ("confirm", "a new password 1"),
+            ]),
+            page_all,
+        ),
+        case(
+            M::POST,
+            "/settings/tokens",
+            "/settings/tokens".into(),
+            form(&[("name", "script")]),
+            page_all,
+        ),
+        case(
+            M::POST,
+            "/settings/tokens/{id}/revoke",
+            format!("/settings/tokens/{}/revoke", f.educator_token),
+            form(&[]),
+            [303, 303, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::GET,
+            "/admin/imports",
+            "/admin/imports".into(),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::POST,
+            "/admin/imports",
+            "/admin/imports".into(),
+            Body::Upload,
+            [303, 404, 404, 404, 404, 404, 303, 404],
+        ),
+        case(
+            M::GET,
+            "/admin/imports/{id}",
+            format!("/admin/imports/{}", f.import),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::GET,
+            "/admin/users",
+            "/admin/users".into(),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::GET,
+            "/admin/users/{id}",
+            format!("/admin/users/{}", f.educator),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::POST,
+            "/admin/users/{id}/grants",
+            format!("/admin/users/{}/grants", f.educator),
+            grant,
+            [303, 404, 404, 404, 404, 404, 303, 404],
+        ),
+        case(
+            M::POST,
+            "/admin/users/{id}/grants/remove",
+            format!("/admin/users/{}/grants/remove", f.educator),
+            form(&[("role", "coach"), ("scope", &format!("org:{}", f.school))]),
+            [303, 404, 404, 404, 404, 404, 303, 404],
+        ),
+        case(
+            M::POST,
+            "/admin/users/{id}/reset-link",
+            format!("/admin/users/{}/reset-link", f.educator),
+            form(&[]),
+            admin_page,
+        ),
+        case(
+            M::GET,
+            "/admin/audit",
+            "/admin/audit".into(),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::GET,
+            "/admin/audit.csv",
+            "/admin/audit.csv".into(),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::GET,
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json".into(),
+            Body::None,
+            everyone,
+        ),
+        case(
+            M::GET,
+            "/api/v1/me",
+            "/api/v1/me".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
+            M::GET,
+            "/api/v1/orgs",
+            "/api/v1/orgs".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
+            M::GET,
+            "/api/v1/orgs/{id}",
+            format!("/api/v1/orgs/{}", f.school),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/orgs/{id}",
+            format!("/api/v1/orgs/{}", f.far_school),
+            Body::None,
+            [401, 404, 404, 404, 404, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/orgs/{id}/classes",
+            format!("/api/v1/orgs/{}/classes", f.school),
+            Body::None,
+            [401, 404, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/classes/{id}",
+            format!("/api/v1/classes/{}", f.own_class),
+            Body::None,
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/classes/{id}",
+            format!("/api/v1/classes/{}", f.far_class),
+            Body::None,
+            [401, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/classes/{id}/students",
+            format!("/api/v1/classes/{}/students", f.own_class),
+            Body::None,
+            [401, 200, 200, 404, 404, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/people",
+            "/api/v1/people".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
+            M::GET,
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{}", f.colleague),
+            Body::None,
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/imports",
+            "/api/v1/imports".into(),
+            Body::None,
+            admin_api,
+        ),
+        case(
+            M::POST,
+            "/api/v1/imports",
+            "/api/v1/imports".into(),
+            Body::Zip,
+            [401, 404, 404, 404, 404, 404, 202, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/imports/{id}",
+            format!("/api/v1/imports/{}", f.import),
+            Body::None,
+            admin_api,
+        ),
+        case(
+            M::GET,
+            "/static/app.css",
+            "/static/app.css".into(),
+            Body::None,
+            everyone,
+        ),
+        case(
+            M::GET,
+            "/static/app.js",
+            "/static/app.js".into(),
+            Body::None,
+            everyone,
+        ),
+        case(
+            M::GET,
+            "/static/logo.svg",
+            "/static/logo.svg".into(),
+            Body::None,
+            everyone,
+        ),
         case(M::GET, "/healthz", "/healthz".into(), Body::None, everyone),
         case(M::GET, "/readyz", "/readyz".into(), Body::None, everyone),
         // Last: it ends each actor's session.
-        case(M::POST, "/sign-out", "/sign-out".into(), form(&[]), [303; 8]),
+        case(
+            M::POST,
+            "/sign-out",
+            "/sign-out".into(),
+            form(&[]),
+            [303; 8],
+        ),
     ]
 }
 
 async fn actors(app: &App, f: &Fixture) -> Vec<Client> {
     let mut out = vec![app.client()];
-    for role in [Role::Educator, Role::Principal, Role::Coach, Role::DistrictCoordinator, Role::RegionalCoordinator, Role::Administrator] {
+    for role in [
+        Role::Educator,
+        Role::Principal,
+        Role::Coach,
+        Role::DistrictCoordinator,
+        Role::RegionalCoordinator,
+        Role::Administrator,
+    ] {
         out.push(app.signed_in(&app.username(role)).await);
     }
-    let outsider = app.store.account(PersonId::new(f.outsider)).await.unwrap().unwrap();
+    let outsider = app
+        .store
+        .account(PersonId::new(f.outsider))
+        .await
+        .unwrap()
+        .unwrap();
     out.push(app.signed_in(&outsider.username).await);
     // The anonymous client needs the anonymous CSRF cookie a browser would have.
     out[0].get("/sign-in").await;
@@ -211,22 +537,33 @@ async fn actors(app: &App, f: &Fixture) -> Vec<Client> {
 }
 
 async fn every_route_answers_every_role_as_the_policy_says(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let f = fixture(&app).await;
     let cases = table(&f);
 
     // A route added without a row here fails this test.
-    let state = waypoint_web::AppState::new(std::sync::Arc::clone(&app.store), WebConfig::default());
+    let state =
+        waypoint_web::AppState::new(std::sync::Arc::clone(&app.store), WebConfig::default());
     let mut missing = Vec::new();
     for route in waypoint_web::routes::table(&state) {
-        if !cases.iter().any(|c| c.method == route.method && c.pattern == route.path) {
+        if !cases
+            .iter()
+            .any(|c| c.method == route.method && c.pattern == route.path)
+        {
             missing.push(format!("{} {}", route.method, route.path));
         }
     }
-    assert!(missing.is_empty(), "routes without an authorization-table entry: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without an authorization-table entry: {missing:?}"
+    );
     for c in &cases {
         assert!(
-            waypoint_web::routes::table(&state).iter().any(|r| r.method == c.method && r.path == c.pattern),
+            waypoint_web::routes::table(&state)
+                .iter()
+                .any(|r| r.method == c.method && r.path == c.pattern),
             "table entry for a route that does not exist: {} {}",
             c.method,
             c.pattern
@@ -249,11 +586,20 @@ async fn every_route_answers_every_role_as_the_policy_says(backend: Backend) {
             let r = match &c.body {
                 Body::None => {
                     client
-                        .send(axum::http::Request::builder().method(c.method.clone()).uri(&c.path).body(axum::body::Body::empty()).unwrap())
+                        .send(
+                            axum::http::Request::builder()
+                                .method(c.method.clone())
+                                .uri(&c.path)
+                                .body(axum::body::Body::empty())
+                                .unwrap(),
+                        )
                         .await
                 }
                 Body::Form(fields) => {
-                    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let fields: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
                     client.post_form(&c.path, &fields).await
                 }
                 Body::Upload => client.post_upload(&c.path, &tiny_zip).await,
@@ -270,16 +616,33 @@ async fn every_route_answers_every_role_as_the_policy_says(backend: Backend) {
                     r.body.chars().take(160).collect::<String>()
                 ));
             }
-            if r.status == StatusCode::SEE_OTHER && c.expect[i] == 303 && i == 0 && c.path != "/" && c.path != "/sign-out" {
-                assert!(r.location().starts_with("/sign-in"), "{} sends anonymous people to {}", c.path, r.location());
+            if r.status == StatusCode::SEE_OTHER
+                && c.expect[i] == 303
+                && i == 0
+                && c.path != "/"
+                && c.path != "/sign-out"
+            {
+                assert!(
+                    r.location().starts_with("/sign-in"),
+                    "{} sends anonymous people to {}",
+                    c.path,
+                    r.location()
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 async fn sign_in_rotates_the_session_and_sign_out_ends_it(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let username = app.username(Role::Principal);
     let mut c = app.client();
     let planted = "planted-session-id".to_owned();
@@ -287,9 +650,20 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(backend: Backend) {
     let r = c.sign_in(&username, PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/home");
-    let set = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
-    let session = set.iter().find(|v| v.starts_with("waypoint_session=")).unwrap();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let set = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    let session = set
+        .iter()
+        .find(|v| v.starts_with("waypoint_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
     let id = c.cookies["waypoint_session"].clone();
     assert_ne!(id, planted);
     assert_eq!(id.len(), 64);
@@ -299,10 +673,19 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(backend: Backend) {
     let mut again = app.client();
     again.cookies.insert("waypoint_session".into(), id.clone());
     again.get("/home").await;
-    let r = again.post_form("/sign-in", &[("username", &username), ("password", PASSWORD)]).await;
+    let r = again
+        .post_form(
+            "/sign-in",
+            &[("username", &username), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_ne!(again.cookies["waypoint_session"], id);
-    assert_eq!(c.get("/home").await.status, StatusCode::SEE_OTHER, "the old session is gone");
+    assert_eq!(
+        c.get("/home").await.status,
+        StatusCode::SEE_OTHER,
+        "the old session is gone"
+    );
 
     // The new session has its own CSRF token, picked up from the next page.
     assert_eq!(again.get("/home").await.status, StatusCode::OK);
@@ -310,18 +693,39 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(backend: Backend) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(!again.cookies.contains_key("waypoint_session"));
     let r = again.get("/home").await;
-    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/sign-in"));
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in")
+    );
 
     // Secure cookies when configured for TLS.
-    let Some(tls) = app_with(backend, WebConfig { secure_cookies: true, ..WebConfig::default() }).await else { return };
+    let Some(tls) = app_with(
+        backend,
+        WebConfig {
+            secure_cookies: true,
+            ..WebConfig::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
     let mut c = tls.client();
     let r = c.sign_in(&tls.username(Role::Educator), PASSWORD).await;
-    let cookie = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|v| v.starts_with("waypoint_session=")).unwrap();
+    let cookie = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("waypoint_session="))
+        .unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
 async fn failed_sign_ins_lock_the_account_for_a_while(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let username = app.username(Role::Educator);
     let mut c = app.client();
     for _ in 0..waypoint_web::auth::LOCK_AFTER_FAILURES {
@@ -329,22 +733,34 @@ async fn failed_sign_ins_lock_the_account_for_a_while(backend: Backend) {
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("role=\"alert\""), "the error is announced");
         assert!(r.body.contains("do not match"));
-        assert!(r.body.contains(&format!("value=\"{username}\"")), "the username is kept");
+        assert!(
+            r.body.contains(&format!("value=\"{username}\"")),
+            "the username is kept"
+        );
     }
     // Now even the right password is refused until the lock runs out.
     let r = c.sign_in(&username, PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("Too many unsuccessful attempts"), "{}", r.body);
+    assert!(
+        r.body.contains("Too many unsuccessful attempts"),
+        "{}",
+        r.body
+    );
     // Unknown usernames get the same answer as wrong passwords.
     let r = c.sign_in("nobody@example.org", "whatever").await;
     assert!(r.body.contains("do not match"));
 }
 
 async fn idle_and_expired_sessions_end(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let person = app.person(Role::Educator).await;
     let now = waypoint_web::now_ms();
-    for (name, created, seen) in [("idle", now - 1_000, now - 3 * 3_600_000), ("old", now - 13 * 3_600_000, now - 1_000)] {
+    for (name, created, seen) in [
+        ("idle", now - 1_000, now - 3 * 3_600_000),
+        ("old", now - 13 * 3_600_000, now - 1_000),
+    ] {
         let id = format!("{name}-session");
         app.store
             .create_session(&SessionRecord {
@@ -360,57 +776,109 @@ async fn idle_and_expired_sessions_end(backend: Backend) {
         c.cookies.insert("waypoint_session".into(), id.clone());
         let r = c.get("/home").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{name} session must end");
-        assert!(app.store.session(&waypoint_web::auth::token_hash(&id)).await.unwrap().is_none());
+        assert!(
+            app.store
+                .session(&waypoint_web::auth::token_hash(&id))
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
 
 async fn state_changes_need_the_csrf_token(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let mut c = app.signed_in(&app.username(Role::Educator)).await;
     let r = c.post_form_without_csrf("/sign-out", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = c.post_form_without_csrf("/sign-out", &[("_csrf", "forged")]).await;
+    let r = c
+        .post_form_without_csrf("/sign-out", &[("_csrf", "forged")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(c.get("/home").await.status, StatusCode::OK, "still signed in");
+    assert_eq!(
+        c.get("/home").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
     // The anonymous sign-in form is protected too (login CSRF).
     let mut anon = app.client();
     let r = anon
-        .post_form_without_csrf("/sign-in", &[("username", &app.username(Role::Educator)), ("password", PASSWORD)])
+        .post_form_without_csrf(
+            "/sign-in",
+            &[
+                ("username", &app.username(Role::Educator)),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Another session's token does not work here.
     let other = app.signed_in(&app.username(Role::Principal)).await;
     let foreign = other.csrf.clone().unwrap();
-    let r = c.post_form_without_csrf("/sign-out", &[("_csrf", &foreign)]).await;
+    let r = c
+        .post_form_without_csrf("/sign-out", &[("_csrf", &foreign)])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 async fn every_response_carries_security_headers(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let mut c = app.client();
-    for path in ["/sign-in", "/home", "/nope", "/static/app.css", "/api/v1/me"] {
+    for path in [
+        "/sign-in",
+        "/home",
+        "/nope",
+        "/static/app.css",
+        "/api/v1/me",
+    ] {
         let r = c.get(path).await;
-        let h = |n: &str| r.headers.get(n).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        assert!(h("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
-        assert!(h("content-security-policy").contains("script-src 'self'"), "{path}");
+        let h = |n: &str| {
+            r.headers
+                .get(n)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        assert!(
+            h("content-security-policy").contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert!(
+            h("content-security-policy").contains("script-src 'self'"),
+            "{path}"
+        );
         assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(h("referrer-policy"), "same-origin", "{path}");
         assert!(!h("x-request-id").is_empty(), "{path}");
     }
     let r = c.get("/nope").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.body.contains("<h1>Not Found</h1>"), "error pages are pages");
+    assert!(
+        r.body.contains("<h1>Not Found</h1>"),
+        "error pages are pages"
+    );
 }
 
 async fn roster_views_are_audited(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let educator = app.person(Role::Educator).await;
     let class = app.store.classes_taught_by(educator).await.unwrap()[0].clone();
     let mut c = app.signed_in(&app.username(Role::Educator)).await;
     let r = c.get(&format!("/classes/{}", class.id)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("recorded in the audit log"));
-    let request_id = r.headers.get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    let request_id = r
+        .headers
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     let log = app.store.audit_log(10).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].actor, educator);
@@ -423,7 +891,8 @@ async fn roster_views_are_audited(backend: Backend) {
     assert!(!r.body.contains("recorded in the audit log"));
     assert_eq!(app.store.audit_log(10).await.unwrap().len(), 1);
     // The API path is audited too, and the administrator can read the log.
-    c.get(&format!("/api/v1/classes/{}/students", class.id)).await;
+    c.get(&format!("/api/v1/classes/{}/students", class.id))
+        .await;
     assert_eq!(app.store.audit_log(10).await.unwrap().len(), 2);
     let mut admin = app.signed_in(&app.username(Role::Administrator)).await;
     let csv = admin.get("/admin/audit.csv").await;
@@ -431,9 +900,13 @@ async fn roster_views_are_audited(backend: Backend) {
 }
 
 async fn api_tokens_work_without_cookies_and_can_be_revoked(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let mut c = app.signed_in(&app.username(Role::Administrator)).await;
-    let r = c.post_form("/settings/tokens", &[("name", "reporting")]).await;
+    let r = c
+        .post_form("/settings/tokens", &[("name", "reporting")])
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let at = r.body.find("wp_").unwrap();
     let token = r.body[at..at + 67].to_owned();
@@ -444,47 +917,93 @@ async fn api_tokens_work_without_cookies_and_can_be_revoked(backend: Backend) {
     let json: serde_json::Value = serde_json::from_str(&me.body).unwrap();
     assert_eq!(json["username"], app.username(Role::Administrator));
     // No CSRF token needed with a bearer token: it is not an ambient credential.
-    let queued = api.post_bytes("/api/v1/imports", b"not a zip".to_vec()).await;
+    let queued = api
+        .post_bytes("/api/v1/imports", b"not a zip".to_vec())
+        .await;
     assert_eq!(queued.status, StatusCode::ACCEPTED);
-    let tokens = app.store.api_tokens(app.person(Role::Administrator).await).await.unwrap();
+    let tokens = app
+        .store
+        .api_tokens(app.person(Role::Administrator).await)
+        .await
+        .unwrap();
     c.get("/settings").await;
-    let r = c.post_form(&format!("/settings/tokens/{}/revoke", tokens[0].id), &[]).await;
+    let r = c
+        .post_form(&format!("/settings/tokens/{}/revoke", tokens[0].id), &[])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(api.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 
     // The OpenAPI document describes every API route in the route table.
-    let doc: serde_json::Value = serde_json::from_str(&c.get("/api/v1/openapi.json").await.body).unwrap();
-    let state = waypoint_web::AppState::new(std::sync::Arc::clone(&app.store), WebConfig::default());
+    let doc: serde_json::Value =
+        serde_json::from_str(&c.get("/api/v1/openapi.json").await.body).unwrap();
+    let state =
+        waypoint_web::AppState::new(std::sync::Arc::clone(&app.store), WebConfig::default());
     for route in waypoint_web::routes::table(&state) {
         if route.path.starts_with("/api/v1/") && route.path != "/api/v1/openapi.json" {
             let method = route.method.as_str().to_lowercase();
-            assert!(doc["paths"][route.path][&method].is_object(), "{} {} is not documented", route.method, route.path);
+            assert!(
+                doc["paths"][route.path][&method].is_object(),
+                "{} {} is not documented",
+                route.method,
+                route.path
+            );
         }
     }
 }
 
 async fn password_reset_link_works_once(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let mut admin = app.signed_in(&app.username(Role::Administrator)).await;
     let coach = app.person(Role::Coach).await;
     admin.get(&format!("/admin/users/{coach}")).await;
-    let r = admin.post_form(&format!("/admin/users/{coach}/reset-link"), &[]).await;
+    let r = admin
+        .post_form(&format!("/admin/users/{coach}/reset-link"), &[])
+        .await;
     let at = r.body.find("/reset/").unwrap();
     let token = r.body[at + 7..at + 7 + 64].to_owned();
     let mut c = app.client();
-    assert_eq!(c.get(&format!("/reset/{token}")).await.status, StatusCode::OK);
-    let r = c.post_form(&format!("/reset/{token}"), &[("password", "short"), ("confirm", "short")]).await;
+    assert_eq!(
+        c.get(&format!("/reset/{token}")).await.status,
+        StatusCode::OK
+    );
+    let r = c
+        .post_form(
+            &format!("/reset/{token}"),
+            &[("password", "short"), ("confirm", "short")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("at least 10 characters"));
-    let r = c.post_form(&format!("/reset/{token}"), &[("password", "a brand new passphrase"), ("confirm", "a brand new passphrase")]).await;
-    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/sign-in?done=reset"));
-    assert_eq!(c.get(&format!("/reset/{token}")).await.status, StatusCode::NOT_FOUND, "single use");
-    let r = c.sign_in(&app.username(Role::Coach), "a brand new passphrase").await;
+    let r = c
+        .post_form(
+            &format!("/reset/{token}"),
+            &[
+                ("password", "a brand new passphrase"),
+                ("confirm", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in?done=reset")
+    );
+    assert_eq!(
+        c.get(&format!("/reset/{token}")).await.status,
+        StatusCode::NOT_FOUND,
+        "single use"
+    );
+    let r = c
+        .sign_in(&app.username(Role::Coach), "a brand new passphrase")
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
 async fn uploaded_roster_is_imported_by_a_background_job(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let mut admin = app.signed_in(&app.username(Role::Administrator)).await;
     admin.get("/admin/imports").await;
     let before = app.store.roster_totals().await.unwrap();
@@ -493,8 +1012,15 @@ async fn uploaded_roster_is_imported_by_a_background_job(backend: Backend) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = r.location().to_owned();
     let queued = admin.get(&page).await;
-    assert!(queued.body.contains("http-equiv=\"refresh\""), "a running import refreshes itself");
-    assert!(waypoint_web::jobs::run_next(&app.store, "test-worker").await.unwrap());
+    assert!(
+        queued.body.contains("http-equiv=\"refresh\""),
+        "a running import refreshes itself"
+    );
+    assert!(
+        waypoint_web::jobs::run_next(&app.store, "test-worker")
+            .await
+            .unwrap()
+    );
     let done = admin.get(&page).await;
     assert!(done.body.contains("Imported"), "{}", done.body);
     let after = app.store.roster_totals().await.unwrap();
@@ -506,10 +1032,18 @@ async fn uploaded_roster_is_imported_by_a_background_job(backend: Backend) {
     admin.get("/admin/imports").await;
     let r = admin.post_upload("/admin/imports", &sds).await;
     let page = r.location().to_owned();
-    assert!(waypoint_web::jobs::run_next(&app.store, "test-worker").await.unwrap());
+    assert!(
+        waypoint_web::jobs::run_next(&app.store, "test-worker")
+            .await
+            .unwrap()
+    );
     let refused = admin.get(&page).await;
     assert!(refused.body.contains("Refused"));
-    assert!(refused.body.contains("School Data Sync"), "{}", refused.body);
+    assert!(
+        refused.body.contains("School Data Sync"),
+        "{}",
+        refused.body
+    );
     assert_eq!(app.store.roster_totals().await.unwrap(), after);
     // Grants given by hand survive a re-import.
     let educator = app.person(Role::Educator).await;
@@ -517,14 +1051,25 @@ async fn uploaded_roster_is_imported_by_a_background_job(backend: Backend) {
     let coach = waypoint_domain::Grant::new(Role::Coach, school).unwrap();
     app.store.add_grant(educator, coach).await.unwrap();
     app.store.apply_roster(&app.demo.roster).await.unwrap();
-    assert!(app.store.grants_of(educator).await.unwrap().contains(&coach));
+    assert!(
+        app.store
+            .grants_of(educator)
+            .await
+            .unwrap()
+            .contains(&coach)
+    );
     assert!(matches!(school, Scope::School(_)));
 }
 
 async fn import_path(app: &App, path: &std::path::Path) -> waypoint_store::ImportOutcome {
     let id = app
         .store
-        .create_import(&NewImport { kind: "oneroster".into(), source: path.display().to_string(), requested_by: None, started_at: 1 })
+        .create_import(&NewImport {
+            kind: "oneroster".into(),
+            source: path.display().to_string(),
+            requested_by: None,
+            started_at: 1,
+        })
         .await
         .unwrap();
     waypoint_web::services::import_oneroster(
@@ -539,27 +1084,55 @@ async fn import_path(app: &App, path: &std::path::Path) -> waypoint_store::Impor
 
 async fn fixture_packages_import_or_are_refused_with_locations(backend: Backend) {
     use waypoint_store::ImportStatus;
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let dir = fixtures().join("oneroster");
     // Grand Bend 1.1 imports, and importing it again changes nothing.
     let grand_bend = dir.join("edfi-lms-toolkit-grand-bend-v1p1");
     let first = import_path(&app, &grand_bend).await;
-    assert_eq!(first.status, ImportStatus::Succeeded, "{:?}", first.problems);
+    assert_eq!(
+        first.status,
+        ImportStatus::Succeeded,
+        "{:?}",
+        first.problems
+    );
     let c = first.counts.unwrap();
-    assert_eq!((c.orgs.changed, c.classes.changed, c.users.changed, c.enrollments.changed), (2, 2, 10, 24));
+    assert_eq!(
+        (
+            c.orgs.changed,
+            c.classes.changed,
+            c.users.changed,
+            c.enrollments.changed
+        ),
+        (2, 2, 10, 24)
+    );
     let fingerprint = app.store.roster_fingerprint().await.unwrap();
     let second = import_path(&app, &grand_bend).await;
     assert_eq!(second.counts.unwrap().changed(), 0);
     assert_eq!(app.store.roster_fingerprint().await.unwrap(), fingerprint);
     // The imported teachers are educators at their school.
-    let school = app.store.org_by_sourced_id("255901001").await.unwrap().unwrap();
+    let school = app
+        .store
+        .org_by_sourced_id("255901001")
+        .await
+        .unwrap()
+        .unwrap();
     let teacher = app
         .store
-        .search_staff(&waypoint_domain::StaffVisibility::All, PersonId::new(0), "Christian", waypoint_store::PageRequest::first(5))
+        .search_staff(
+            &waypoint_domain::StaffVisibility::All,
+            PersonId::new(0),
+            "Christian",
+            waypoint_store::PageRequest::first(5),
+        )
         .await
         .unwrap();
     let grants = app.store.grants_of(teacher.items[0].id).await.unwrap();
-    assert_eq!(grants, vec![waypoint_domain::Grant::new(Role::Educator, Scope::School(school)).unwrap()]);
+    assert_eq!(
+        grants,
+        vec![waypoint_domain::Grant::new(Role::Educator, Scope::School(school)).unwrap()]
+    );
     // The others are not OneRoster 1.1/1.2: each refusal says why, and nothing changes.
     for (name, says) in [
         ("edfi-lms-toolkit-grand-bend-v1p0", "1.0"),
@@ -568,12 +1141,26 @@ async fn fixture_packages_import_or_are_refused_with_locations(backend: Backend)
     ] {
         let out = import_path(&app, &dir.join(name)).await;
         assert_eq!(out.status, ImportStatus::Rejected, "{name}");
-        assert!(out.problems.iter().any(|p| p.contains(says)), "{name}: {:?}", out.problems);
-        assert_eq!(app.store.roster_fingerprint().await.unwrap(), fingerprint, "{name} changed data");
+        assert!(
+            out.problems.iter().any(|p| p.contains(says)),
+            "{name}: {:?}",
+            out.problems
+        );
+        assert_eq!(
+            app.store.roster_fingerprint().await.unwrap(),
+            fingerprint,
+            "{name} changed data"
+        );
     }
     let history = app.store.imports(10).await.unwrap();
     assert_eq!(history.len(), 5);
-    assert_eq!(history.iter().filter(|h| h.status == ImportStatus::Rejected).count(), 3);
+    assert_eq!(
+        history
+            .iter()
+            .filter(|h| h.status == ImportStatus::Rejected)
+            .count(),
+        3
+    );
 }
 
 /// Copies the Grand Bend package into a temp folder and applies `edit` to
@@ -595,11 +1182,25 @@ fn corrupted(label: &str, file: &str, edit: impl Fn(&str) -> String) -> std::pat
 
 async fn corrupted_packages_change_nothing(backend: Backend) {
     use waypoint_store::ImportStatus;
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let before = app.store.roster_fingerprint().await.unwrap();
     let cases: Vec<(&str, std::path::PathBuf, &str)> = vec![
-        ("bad header", corrupted("header", "classes.csv", |t| t.replacen("sourcedId", "sourcedld", 1)), "classes.csv:1"),
-        ("missing column", corrupted("column", "users.csv", |t| t.replacen("givenName", "firstName", 1)), "users.csv:1"),
+        (
+            "bad header",
+            corrupted("header", "classes.csv", |t| {
+                t.replacen("sourcedId", "sourcedld", 1)
+            }),
+            "classes.csv:1",
+        ),
+        (
+            "missing column",
+            corrupted("column", "users.csv", |t| {
+                t.replacen("givenName", "firstName", 1)
+            }),
+            "users.csv:1",
+        ),
         (
             "dangling reference",
             corrupted("dangling", "enrollments.csv", |t| {
@@ -612,15 +1213,30 @@ async fn corrupted_packages_change_nothing(backend: Backend) {
         ),
         (
             "wrong date",
-            corrupted("date", "academicSessions.csv", |t| t.replacen("2020-08-", "2020-13-", 1)),
+            corrupted("date", "academicSessions.csv", |t| {
+                t.replacen("2020-08-", "2020-13-", 1)
+            }),
             "academicSessions.csv:",
         ),
     ];
     for (what, path, located) in cases {
         let out = import_path(&app, &path).await;
-        assert_eq!(out.status, ImportStatus::Rejected, "{what}: {:?}", out.problems);
-        assert!(out.problems.iter().any(|p| p.starts_with(located)), "{what}: no problem located at {located}: {:?}", out.problems);
-        assert_eq!(app.store.roster_fingerprint().await.unwrap(), before, "{what} changed data");
+        assert_eq!(
+            out.status,
+            ImportStatus::Rejected,
+            "{what}: {:?}",
+            out.problems
+        );
+        assert!(
+            out.problems.iter().any(|p| p.starts_with(located)),
+            "{what}: no problem located at {located}: {:?}",
+            out.problems
+        );
+        assert_eq!(
+            app.store.roster_fingerprint().await.unwrap(),
+            before,
+            "{what} changed data"
+        );
         let _ = std::fs::remove_dir_all(&path);
     }
 }

@@ -21,7 +21,12 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct Database {
     /// `sqlite:path.db` (embedded) or `postgres://user@host/db` (scale-out).
-    #[arg(long, env = "WAYPOINT_DATABASE_URL", default_value = "sqlite:waypoint.db", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "WAYPOINT_DATABASE_URL",
+        default_value = "sqlite:waypoint.db",
+        hide_env_values = true
+    )]
     pub database_url: SecretString,
 }
 
@@ -65,7 +70,12 @@ pub enum Command {
     /// Load a generated demo district (or reuse it) and run the server.
     Demo {
         /// Where the demo lives; a separate file so it never mixes with real data.
-        #[arg(long, env = "WAYPOINT_DEMO_DATABASE_URL", default_value = "sqlite:waypoint-demo.db", hide_env_values = true)]
+        #[arg(
+            long,
+            env = "WAYPOINT_DEMO_DATABASE_URL",
+            default_value = "sqlite:waypoint-demo.db",
+            hide_env_values = true
+        )]
         database_url: SecretString,
         #[command(flatten)]
         server: Server,
@@ -161,7 +171,11 @@ pub enum UsersCommand {
         /// Whose.
         username: String,
         /// Base URL the link starts with.
-        #[arg(long, env = "WAYPOINT_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "WAYPOINT_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         public_url: String,
     },
     /// Create a personal API token and print it (shown once).

@@ -19,9 +19,15 @@ use waypoint_web::{AppState, WebConfig, now_ms};
 pub fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WAYPOINT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cli.log_json {
-        builder.json().flatten_event(true).with_current_span(true).init();
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init();
     } else {
         builder.compact().init();
     }
@@ -31,7 +37,11 @@ pub fn init_logging(cli: &Cli) {
 pub async fn open_store(url: &SecretString) -> anyhow::Result<Arc<dyn Store>> {
     let url = url.expose_secret();
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        Arc::new(waypoint_store_sqlite::open(url).await.context("opening the SQLite database")?)
+        Arc::new(
+            waypoint_store_sqlite::open(url)
+                .await
+                .context("opening the SQLite database")?,
+        )
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Arc::new(
             waypoint_store_postgres::open(url)
@@ -39,7 +49,9 @@ pub async fn open_store(url: &SecretString) -> anyhow::Result<Arc<dyn Store>> {
                 .context("connecting to PostgreSQL")?,
         )
     } else {
-        bail!("--database-url must start with sqlite: or postgres:// (got a URL with another scheme)");
+        bail!(
+            "--database-url must start with sqlite: or postgres:// (got a URL with another scheme)"
+        );
     };
     Ok(store)
 }
@@ -102,9 +114,17 @@ async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
     let mut tasks = Vec::new();
     for n in 0..server.workers {
         let worker = format!("{}-{}-{n}", hostname(), std::process::id());
-        tasks.push(tokio::spawn(waypoint_web::jobs::run_worker(Arc::clone(&store), worker, stop_rx.clone())));
+        tasks.push(tokio::spawn(waypoint_web::jobs::run_worker(
+            Arc::clone(&store),
+            worker,
+            stop_rx.clone(),
+        )));
     }
-    tasks.push(tokio::spawn(purge_sessions(Arc::clone(&store), config, stop_rx)));
+    tasks.push(tokio::spawn(purge_sessions(
+        Arc::clone(&store),
+        config,
+        stop_rx,
+    )));
     let listener = tokio::net::TcpListener::bind(server.bind)
         .await
         .with_context(|| format!("cannot listen on {}", server.bind))?;
@@ -119,7 +139,11 @@ async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn purge_sessions(store: Arc<dyn Store>, config: WebConfig, mut stop: tokio::sync::watch::Receiver<bool>) {
+async fn purge_sessions(
+    store: Arc<dyn Store>,
+    config: WebConfig,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         let now = now_ms();
         let idle = i64::try_from(config.session_idle.as_millis()).unwrap_or(i64::MAX);
@@ -166,7 +190,10 @@ async fn shutdown_signal() {
 
 fn spinner(message: &str) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar.set_message(message.to_owned());
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
@@ -180,7 +207,10 @@ async fn load_demo(store: &dyn Store, size: DemoSize) -> anyhow::Result<Vec<demo
         DemoSize::Small => DemoSpec::small(),
     };
     let generated = demo::generate(&spec);
-    let present = store.person_by_sourced_id(&generated.sign_ins[0].user).await?.is_some();
+    let present = store
+        .person_by_sourced_id(&generated.sign_ins[0].user)
+        .await?
+        .is_some();
     if present {
         eprintln!("Reusing the demo installation already in the database.");
     } else {
@@ -190,8 +220,14 @@ async fn load_demo(store: &dyn Store, size: DemoSize) -> anyhow::Result<Vec<demo
             generated.roster.classes.len(),
             generated.roster.enrollments.len()
         ));
-        store.apply_roster(&generated.roster).await.context("loading the demo roster")?;
-        store.apply_demo_grants(&generated.grants).await.context("granting demo roles")?;
+        store
+            .apply_roster(&generated.roster)
+            .await
+            .context("loading the demo roster")?;
+        store
+            .apply_demo_grants(&generated.grants)
+            .await
+            .context("granting demo roles")?;
         bar.finish_with_message("Demo region loaded");
     }
     let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD)).await??;
@@ -199,7 +235,12 @@ async fn load_demo(store: &dyn Store, size: DemoSize) -> anyhow::Result<Vec<demo
         let person = store
             .person_by_sourced_id(&s.user)
             .await?
-            .with_context(|| format!("demo person {} is missing; delete the demo database and start again", s.user))?;
+            .with_context(|| {
+                format!(
+                    "demo person {} is missing; delete the demo database and start again",
+                    s.user
+                )
+            })?;
         let account = store.account(person).await?;
         if account.is_none_or(|a| a.password_hash.is_none()) {
             store.set_password_hash(person, &hash, now_ms()).await?;
@@ -209,15 +250,27 @@ async fn load_demo(store: &dyn Store, size: DemoSize) -> anyhow::Result<Vec<demo
 }
 
 fn print_demo(server: &Server, sign_ins: &[demo::DemoSignIn]) {
-    let url = server.public_url.clone().unwrap_or_else(|| format!("http://{}", server.bind));
+    let url = server
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", server.bind));
     println!();
     println!("  Waypoint demo is starting at {url}");
     println!();
     println!("  Sign in as any of these (password for all: {DEMO_PASSWORD}):");
     println!();
-    let width = sign_ins.iter().map(|s| s.username.len()).max().unwrap_or(20);
+    let width = sign_ins
+        .iter()
+        .map(|s| s.username.len())
+        .max()
+        .unwrap_or(20);
     for s in sign_ins {
-        println!("    {:<24} {:<width$}  {}", s.role.label(), s.username, s.description);
+        println!(
+            "    {:<24} {:<width$}  {}",
+            s.role.label(),
+            s.username,
+            s.description
+        );
     }
     println!();
     println!("  Stop with Ctrl-C. Data stays in the demo database for next time.");
@@ -247,11 +300,16 @@ async fn import(url: &SecretString, path: std::path::PathBuf) -> anyhow::Result<
                 bar.set_message(p.file.clone());
                 bar.set_position(0);
             }
-            bar.set_length(p.rows_total_estimate.unwrap_or(p.rows_done).max(p.rows_done));
+            bar.set_length(
+                p.rows_total_estimate
+                    .unwrap_or(p.rows_done)
+                    .max(p.rows_done),
+            );
             bar.set_position(p.rows_done);
         })
     };
-    let outcome = import_oneroster(Arc::clone(&store), id, ImportInput::Path(path), progress).await?;
+    let outcome =
+        import_oneroster(Arc::clone(&store), id, ImportInput::Path(path), progress).await?;
     bar.finish_and_clear();
     match outcome.counts {
         Some(c) => {
@@ -264,7 +322,10 @@ async fn import(url: &SecretString, path: std::path::PathBuf) -> anyhow::Result<
                 ("users", c.users),
                 ("enrollments", c.enrollments),
             ] {
-                println!("  {kind:<18} {:>8} in package {:>8} added or changed {:>6} removed", e.received, e.changed, e.deleted);
+                println!(
+                    "  {kind:<18} {:>8} in package {:>8} added or changed {:>6} removed",
+                    e.received, e.changed, e.deleted
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -278,7 +339,10 @@ async fn import(url: &SecretString, path: std::path::PathBuf) -> anyhow::Result<
     }
 }
 
-async fn person_by_username(store: &dyn Store, username: &str) -> anyhow::Result<waypoint_domain::PersonId> {
+async fn person_by_username(
+    store: &dyn Store,
+    username: &str,
+) -> anyhow::Result<waypoint_domain::PersonId> {
     Ok(store
         .account_by_username(username)
         .await?
@@ -287,12 +351,17 @@ async fn person_by_username(store: &dyn Store, username: &str) -> anyhow::Result
 }
 
 async fn scope_for(store: &dyn Store, org: Option<&str>) -> anyhow::Result<Scope> {
-    let Some(org) = org else { return Ok(Scope::Installation) };
+    let Some(org) = org else {
+        return Ok(Scope::Installation);
+    };
     let id = store
         .org_by_sourced_id(org)
         .await?
         .with_context(|| format!("no organisation with sourcedId {org}"))?;
-    let found = store.org(id).await?.with_context(|| format!("organisation {org} is not active"))?;
+    let found = store
+        .org(id)
+        .await?
+        .with_context(|| format!("organisation {org} is not active"))?;
     Ok(match found.kind {
         OrgKind::Region => Scope::Region(id),
         OrgKind::District => Scope::District(id),
@@ -320,17 +389,33 @@ async fn users(url: &SecretString, what: UsersCommand) -> anyhow::Result<()> {
                 })
                 .await?;
             if admin {
-                store.add_grant(id, Grant::new(Role::Administrator, Scope::Installation)?).await?;
+                store
+                    .add_grant(id, Grant::new(Role::Administrator, Scope::Installation)?)
+                    .await?;
             }
-            println!("Created {username} (person {id}). Give them a password with: waypoint users reset-link {username}");
+            println!(
+                "Created {username} (person {id}). Give them a password with: waypoint users reset-link {username}"
+            );
         }
-        UsersCommand::Grant { username, role, org } => {
+        UsersCommand::Grant {
+            username,
+            role,
+            org,
+        } => {
             let person = person_by_username(store, &username).await?;
             let grant = Grant::new(role.parse()?, scope_for(store, org.as_deref()).await?)?;
             store.add_grant(person, grant).await?;
-            println!("{username} is now {} ({}).", grant.role.label(), grant.scope.kind());
+            println!(
+                "{username} is now {} ({}).",
+                grant.role.label(),
+                grant.scope.kind()
+            );
         }
-        UsersCommand::Revoke { username, role, org } => {
+        UsersCommand::Revoke {
+            username,
+            role,
+            org,
+        } => {
             let person = person_by_username(store, &username).await?;
             let grant = Grant::new(role.parse()?, scope_for(store, org.as_deref()).await?)?;
             if store.remove_grant(person, grant).await? {
@@ -339,7 +424,10 @@ async fn users(url: &SecretString, what: UsersCommand) -> anyhow::Result<()> {
                 bail!("{username} does not hold that role there");
             }
         }
-        UsersCommand::ResetLink { username, public_url } => {
+        UsersCommand::ResetLink {
+            username,
+            public_url,
+        } => {
             let person = person_by_username(store, &username).await?;
             let token = random_token();
             store
@@ -350,7 +438,9 @@ async fn users(url: &SecretString, what: UsersCommand) -> anyhow::Result<()> {
         UsersCommand::Token { username, name } => {
             let person = person_by_username(store, &username).await?;
             let secret = format!("wp_{}", random_token());
-            store.create_api_token(person, &name, &token_hash(&secret), now_ms()).await?;
+            store
+                .create_api_token(person, &name, &token_hash(&secret), now_ms())
+                .await?;
             println!("{secret}");
         }
     }
@@ -364,8 +454,13 @@ async fn backup(url: &SecretString, path: &std::path::Path) -> anyhow::Result<Ex
             bail!("{} already exists; choose a new file", path.display());
         }
         let store = waypoint_store_sqlite::open(raw).await?;
-        let target = path.to_str().context("the backup path must be valid UTF-8")?;
-        store.backup_to(target).await.context("writing the backup")?;
+        let target = path
+            .to_str()
+            .context("the backup path must be valid UTF-8")?;
+        store
+            .backup_to(target)
+            .await
+            .context("writing the backup")?;
         println!("Backed up to {}", path.display());
         Ok(ExitCode::SUCCESS)
     } else {

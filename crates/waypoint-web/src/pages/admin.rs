@@ -14,7 +14,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use waypoint_domain::{Action, Grant, OrgKind, PersonId, Resource, Role, Scope};
-use waypoint_store::{AccountRow, AuditRow, ImportRow, ImportStatus, NewImport, Org, PageRequest, RosterTotals};
+use waypoint_store::{
+    AccountRow, AuditRow, ImportRow, ImportStatus, NewImport, Org, PageRequest, RosterTotals,
+};
 
 /// How long a password-reset link works.
 pub const RESET_LINK_HOURS: i64 = 72;
@@ -84,15 +86,21 @@ impl ImportLine {
     fn summary(row: &ImportRow) -> String {
         match &row.counts {
             Some(c) => {
-                let received = c.orgs.received + c.sessions.received + c.courses.received + c.classes.received
-                    + c.users.received + c.enrollments.received;
+                let received = c.orgs.received
+                    + c.sessions.received
+                    + c.courses.received
+                    + c.classes.received
+                    + c.users.received
+                    + c.enrollments.received;
                 format!(
                     "{} records, {} changed",
                     thousands(i64::try_from(received).unwrap_or(0)),
                     thousands(i64::try_from(c.changed()).unwrap_or(0))
                 )
             }
-            None if !row.problems.is_empty() => format!("{} problem(s)", row.problems.len().saturating_sub(1).max(1)),
+            None if !row.problems.is_empty() => {
+                format!("{} problem(s)", row.problems.len().saturating_sub(1).max(1))
+            }
             None => row.progress.clone().unwrap_or_default(),
         }
     }
@@ -104,14 +112,24 @@ pub async fn imports(State(state): State<AppState>, user: CurrentUser) -> WebRes
     Ok(render(&ImportsPage {
         layout: Layout::for_user(&user, "Roster imports", "/admin/imports"),
         totals: state.store.roster_totals().await?,
-        imports: state.store.imports(50).await?.into_iter().map(ImportLine::new).collect(),
+        imports: state
+            .store
+            .imports(50)
+            .await?
+            .into_iter()
+            .map(ImportLine::new)
+            .collect(),
         error: None,
     }))
 }
 
 /// POST /admin/imports (multipart, field `package`): stores the upload and
 /// queues the import; any server's worker may run it.
-pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multipart: Multipart) -> WebResult<Response> {
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
     admin(&user)?;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
@@ -121,10 +139,9 @@ pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multip
     {
         if field.name() == Some("package") {
             let name = field.file_name().unwrap_or("upload.zip").to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError::Unprocessable(format!("The upload could not be read: {e}")))?;
+            let bytes = field.bytes().await.map_err(|e| {
+                WebError::Unprocessable(format!("The upload could not be read: {e}"))
+            })?;
             file = Some((name, bytes.to_vec()));
         }
     }
@@ -132,7 +149,13 @@ pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multip
         return Ok(render(&ImportsPage {
             layout: Layout::for_user(&user, "Roster imports", "/admin/imports"),
             totals: state.store.roster_totals().await?,
-            imports: state.store.imports(50).await?.into_iter().map(ImportLine::new).collect(),
+            imports: state
+                .store
+                .imports(50)
+                .await?
+                .into_iter()
+                .map(ImportLine::new)
+                .collect(),
             error: Some("Choose a OneRoster .zip package to upload.".to_owned()),
         }));
     };
@@ -141,7 +164,12 @@ pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multip
 }
 
 /// Stores an upload, records a queued import and enqueues its job.
-pub async fn enqueue_upload(state: &AppState, name: &str, bytes: &[u8], by: Option<PersonId>) -> WebResult<i64> {
+pub async fn enqueue_upload(
+    state: &AppState,
+    name: &str,
+    bytes: &[u8],
+    by: Option<PersonId>,
+) -> WebResult<i64> {
     let now = now_ms();
     let upload_id = state.store.put_upload(name, bytes, now).await?;
     let import_id = state
@@ -153,8 +181,15 @@ pub async fn enqueue_upload(state: &AppState, name: &str, bytes: &[u8], by: Opti
             started_at: now,
         })
         .await?;
-    let payload = serde_json::to_string(&ImportJob { import_id, upload_id }).map_err(anyhow::Error::from)?;
-    state.store.enqueue_job(IMPORT_ONEROSTER, &payload, now).await?;
+    let payload = serde_json::to_string(&ImportJob {
+        import_id,
+        upload_id,
+    })
+    .map_err(anyhow::Error::from)?;
+    state
+        .store
+        .enqueue_job(IMPORT_ONEROSTER, &payload, now)
+        .await?;
     Ok(import_id)
 }
 
@@ -170,23 +205,54 @@ pub struct ImportPage {
 }
 
 /// GET /admin/imports/{id}
-pub async fn import(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     admin(&user)?;
     let import = state.store.import(id).await?.ok_or(WebError::NotFound)?;
     let rows = import.counts.map_or_else(Vec::new, |c| {
         vec![
-            ("Organisations", c.orgs.received, c.orgs.changed, c.orgs.deleted),
-            ("Academic sessions", c.sessions.received, c.sessions.changed, c.sessions.deleted),
-            ("Courses", c.courses.received, c.courses.changed, c.courses.deleted),
-            ("Classes", c.classes.received, c.classes.changed, c.classes.deleted),
+            (
+                "Organisations",
+                c.orgs.received,
+                c.orgs.changed,
+                c.orgs.deleted,
+            ),
+            (
+                "Academic sessions",
+                c.sessions.received,
+                c.sessions.changed,
+                c.sessions.deleted,
+            ),
+            (
+                "Courses",
+                c.courses.received,
+                c.courses.changed,
+                c.courses.deleted,
+            ),
+            (
+                "Classes",
+                c.classes.received,
+                c.classes.changed,
+                c.classes.deleted,
+            ),
             ("Users", c.users.received, c.users.changed, c.users.deleted),
-            ("Enrollments", c.enrollments.received, c.enrollments.changed, c.enrollments.deleted),
+            (
+                "Enrollments",
+                c.enrollments.received,
+                c.enrollments.changed,
+                c.enrollments.deleted,
+            ),
         ]
     });
     let title = format!("Import #{id}: {}", import.source);
     Ok(render(&ImportPage {
-        layout: Layout::for_user(&user, title.clone(), "/admin/imports")
-            .with_crumbs(vec![("/admin/imports".to_owned(), "Roster imports".to_owned()), (String::new(), title)]),
+        layout: Layout::for_user(&user, title.clone(), "/admin/imports").with_crumbs(vec![
+            ("/admin/imports".to_owned(), "Roster imports".to_owned()),
+            (String::new(), title),
+        ]),
         running: matches!(import.status, ImportStatus::Queued | ImportStatus::Running),
         line: ImportLine::new(import.clone()),
         import,
@@ -216,10 +282,16 @@ async fn grant_labels(state: &AppState, grants: &[Grant]) -> WebResult<Vec<Strin
     for g in grants {
         let place = match g.scope {
             Scope::Installation => String::new(),
-            Scope::Class(c) => state.store.class(c).await?.map_or_else(|| c.to_string(), |c| c.summary.title),
-            Scope::Region(o) | Scope::District(o) | Scope::School(o) => {
-                state.store.org(o).await?.map_or_else(|| o.to_string(), |o| o.name)
-            }
+            Scope::Class(c) => state
+                .store
+                .class(c)
+                .await?
+                .map_or_else(|| c.to_string(), |c| c.summary.title),
+            Scope::Region(o) | Scope::District(o) | Scope::School(o) => state
+                .store
+                .org(o)
+                .await?
+                .map_or_else(|| o.to_string(), |o| o.name),
         };
         out.push(crate::view::grant_label(g, &place));
     }
@@ -264,7 +336,11 @@ pub struct AccountPage {
     error: Option<String>,
 }
 
-async fn account_page(state: &AppState, user: &CurrentUser, id: PersonId) -> WebResult<AccountPage> {
+async fn account_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: PersonId,
+) -> WebResult<AccountPage> {
     require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
     let account = state.store.account(id).await?.ok_or(WebError::NotFound)?;
     let grants = state.store.grants_of(id).await?;
@@ -277,10 +353,12 @@ async fn account_page(state: &AppState, user: &CurrentUser, id: PersonId) -> Web
         .filter(|o| o.kind != OrgKind::Department)
         .collect();
     Ok(AccountPage {
-        layout: Layout::for_user(user, account.display_name.clone(), "/admin/users").with_crumbs(vec![
-            ("/admin/users".to_owned(), "Accounts".to_owned()),
-            (String::new(), account.display_name.clone()),
-        ]),
+        layout: Layout::for_user(user, account.display_name.clone(), "/admin/users").with_crumbs(
+            vec![
+                ("/admin/users".to_owned(), "Accounts".to_owned()),
+                (String::new(), account.display_name.clone()),
+            ],
+        ),
         id,
         name: account.display_name,
         username: account.username,
@@ -294,8 +372,14 @@ async fn account_page(state: &AppState, user: &CurrentUser, id: PersonId) -> Web
 }
 
 /// GET /admin/users/{id}
-pub async fn account(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
-    Ok(render(&account_page(&state, &user, PersonId::new(id)).await?))
+pub async fn account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    Ok(render(
+        &account_page(&state, &user, PersonId::new(id)).await?,
+    ))
 }
 
 /// The grant form: a role and where (`installation` or `org:<id>`).
@@ -378,7 +462,11 @@ pub async fn remove_grant(
 }
 
 /// POST /admin/users/{id}/reset-link — shown once on the response.
-pub async fn reset_link(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn reset_link(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let mut page = account_page(&state, &user, PersonId::new(id)).await?;
     let link = issue_reset_link(&state, page.id).await?;
     page.reset_link = Some(link);
@@ -390,9 +478,16 @@ pub async fn issue_reset_link(state: &AppState, person: PersonId) -> WebResult<S
     let token = random_token();
     state
         .store
-        .create_reset_token(person, &token_hash(&token), now_ms() + RESET_LINK_HOURS * 3_600_000)
+        .create_reset_token(
+            person,
+            &token_hash(&token),
+            now_ms() + RESET_LINK_HOURS * 3_600_000,
+        )
         .await?;
-    Ok(format!("{}/reset/{token}", state.config.public_url.trim_end_matches('/')))
+    Ok(format!(
+        "{}/reset/{token}",
+        state.config.public_url.trim_end_matches('/')
+    ))
 }
 
 /// The audit log page.
@@ -426,7 +521,8 @@ pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> WebResul
 pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
     require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
     let rows = state.store.audit_log(100_000).await?;
-    let mut out = String::from("id,at_utc,actor_id,actor,role,scope,subject,students,route,request_id\n");
+    let mut out =
+        String::from("id,at_utc,actor_id,actor,role,scope,subject,students,route,request_id\n");
     for r in rows {
         let fields = [
             r.id.to_string(),
@@ -447,7 +543,10 @@ pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebR
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"waypoint-audit.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"waypoint-audit.csv\"",
+            ),
         ],
         out,
     )
@@ -456,7 +555,11 @@ pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebR
 
 /// Quotes a CSV field when needed, and defuses spreadsheet formulas.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

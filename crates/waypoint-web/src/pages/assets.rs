@@ -7,17 +7,26 @@ use axum::response::IntoResponse;
 
 /// GET /static/app.css
 pub async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/app.css"))
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../static/app.css"),
+    )
 }
 
 /// GET /static/app.js
 pub async fn js() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/app.js"))
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../static/app.js"),
+    )
 }
 
 /// GET /static/logo.svg
 pub async fn logo() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "image/svg+xml")], include_str!("../../static/logo.svg"))
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../static/logo.svg"),
+    )
 }
 
 /// GET /healthz — the process is alive.

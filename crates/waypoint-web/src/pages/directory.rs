@@ -2,10 +2,10 @@
 //! staff member's page.
 
 use super::require;
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{WebError, WebResult};
 use crate::view::{Layout, grant_label, render, roster_role_label};
-use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -42,7 +42,8 @@ pub struct PeoplePage {
 }
 
 fn page_href(q: &str, page: i64) -> String {
-    let query = serde_urlencoded::to_string([("q", q), ("page", &page.to_string())]).unwrap_or_default();
+    let query =
+        serde_urlencoded::to_string([("q", q), ("page", &page.to_string())]).unwrap_or_default();
     format!("/people?{query}")
 }
 
@@ -69,7 +70,11 @@ pub async fn people(
         .await?;
     let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let shown = i64::try_from(found.items.len()).unwrap_or(0);
-    let first_shown = if shown == 0 { 0 } else { (page - 1) * PAGE_SIZE + 1 };
+    let first_shown = if shown == 0 {
+        0
+    } else {
+        (page - 1) * PAGE_SIZE + 1
+    };
     Ok(render(&PeoplePage {
         layout: Layout::for_user(&user, "People", "/people"),
         prev_href: (page > 1).then(|| page_href(&q, page - 1)),
@@ -96,7 +101,11 @@ pub struct PersonPage {
 }
 
 /// GET /people/{id}
-pub async fn person(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let id = PersonId::new(id);
     let person = state.store.staff(id).await?.ok_or(WebError::NotFound)?;
     require(
@@ -146,8 +155,10 @@ pub async fn person(State(state): State<AppState>, user: CurrentUser, Path(id): 
     }
     let title = format!("{} {}", person.row.given_name, person.row.family_name);
     Ok(render(&PersonPage {
-        layout: Layout::for_user(&user, title.clone(), "/people")
-            .with_crumbs(vec![("/people".to_owned(), "People".to_owned()), (String::new(), title)]),
+        layout: Layout::for_user(&user, title.clone(), "/people").with_crumbs(vec![
+            ("/people".to_owned(), "People".to_owned()),
+            (String::new(), title),
+        ]),
         is_me: id == user.actor.person,
         person,
         grants,

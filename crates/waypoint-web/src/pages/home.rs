@@ -3,15 +3,17 @@
 //! district, a regional coordinator's member districts, an administrator's
 //! installation.
 
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebResult;
 use crate::view::{Layout, datetime, render, thousands};
-use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use waypoint_domain::{OrgId, Role, Scope};
-use waypoint_store::{ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, Store, StoreError};
+use waypoint_store::{
+    ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, Store, StoreError,
+};
 
 /// A bar in a horizontal bar chart (widths precomputed, in percent).
 #[derive(Debug, Clone)]
@@ -58,11 +60,21 @@ pub struct HomePage {
     admin: Option<(RosterTotals, Vec<(ImportRow, String)>)>,
 }
 
-async fn panel(store: &dyn Store, id: OrgId, with_classes: bool) -> Result<Option<OrgPanel>, StoreError> {
-    let Some(org) = store.org(id).await? else { return Ok(None) };
+async fn panel(
+    store: &dyn Store,
+    id: OrgId,
+    with_classes: bool,
+) -> Result<Option<OrgPanel>, StoreError> {
+    let Some(org) = store.org(id).await? else {
+        return Ok(None);
+    };
     let children = store.child_orgs(id).await?;
     let own = match org.parent {
-        Some(parent) => store.child_orgs(parent).await?.into_iter().find(|c| c.org.id == id),
+        Some(parent) => store
+            .child_orgs(parent)
+            .await?
+            .into_iter()
+            .find(|c| c.org.id == id),
         None => None,
     };
     let (staff, students, classes) = own.map_or_else(
@@ -75,7 +87,12 @@ async fn panel(store: &dyn Store, id: OrgId, with_classes: bool) -> Result<Optio
         },
         |me| (me.staff, me.students, me.classes),
     );
-    let max = children.iter().map(|c| c.students).max().unwrap_or(0).max(1);
+    let max = children
+        .iter()
+        .map(|c| c.students)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let bars = children
         .iter()
         .map(|c| Bar {
@@ -85,7 +102,11 @@ async fn panel(store: &dyn Store, id: OrgId, with_classes: bool) -> Result<Optio
             width: u32::try_from(c.students * 100 / max).unwrap_or(0),
         })
         .collect();
-    let class_list = if with_classes { store.classes_of_school(id).await? } else { Vec::new() };
+    let class_list = if with_classes {
+        store.classes_of_school(id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Some(OrgPanel {
         org,
         staff,
@@ -115,12 +136,18 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser) -> WebResult
     }
     for g in user.grants() {
         match (g.role, g.scope) {
-            (Role::Principal, Scope::School(id)) => page.schools.extend(panel(store, id, true).await?),
+            (Role::Principal, Scope::School(id)) => {
+                page.schools.extend(panel(store, id, true).await?)
+            }
             (Role::Coach, Scope::School(id) | Scope::District(id)) => {
                 page.coaching.extend(panel(store, id, false).await?);
             }
-            (Role::DistrictCoordinator, Scope::District(id)) => page.districts.extend(panel(store, id, false).await?),
-            (Role::RegionalCoordinator, Scope::Region(id)) => page.regions.extend(panel(store, id, false).await?),
+            (Role::DistrictCoordinator, Scope::District(id)) => {
+                page.districts.extend(panel(store, id, false).await?)
+            }
+            (Role::RegionalCoordinator, Scope::Region(id)) => {
+                page.regions.extend(panel(store, id, false).await?)
+            }
             _ => {}
         }
     }

@@ -10,7 +10,7 @@ pub mod session;
 pub mod settings;
 
 use crate::error::WebError;
-use waypoint_domain::{Actor, Action, Policy, Resource};
+use waypoint_domain::{Action, Actor, Policy, Resource};
 
 /// Refuses with the same 404 a missing object gets.
 pub fn require(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<(), WebError> {

@@ -3,8 +3,8 @@
 //! a principal their school's classes and staff, a class's teachers and
 //! principal its roster — and every roster view is audited.
 
-use super::require;
 use super::home::Bar;
+use super::require;
 use crate::auth::{CurrentUser, RequestId};
 use crate::error::{WebError, WebResult};
 use crate::services::crumbs;
@@ -13,8 +13,12 @@ use crate::{AppState, now_ms};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use waypoint_domain::{Action, ClassId, OrgId, OrgKind, PersonId, Policy, Resource, Role, StaffVisibility};
-use waypoint_store::{AuditEntry, ClassDetail, ClassSummary, Org, OrgWithCounts, PageRequest, StaffRow, Student};
+use waypoint_domain::{
+    Action, ClassId, OrgId, OrgKind, PersonId, Policy, Resource, Role, StaffVisibility,
+};
+use waypoint_store::{
+    AuditEntry, ClassDetail, ClassSummary, Org, OrgWithCounts, PageRequest, StaffRow, Student,
+};
 
 /// An organisation's page.
 #[derive(Template)]
@@ -33,13 +37,21 @@ pub struct OrgPage {
 }
 
 /// GET /orgs/{id}
-pub async fn org(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn org(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let store = &*state.store;
     let org = store.org(OrgId::new(id)).await?.ok_or(WebError::NotFound)?;
     require(&user.actor, Action::ViewOrg, &Resource::Org(org.placement))?;
     let children = store.child_orgs(org.id).await?;
     let own = match org.parent {
-        Some(parent) => store.child_orgs(parent).await?.into_iter().find(|c| c.org.id == org.id),
+        Some(parent) => store
+            .child_orgs(parent)
+            .await?
+            .into_iter()
+            .find(|c| c.org.id == org.id),
         None => None,
     };
     let totals = own.map_or_else(
@@ -53,12 +65,22 @@ pub async fn org(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         |o| (o.staff, o.students, o.classes),
     );
     let is_school = org.kind == OrgKind::School;
-    let classes = if is_school && Policy::can(&user.actor, Action::ListClasses, &Resource::Org(org.placement)) {
+    let classes = if is_school
+        && Policy::can(
+            &user.actor,
+            Action::ListClasses,
+            &Resource::Org(org.placement),
+        ) {
         Some(store.classes_of_school(org.id).await?)
     } else {
         None
     };
-    let (staff, staff_total) = if is_school && Policy::can(&user.actor, Action::ListStaff, &Resource::Org(org.placement)) {
+    let (staff, staff_total) = if is_school
+        && Policy::can(
+            &user.actor,
+            Action::ListStaff,
+            &Resource::Org(org.placement),
+        ) {
         // The directory query narrowed to this one school; id 0 is nobody, so
         // the viewer is not added as "themselves".
         let page = store
@@ -76,7 +98,12 @@ pub async fn org(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     } else {
         (None, 0)
     };
-    let max = children.iter().map(|c| c.students).max().unwrap_or(0).max(1);
+    let max = children
+        .iter()
+        .map(|c| c.students)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let bars = children
         .iter()
         .map(|c| Bar {
@@ -91,7 +118,8 @@ pub async fn org(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         last.0 = String::new();
     }
     Ok(render(&OrgPage {
-        layout: Layout::for_user(&user, org.name.clone(), &format!("/orgs/{}", org.id)).with_crumbs(trail),
+        layout: Layout::for_user(&user, org.name.clone(), &format!("/orgs/{}", org.id))
+            .with_crumbs(trail),
         kind_label: org.kind.label(),
         child_label: match org.kind {
             OrgKind::Region => "Member districts",
@@ -124,7 +152,10 @@ pub async fn class(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let store = &*state.store;
-    let class = store.class(ClassId::new(id)).await?.ok_or(WebError::NotFound)?;
+    let class = store
+        .class(ClassId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
     let teachers: Vec<PersonId> = class.teachers.iter().map(|t| t.id).collect();
     let resource = Resource::Class {
         placement: class.placement,
@@ -147,17 +178,33 @@ pub async fn class(
 }
 
 /// The audit row for a roster view: which role justified it, at which scope.
-pub fn audit_entry(user: &CurrentUser, class: &ClassDetail, teachers: &[PersonId], route: &str, request_id: &str) -> AuditEntry {
+pub fn audit_entry(
+    user: &CurrentUser,
+    class: &ClassDetail,
+    teachers: &[PersonId],
+    route: &str,
+    request_id: &str,
+) -> AuditEntry {
     let (role, scope) = if teachers.contains(&user.actor.person) {
         ("educator".to_owned(), format!("class:{}", class.summary.id))
     } else {
         user.grants()
             .iter()
-            .filter(|g| matches!(g.role, Role::Principal | Role::Administrator | Role::Educator))
+            .filter(|g| {
+                matches!(
+                    g.role,
+                    Role::Principal | Role::Administrator | Role::Educator
+                )
+            })
             .find(|g| g.scope.covers(&class.placement))
             .map_or_else(
                 || ("unknown".to_owned(), String::new()),
-                |g| (g.role.as_str().to_owned(), format!("{}:{}", g.scope.kind(), g.scope.raw_id())),
+                |g| {
+                    (
+                        g.role.as_str().to_owned(),
+                        format!("{}:{}", g.scope.kind(), g.scope.raw_id()),
+                    )
+                },
             )
     };
     AuditEntry {

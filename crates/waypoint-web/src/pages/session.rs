@@ -1,6 +1,8 @@
 //! Signing in and out, and setting a password from a reset link.
 
-use crate::auth::{AnonymousCsrf, AuthVia, CurrentUser, hash_password, password_problem, token_hash};
+use crate::auth::{
+    AnonymousCsrf, AuthVia, CurrentUser, hash_password, password_problem, token_hash,
+};
 use crate::error::{WebError, WebResult};
 use crate::middleware::{SESSION_COOKIE, set_cookie};
 use crate::services::{SignIn, authenticate, start_session};
@@ -92,11 +94,15 @@ pub async fn sign_in_submit(
             let id = start_session(&*state.store, person, now).await?;
             tracing::info!(person = %person, "signed in");
             let mut r = Redirect::to(&safe_next(Some(&form.next))).into_response();
-            r.headers_mut()
-                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &id, state.config.secure_cookies, None));
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &id, state.config.secure_cookies, None),
+            );
             return Ok(r);
         }
-        SignIn::Refused => "That username and password do not match. Check both and try again.".to_owned(),
+        SignIn::Refused => {
+            "That username and password do not match. Check both and try again.".to_owned()
+        }
         SignIn::Locked { minutes } => format!(
             "Too many unsuccessful attempts for this account. Try again in {minutes} minute{}, or ask your administrator for a reset link.",
             if minutes == 1 { "" } else { "s" }
@@ -117,8 +123,10 @@ pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> WebRe
         state.store.delete_session(id_hash).await?;
     }
     let mut r = Redirect::to("/sign-in?done=signed-out").into_response();
-    r.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0)));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0)),
+    );
     Ok(r)
 }
 
@@ -144,10 +152,18 @@ pub async fn reset_form(
     csrf: AnonymousCsrf,
     Path(token): Path<String>,
 ) -> WebResult<Response> {
-    let Some(person) = state.store.reset_token_person(&token_hash(&token), now_ms()).await? else {
+    let Some(person) = state
+        .store
+        .reset_token_person(&token_hash(&token), now_ms())
+        .await?
+    else {
         return Err(WebError::NotFound);
     };
-    let account = state.store.account(person).await?.ok_or(WebError::NotFound)?;
+    let account = state
+        .store
+        .account(person)
+        .await?
+        .ok_or(WebError::NotFound)?;
     Ok(render(&ResetPage {
         layout: Layout::anonymous("Choose a password", &csrf.0),
         name: account.display_name,
@@ -166,7 +182,11 @@ pub async fn reset_submit(
     let Some(person) = state.store.reset_token_person(&hash, now_ms()).await? else {
         return Err(WebError::NotFound);
     };
-    let account = state.store.account(person).await?.ok_or(WebError::NotFound)?;
+    let account = state
+        .store
+        .account(person)
+        .await?
+        .ok_or(WebError::NotFound)?;
     if let Some(problem) = password_problem(&form.password, &form.confirm, &account.username) {
         return Ok(render(&ResetPage {
             layout: Layout::anonymous("Choose a password", &csrf.0),
@@ -178,7 +198,12 @@ pub async fn reset_submit(
     let phc = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(anyhow::Error::from)??;
-    if state.store.consume_reset_token(&hash, &phc, now_ms()).await?.is_none() {
+    if state
+        .store
+        .consume_reset_token(&hash, &phc, now_ms())
+        .await?
+        .is_none()
+    {
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to("/sign-in?done=reset").into_response())

@@ -1,9 +1,11 @@
 //! A person's own settings: their password and their API tokens.
 
 use super::require;
-use crate::auth::{CurrentUser, hash_password, password_problem, random_token, token_hash, verify_password};
+use crate::auth::{
+    CurrentUser, hash_password, password_problem, random_token, token_hash, verify_password,
+};
 use crate::error::{WebError, WebResult};
-use crate::view::{Layout, maybe_datetime, datetime, render};
+use crate::view::{Layout, datetime, maybe_datetime, render};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Form;
@@ -49,7 +51,11 @@ async fn page(state: &AppState, user: &CurrentUser) -> WebResult<SettingsPage> {
 
 /// GET /settings
 pub async fn settings(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
-    require(&user.actor, Action::ManageOwnAccount, &Resource::Account(user.actor.person))?;
+    require(
+        &user.actor,
+        Action::ManageOwnAccount,
+        &Resource::Account(user.actor.person),
+    )?;
     Ok(render(&page(&state, &user).await?))
 }
 
@@ -67,8 +73,16 @@ pub async fn change_password(
     user: CurrentUser,
     Form(form): Form<PasswordForm>,
 ) -> WebResult<Response> {
-    require(&user.actor, Action::ManageOwnAccount, &Resource::Account(user.actor.person))?;
-    let account = state.store.account(user.actor.person).await?.ok_or(WebError::NotFound)?;
+    require(
+        &user.actor,
+        Action::ManageOwnAccount,
+        &Resource::Account(user.actor.person),
+    )?;
+    let account = state
+        .store
+        .account(user.actor.person)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let mut p = page(&state, &user).await?;
     let current_ok = match account.password_hash.clone() {
         Some(hash) => {
@@ -91,7 +105,10 @@ pub async fn change_password(
     let phc = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(anyhow::Error::from)??;
-    state.store.set_password_hash(user.actor.person, &phc, now_ms()).await?;
+    state
+        .store
+        .set_password_hash(user.actor.person, &phc, now_ms())
+        .await?;
     p.password_saved = true;
     Ok(render(&p))
 }
@@ -108,11 +125,17 @@ pub async fn create_token(
     user: CurrentUser,
     Form(form): Form<TokenForm>,
 ) -> WebResult<Response> {
-    require(&user.actor, Action::ManageOwnAccount, &Resource::Account(user.actor.person))?;
+    require(
+        &user.actor,
+        Action::ManageOwnAccount,
+        &Resource::Account(user.actor.person),
+    )?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         let mut p = page(&state, &user).await?;
-        p.token_error = Some("Give the token a name of 1 to 80 characters, e.g. \"Reporting script\".".to_owned());
+        p.token_error = Some(
+            "Give the token a name of 1 to 80 characters, e.g. \"Reporting script\".".to_owned(),
+        );
         return Ok(render(&p));
     }
     let secret = format!("wp_{}", random_token());
@@ -126,9 +149,21 @@ pub async fn create_token(
 }
 
 /// POST /settings/tokens/{id}/revoke
-pub async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
-    require(&user.actor, Action::ManageOwnAccount, &Resource::Account(user.actor.person))?;
-    if !state.store.revoke_api_token(user.actor.person, id, now_ms()).await? {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    require(
+        &user.actor,
+        Action::ManageOwnAccount,
+        &Resource::Account(user.actor.person),
+    )?;
+    if !state
+        .store
+        .revoke_api_token(user.actor.person, id, now_ms())
+        .await?
+    {
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to("/settings").into_response())

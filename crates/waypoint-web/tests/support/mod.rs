@@ -3,7 +3,10 @@
 //! set), loaded with the small demo; and a cookie-keeping client that drives
 //! it in-process.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use axum::Router;
@@ -38,8 +41,14 @@ pub struct App {
 /// (outside CI; under CI its absence fails the test).
 pub async fn store(backend: Backend) -> Option<Arc<dyn Store>> {
     match backend {
-        Backend::Sqlite => Some(Arc::new(waypoint_store_sqlite::open("sqlite::memory:").await.unwrap())),
-        Backend::Postgres => waypoint_store_postgres::test_store("web").await.map(|s| Arc::new(s) as Arc<dyn Store>),
+        Backend::Sqlite => Some(Arc::new(
+            waypoint_store_sqlite::open("sqlite::memory:")
+                .await
+                .unwrap(),
+        )),
+        Backend::Postgres => waypoint_store_postgres::test_store("web")
+            .await
+            .map(|s| Arc::new(s) as Arc<dyn Store>),
     }
 }
 
@@ -61,25 +70,42 @@ pub async fn app_with(backend: Backend, config: WebConfig) -> Option<App> {
         store.set_password_hash(p, &hash, 1).await.unwrap();
     }
     let router = waypoint_web::router(AppState::new(Arc::clone(&store), config));
-    Some(App { router, store, demo })
+    Some(App {
+        router,
+        store,
+        demo,
+    })
 }
 
 impl App {
     /// The demo person holding `role`.
     pub async fn person(&self, role: Role) -> PersonId {
         let s = self.demo.sign_ins.iter().find(|s| s.role == role).unwrap();
-        self.store.person_by_sourced_id(&s.user).await.unwrap().unwrap()
+        self.store
+            .person_by_sourced_id(&s.user)
+            .await
+            .unwrap()
+            .unwrap()
     }
 
     /// The demo username for `role`.
     pub fn username(&self, role: Role) -> String {
-        self.demo.sign_ins.iter().find(|s| s.role == role).unwrap().username.clone()
+        self.demo
+            .sign_ins
+            .iter()
+            .find(|s| s.role == role)
+            .unwrap()
+            .username
+            .clone()
     }
 
     /// Gives `person` the test password.
     pub async fn give_password(&self, person: PersonId) {
         let hash = waypoint_web::auth::hash_password(PASSWORD).unwrap();
-        self.store.set_password_hash(person, &hash, 1).await.unwrap();
+        self.store
+            .set_password_hash(person, &hash, 1)
+            .await
+            .unwrap();
     }
 
     /// A new, anonymous client.
@@ -96,7 +122,12 @@ impl App {
     pub async fn signed_in(&self, username: &str) -> Client {
         let mut c = self.client();
         let r = c.sign_in(username, PASSWORD).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in as {username} failed: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in as {username} failed: {}",
+            r.body
+        );
         let home = c.get("/home").await;
         assert_eq!(home.status, StatusCode::OK);
         c
@@ -114,7 +145,10 @@ pub struct Resp {
 impl Resp {
     /// The `Location` header.
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -136,11 +170,20 @@ impl Client {
     /// Sends a request with the client's cookies and records what comes back.
     pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
         if !self.cookies.is_empty() {
-            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
         }
         if let Some(token) = &self.bearer {
-            req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+            req.headers_mut().insert(
+                header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            );
         }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -155,17 +198,24 @@ impl Client {
                 self.cookies.insert(k.to_owned(), val.to_owned());
             }
         }
-        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024).await.unwrap();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .unwrap();
         let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(token) = csrf_in(&body) {
             self.csrf = Some(token);
         }
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// GET.
     pub async fn get(&mut self, path: &str) -> Resp {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     /// POSTs a form, adding the CSRF token last seen.
@@ -211,7 +261,10 @@ impl Client {
         let token = self.csrf.clone().unwrap_or_default();
         self.send(
             Request::post(format!("{path}?_csrf={token}"))
-                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
                 .body(Body::from(body))
                 .unwrap(),
         )
@@ -235,8 +288,15 @@ impl Client {
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Resp {
         let page = self.get("/sign-in").await;
         assert_eq!(page.status, StatusCode::OK);
-        self.post_form("/sign-in", &[("username", username), ("password", password), ("next", "/home")])
-            .await
+        self.post_form(
+            "/sign-in",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/home"),
+            ],
+        )
+        .await
     }
 }
 
@@ -246,11 +306,15 @@ pub fn zip_dir(dir: &std::path::Path) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buf);
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for path in entries {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
             zip.write_all(&std::fs::read(&path).unwrap()).unwrap();
         }
         zip.finish().unwrap();
