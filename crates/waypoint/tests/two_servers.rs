@@ -2,7 +2,7 @@
 //! service: a session started on one continues on the other, and a
 //! background job enqueued anywhere runs exactly once.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
