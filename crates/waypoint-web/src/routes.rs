@@ -132,7 +132,10 @@ pub fn build(state: AppState) -> Router {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = id)
+        // Reset links carry a secret in the path; it never reaches the logs.
+        let path = req.uri().path();
+        let path = if path.starts_with("/reset/") { "/reset/{token}" } else { path };
+        tracing::info_span!("request", method = %req.method(), path = %path, request_id = id)
     });
     router
         .fallback(|| async { crate::error::WebError::NotFound })
