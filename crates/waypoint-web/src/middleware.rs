@@ -141,6 +141,15 @@ async fn load_user(
     }))
 }
 
+/// The `_csrf` field of a query string or urlencoded form.
+fn csrf_field(encoded: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(encoded)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
+}
+
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -176,18 +185,7 @@ pub async fn session_and_csrf(
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
-            .or_else(|| {
-                parts.uri.query().and_then(|q| {
-                    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                        .ok()
-                        .and_then(|pairs| {
-                            pairs
-                                .into_iter()
-                                .find(|(k, _)| k == CSRF_FIELD)
-                                .map(|(_, v)| v)
-                        })
-                })
-            });
+            .or_else(|| parts.uri.query().and_then(|q| csrf_field(q.as_bytes())));
         let is_form = parts
             .headers
             .get(header::CONTENT_TYPE)
@@ -201,14 +199,7 @@ pub async fn session_and_csrf(
                         .into_response();
                 }
             };
-            provided = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                .ok()
-                .and_then(|pairs| {
-                    pairs
-                        .into_iter()
-                        .find(|(k, _)| k == CSRF_FIELD)
-                        .map(|(_, v)| v)
-                });
+            provided = csrf_field(&bytes);
             body = Body::from(bytes);
         }
         let ok = matches!((&expected, &provided), (Some(e), Some(p)) if !e.is_empty() && constant_time_eq(e, p));

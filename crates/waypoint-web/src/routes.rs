@@ -134,7 +134,11 @@ pub fn build(state: AppState) -> Router {
             .unwrap_or("-");
         // Reset links carry a secret in the path; it never reaches the logs.
         let path = req.uri().path();
-        let path = if path.starts_with("/reset/") { "/reset/{token}" } else { path };
+        let path = if path.starts_with("/reset/") {
+            "/reset/{token}"
+        } else {
+            path
+        };
         tracing::info_span!("request", method = %req.method(), path = %path, request_id = id)
     });
     router

@@ -97,6 +97,65 @@ pub async fn crumbs(
     Ok(out)
 }
 
+/// An organisation's size and the organisations directly below it, with a
+/// bar per child (students, relative to the largest).
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// Staff, students and classes at or below the organisation.
+    pub totals: (i64, i64, i64),
+    /// Its children with their sizes.
+    pub children: Vec<waypoint_store::OrgWithCounts>,
+    /// One bar per child.
+    pub bars: Vec<crate::pages::home::Bar>,
+}
+
+/// Sizes for `org` (counted from its parent's listing, or summed over its
+/// children at the top of the tree) and the chart of its children.
+pub async fn overview(
+    store: &dyn Store,
+    org: &waypoint_store::Org,
+) -> Result<Overview, StoreError> {
+    let children = store.child_orgs(org.id).await?;
+    let own = match org.parent {
+        Some(parent) => store
+            .child_orgs(parent)
+            .await?
+            .into_iter()
+            .find(|c| c.org.id == org.id),
+        None => None,
+    };
+    let totals = own.map_or_else(
+        || {
+            (
+                children.iter().map(|c| c.staff).sum(),
+                children.iter().map(|c| c.students).sum(),
+                children.iter().map(|c| c.classes).sum(),
+            )
+        },
+        |me| (me.staff, me.students, me.classes),
+    );
+    let max = children
+        .iter()
+        .map(|c| c.students)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let bars = children
+        .iter()
+        .map(|c| crate::pages::home::Bar {
+            label: c.org.name.clone(),
+            href: format!("/orgs/{}", c.org.id),
+            value: thousands(c.students),
+            width: u32::try_from(c.students * 100 / max).unwrap_or(0),
+        })
+        .collect();
+    Ok(Overview {
+        totals,
+        children,
+        bars,
+    })
+}
+
 /// Where an import reads from.
 #[derive(Debug)]
 pub enum ImportInput {

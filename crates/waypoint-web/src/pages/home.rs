@@ -6,7 +6,8 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebResult;
-use crate::view::{Layout, datetime, render, thousands};
+use crate::services::{Overview, overview};
+use crate::view::{Layout, datetime, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -68,40 +69,11 @@ async fn panel(
     let Some(org) = store.org(id).await? else {
         return Ok(None);
     };
-    let children = store.child_orgs(id).await?;
-    let own = match org.parent {
-        Some(parent) => store
-            .child_orgs(parent)
-            .await?
-            .into_iter()
-            .find(|c| c.org.id == id),
-        None => None,
-    };
-    let (staff, students, classes) = own.map_or_else(
-        || {
-            (
-                children.iter().map(|c| c.staff).sum(),
-                children.iter().map(|c| c.students).sum(),
-                children.iter().map(|c| c.classes).sum(),
-            )
-        },
-        |me| (me.staff, me.students, me.classes),
-    );
-    let max = children
-        .iter()
-        .map(|c| c.students)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let bars = children
-        .iter()
-        .map(|c| Bar {
-            label: c.org.name.clone(),
-            href: format!("/orgs/{}", c.org.id),
-            value: thousands(c.students),
-            width: u32::try_from(c.students * 100 / max).unwrap_or(0),
-        })
-        .collect();
+    let Overview {
+        totals: (staff, students, classes),
+        children,
+        bars,
+    } = overview(store, &org).await?;
     let class_list = if with_classes {
         store.classes_of_school(id).await?
     } else {

@@ -7,8 +7,8 @@ use super::home::Bar;
 use super::require;
 use crate::auth::{CurrentUser, RequestId};
 use crate::error::{WebError, WebResult};
-use crate::services::crumbs;
-use crate::view::{Layout, render, thousands};
+use crate::services::{Overview, crumbs, overview};
+use crate::view::{Layout, render};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -45,25 +45,11 @@ pub async fn org(
     let store = &*state.store;
     let org = store.org(OrgId::new(id)).await?.ok_or(WebError::NotFound)?;
     require(&user.actor, Action::ViewOrg, &Resource::Org(org.placement))?;
-    let children = store.child_orgs(org.id).await?;
-    let own = match org.parent {
-        Some(parent) => store
-            .child_orgs(parent)
-            .await?
-            .into_iter()
-            .find(|c| c.org.id == org.id),
-        None => None,
-    };
-    let totals = own.map_or_else(
-        || {
-            (
-                children.iter().map(|c| c.staff).sum(),
-                children.iter().map(|c| c.students).sum(),
-                children.iter().map(|c| c.classes).sum(),
-            )
-        },
-        |o| (o.staff, o.students, o.classes),
-    );
+    let Overview {
+        totals,
+        children,
+        bars,
+    } = overview(store, &org).await?;
     let is_school = org.kind == OrgKind::School;
     let classes = if is_school
         && Policy::can(
@@ -98,21 +84,6 @@ pub async fn org(
     } else {
         (None, 0)
     };
-    let max = children
-        .iter()
-        .map(|c| c.students)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let bars = children
-        .iter()
-        .map(|c| Bar {
-            label: c.org.name.clone(),
-            href: format!("/orgs/{}", c.org.id),
-            value: thousands(c.students),
-            width: u32::try_from(c.students * 100 / max).unwrap_or(0),
-        })
-        .collect();
     let mut trail = crumbs(store, &org.placement).await?;
     if let Some(last) = trail.last_mut() {
         last.0 = String::new();
