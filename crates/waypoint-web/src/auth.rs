@@ -175,6 +175,35 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
 }
 
+/// Runs password work (Argon2id: about 19 MiB and tens of milliseconds
+/// each) on the blocking pool, at most one per core at a time, so a burst of
+/// sign-ins cannot starve other requests. A request that cannot start within
+/// five seconds is answered 503 with `Retry-After` instead of queueing forever.
+pub async fn password_work<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    static PERMITS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        std::sync::Arc::new(tokio::sync::Semaphore::new(cores))
+    });
+    let permit = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        std::sync::Arc::clone(permits).acquire_owned(),
+    )
+    .await
+    .map_err(|_| WebError::Overloaded)?
+    .map_err(|e| WebError::Internal(e.into()))?;
+    let out = tokio::task::spawn_blocking(move || {
+        let _held = permit;
+        work()
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(out)
+}
+
 /// Checks a new password against the installation's rules; the message is
 /// shown next to the field.
 pub fn password_problem(password: &str, confirm: &str, username: &str) -> Option<&'static str> {

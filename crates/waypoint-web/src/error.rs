@@ -26,6 +26,9 @@ pub enum WebError {
     /// The input is well-formed but wrong.
     #[error("{0}")]
     Unprocessable(String),
+    /// Too busy right now; the client should retry shortly.
+    #[error("Waypoint is very busy right now. Please try again in a few seconds.")]
+    Overloaded,
     /// Anything else; logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -48,6 +51,7 @@ impl WebError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,7 +81,14 @@ impl IntoResponse for WebError {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             message: self.public_message(),
         };
-        (status, render(&page)).into_response()
+        let mut response = (status, render(&page)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
+        response
     }
 }
 
@@ -98,7 +109,14 @@ impl IntoResponse for ApiError {
         }
         let status = self.0.status();
         let body = serde_json::json!({ "error": status.canonical_reason(), "message": self.0.public_message() });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
+        response
     }
 }
 

@@ -1,7 +1,10 @@
 //! The steps behind handlers and CLI commands that are more than one store
 //! call: signing in, importing a roster, building breadcrumbs.
 
-use crate::auth::{decoy_hash, lock_duration_ms, random_token, token_hash, verify_password};
+use crate::auth::{
+    decoy_hash, lock_duration_ms, password_work, random_token, token_hash, verify_password,
+};
+use crate::error::WebError;
 use crate::view::thousands;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,7 +32,7 @@ pub async fn authenticate(
     username: &str,
     password: &str,
     now: i64,
-) -> anyhow::Result<SignIn> {
+) -> Result<SignIn, WebError> {
     let account = store.account_by_username(username).await?;
     if let Some(until) = account
         .as_ref()
@@ -46,7 +49,7 @@ pub async fn authenticate(
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| decoy_hash().to_owned());
     let candidate = password.to_owned();
-    let matched = tokio::task::spawn_blocking(move || verify_password(&hash, &candidate)).await?;
+    let matched = password_work(move || verify_password(&hash, &candidate)).await?;
     match account {
         Some(a) if matched && a.enabled && a.password_hash.is_some() => {
             store.record_sign_in(a.person, now).await?;

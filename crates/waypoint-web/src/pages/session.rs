@@ -1,7 +1,7 @@
 //! Signing in and out, and setting a password from a reset link.
 
 use crate::auth::{
-    AnonymousCsrf, AuthVia, CurrentUser, hash_password, password_problem, token_hash,
+    AnonymousCsrf, AuthVia, CurrentUser, hash_password, password_problem, password_work, token_hash,
 };
 use crate::error::{WebError, WebResult};
 use crate::middleware::{SESSION_COOKIE, set_cookie};
@@ -195,9 +195,7 @@ pub async fn reset_submit(
         }));
     }
     let password = form.password;
-    let phc = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(anyhow::Error::from)??;
+    let phc = password_work(move || hash_password(&password)).await??;
     if state
         .store
         .consume_reset_token(&hash, &phc, now_ms())

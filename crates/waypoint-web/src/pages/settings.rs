@@ -2,7 +2,8 @@
 
 use super::require;
 use crate::auth::{
-    CurrentUser, hash_password, password_problem, random_token, token_hash, verify_password,
+    CurrentUser, hash_password, password_problem, password_work, random_token, token_hash,
+    verify_password,
 };
 use crate::error::{WebError, WebResult};
 use crate::view::{Layout, datetime, maybe_datetime, render};
@@ -87,9 +88,7 @@ pub async fn change_password(
     let current_ok = match account.password_hash.clone() {
         Some(hash) => {
             let current = form.current.clone();
-            tokio::task::spawn_blocking(move || verify_password(&hash, &current))
-                .await
-                .map_err(anyhow::Error::from)?
+            password_work(move || verify_password(&hash, &current)).await?
         }
         None => false,
     };
@@ -102,9 +101,7 @@ pub async fn change_password(
         return Ok(render(&p));
     }
     let password = form.password;
-    let phc = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(anyhow::Error::from)??;
+    let phc = password_work(move || hash_password(&password)).await??;
     state
         .store
         .set_password_hash(user.actor.person, &phc, now_ms())
