@@ -22,6 +22,14 @@ impl Actor {
         self.grants.iter().any(|g| g.role == role)
     }
 
+    /// Whether the actor administers the installation (the only scope an
+    /// administrator's grant may have).
+    pub fn is_administrator(&self) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Administrator && g.scope == Scope::Installation)
+    }
+
     fn holds_covering(&self, roles: &[Role], placement: &Placement) -> bool {
         self.grants
             .iter()
@@ -132,7 +140,7 @@ const ROSTER_READERS: [Role; 2] = [Role::Principal, Role::Administrator];
 impl Policy {
     /// Whether `actor` may do `action` on `resource`.
     pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
-        if actor.holds(Role::Administrator) {
+        if actor.is_administrator() {
             return true;
         }
         match (action, resource) {
@@ -177,7 +185,7 @@ impl Policy {
     /// Which staff `actor` may list, derived from the same rules as
     /// [`Action::ViewStaff`].
     pub fn staff_visibility(actor: &Actor) -> StaffVisibility {
-        if actor.holds(Role::Administrator) {
+        if actor.is_administrator() {
             return StaffVisibility::All;
         }
         let mut districts = Vec::new();

@@ -169,6 +169,7 @@ async fn bulk_upsert(
 portable_store!(
     PgStore,
     sqlx::Postgres,
+    begin = "BEGIN",
     bulk_upsert = bulk_upsert,
     claim_job_sql = "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \

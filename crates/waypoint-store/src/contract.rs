@@ -199,11 +199,13 @@ pub async fn accounts_and_sign_in_facts(store: Arc<dyn Store>) {
         .set_password_hash(id, "$argon2id$fake", 1)
         .await
         .expect("set");
-    store.record_failed_sign_in(id, None).await.expect("fail");
+    assert_eq!(store.record_failed_sign_in(id).await.expect("fail"), 1);
+    assert_eq!(store.record_failed_sign_in(id).await.expect("fail"), 2);
+    store.lock_account(id, 99).await.expect("lock");
     store
-        .record_failed_sign_in(id, Some(99))
+        .lock_account(id, 50)
         .await
-        .expect("fail");
+        .expect("a shorter lock never shortens");
     let a = store.account(id).await.expect("lookup").expect("found");
     assert_eq!(a.failed_sign_ins, 2);
     assert_eq!(a.locked_until, Some(99));
@@ -584,8 +586,35 @@ pub async fn import_history_round_trip(store: Arc<dyn Store>) {
     assert_eq!(rows[0].problems, vec!["users.csv:3:2: bad".to_owned()]);
     let up = store.put_upload("a.zip", b"PK", 1).await.expect("upload");
     assert_eq!(
-        store.take_upload(up).await.expect("take"),
+        store.upload(up).await.expect("read"),
         Some(("a.zip".to_owned(), b"PK".to_vec()))
     );
-    assert_eq!(store.take_upload(up).await.expect("take"), None);
+    store.delete_upload(up).await.expect("delete");
+    assert_eq!(store.upload(up).await.expect("read"), None);
+    let queued = store
+        .enqueue_upload_import(
+            &NewImport {
+                kind: "oneroster".to_owned(),
+                source: "b.zip".to_owned(),
+                requested_by: None,
+                started_at: 3,
+            },
+            b"PK2",
+            "import.test",
+            &|import, upload| format!("{{\"import\":{import},\"upload\":{upload}}}"),
+        )
+        .await
+        .expect("enqueue");
+    let row = store.import(queued).await.expect("q").expect("row");
+    assert_eq!(row.status, crate::ImportStatus::Queued);
+    let job = store
+        .claim_job("w", 4, 1000)
+        .await
+        .expect("claim")
+        .expect("job");
+    let payload: serde_json::Value = serde_json::from_str(&job.payload).expect("json");
+    assert_eq!(payload["import"], queued);
+    let upload = payload["upload"].as_i64().expect("upload id");
+    let kept = store.upload(upload).await.expect("read").expect("kept");
+    assert_eq!(kept, ("b.zip".to_owned(), b"PK2".to_vec()));
 }

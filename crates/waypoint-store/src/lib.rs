@@ -112,13 +112,11 @@ pub trait Store: Send + Sync + 'static {
     async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>>;
     /// Sign-in facts for a person.
     async fn account(&self, person: PersonId) -> StoreResult<Option<Account>>;
-    /// Records a failed sign-in and, past the threshold, locks the account
-    /// until `locked_until` (milliseconds).
-    async fn record_failed_sign_in(
-        &self,
-        person: PersonId,
-        locked_until: Option<i64>,
-    ) -> StoreResult<()>;
+    /// Counts a failed sign-in atomically and returns the new count of
+    /// consecutive failures.
+    async fn record_failed_sign_in(&self, person: PersonId) -> StoreResult<i64>;
+    /// Locks an account until `until` (ms), never shortening a longer lock.
+    async fn lock_account(&self, person: PersonId, until: i64) -> StoreResult<()>;
     /// Clears the failure counter after a good sign-in.
     async fn record_sign_in(&self, person: PersonId, now: i64) -> StoreResult<()>;
     /// Sets a person's password hash (PHC string).
@@ -192,8 +190,21 @@ pub trait Store: Send + Sync + 'static {
     async fn import(&self, id: i64) -> StoreResult<Option<ImportRow>>;
     /// Keeps uploaded bytes so any server can process them.
     async fn put_upload(&self, name: &str, bytes: &[u8], now: i64) -> StoreResult<i64>;
-    /// Reads and deletes an upload.
-    async fn take_upload(&self, id: i64) -> StoreResult<Option<(String, Vec<u8>)>>;
+    /// Reads an upload (kept until its import has finished, so a worker that
+    /// dies mid-import leaves it for the next one).
+    async fn upload(&self, id: i64) -> StoreResult<Option<(String, Vec<u8>)>>;
+    /// Deletes an upload.
+    async fn delete_upload(&self, id: i64) -> StoreResult<()>;
+    /// Stores an upload, its queued import entry and the job that will run
+    /// it, in one transaction; `payload(import_id, upload_id)` builds the
+    /// job's payload. Returns the import id.
+    async fn enqueue_upload_import(
+        &self,
+        import: &NewImport,
+        bytes: &[u8],
+        job_kind: &str,
+        payload: &(dyn Fn(i64, i64) -> String + Sync),
+    ) -> StoreResult<i64>;
     /// Queues a background job.
     async fn enqueue_job(&self, kind: &str, payload: &str, now: i64) -> StoreResult<i64>;
     /// Claims the oldest runnable job for `worker`; a job whose lease ran out

@@ -11,7 +11,7 @@
 /// (`backend`, `migrate`) in braces.
 #[macro_export]
 macro_rules! portable_store {
-    ($store:ty, $db:ty, bulk_upsert = $bulk:path, claim_job_sql = $claim:expr, { $($extra:item)* }) => {
+    ($store:ty, $db:ty, begin = $begin:expr, bulk_upsert = $bulk:path, claim_job_sql = $claim:expr, { $($extra:item)* }) => {
         #[$crate::async_trait]
         impl $crate::Store for $store {
             $($extra)*
@@ -35,7 +35,7 @@ macro_rules! portable_store {
                 counts.classes.received = batch.classes.len() as u64;
                 counts.users.received = batch.users.len() as u64;
                 counts.enrollments.received = batch.enrollments.len() as u64;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
 
                 // Organisations, then the tree they form.
                 counts.orgs.changed = $bulk(&mut *tx, &p::ORGS, &p::org_rows(batch)).await?;
@@ -157,7 +157,7 @@ macro_rules! portable_store {
             }
 
             async fn apply_demo_grants(&self, grants: &[::waypoint_domain::demo::DemoGrant]) -> $crate::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 for g in grants {
                     let person: Option<i64> = $crate::sqlx::query_scalar::<$db, i64>("SELECT id FROM people WHERE sourced_id = $1")
                         .bind(&g.user)
@@ -326,7 +326,7 @@ macro_rules! portable_store {
                 id: ::waypoint_domain::ClassId,
                 audit: &$crate::AuditEntry,
             ) -> $crate::StoreResult<Vec<$crate::Student>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let rows: Vec<(i64, String, String, Option<String>, String)> = $crate::sqlx::query_as::<$db, _>(
                     "SELECT DISTINCT p.id, p.given_name, p.family_name, p.identifier, p.grades FROM enrollments e \
                      JOIN people p ON p.id = e.person_id \
@@ -499,14 +499,24 @@ macro_rules! portable_store {
                 self.account_where("p.id = $1", person.get()).await
             }
 
-            async fn record_failed_sign_in(&self, person: ::waypoint_domain::PersonId, locked_until: Option<i64>) -> $crate::StoreResult<()> {
-                $crate::sqlx::query::<$db>(
-                    "INSERT INTO credentials (person_id, failed_sign_ins, locked_until) VALUES ($1, 1, $2) \
-                     ON CONFLICT (person_id) DO UPDATE SET failed_sign_ins = credentials.failed_sign_ins + 1, \
-                     locked_until = COALESCE($2, credentials.locked_until)",
+            async fn record_failed_sign_in(&self, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<i64> {
+                let n = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO credentials (person_id, failed_sign_ins) VALUES ($1, 1) \
+                     ON CONFLICT (person_id) DO UPDATE SET failed_sign_ins = credentials.failed_sign_ins + 1 \
+                     RETURNING failed_sign_ins",
                 )
                 .bind(person.get())
-                .bind(locked_until)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(n)
+            }
+
+            async fn lock_account(&self, person: ::waypoint_domain::PersonId, until: i64) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>(
+                    "UPDATE credentials SET locked_until = $2 WHERE person_id = $1 AND (locked_until IS NULL OR locked_until < $2)",
+                )
+                .bind(person.get())
+                .bind(until)
                 .execute(&self.pool)
                 .await?;
                 Ok(())
@@ -740,7 +750,7 @@ macro_rules! portable_store {
             }
 
             async fn consume_reset_token(&self, hash: &str, password_hash: &str, now: i64) -> $crate::StoreResult<Option<::waypoint_domain::PersonId>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let id: Option<i64> = $crate::sqlx::query_scalar::<$db, i64>(
                     "UPDATE reset_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING person_id",
                 )
@@ -822,14 +832,54 @@ macro_rules! portable_store {
                 Ok(id)
             }
 
-            async fn take_upload(&self, id: i64) -> $crate::StoreResult<Option<(String, Vec<u8>)>> {
+            async fn upload(&self, id: i64) -> $crate::StoreResult<Option<(String, Vec<u8>)>> {
                 let row: Option<(String, Vec<u8>)> = $crate::sqlx::query_as::<$db, _>(
-                    "DELETE FROM uploads WHERE id = $1 RETURNING name, bytes",
+                    "SELECT name, bytes FROM uploads WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
                 Ok(row)
+            }
+
+            async fn delete_upload(&self, id: i64) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>("DELETE FROM uploads WHERE id = $1").bind(id).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn enqueue_upload_import(
+                &self,
+                import: &$crate::NewImport,
+                bytes: &[u8],
+                job_kind: &str,
+                payload: &(dyn Fn(i64, i64) -> String + Sync),
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let upload_id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO uploads (name, bytes, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(&import.source)
+                .bind(bytes)
+                .bind(import.started_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let import_id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO imports (kind, source, status, requested_by, started_at) VALUES ($1, $2, 'queued', $3, $4) RETURNING id",
+                )
+                .bind(&import.kind)
+                .bind(&import.source)
+                .bind(import.requested_by.map(|p| p.get()))
+                .bind(import.started_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                $crate::sqlx::query::<$db>("INSERT INTO jobs (kind, payload, status, created_at) VALUES ($1, $2, 'queued', $3)")
+                    .bind(job_kind)
+                    .bind(payload(import_id, upload_id))
+                    .bind(import.started_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(import_id)
             }
 
             async fn enqueue_job(&self, kind: &str, payload: &str, now: i64) -> $crate::StoreResult<i64> {

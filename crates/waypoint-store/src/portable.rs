@@ -620,11 +620,11 @@ pub type ClassTuple = (
 );
 /// The select list matching [`ClassTuple`] for class alias `c` joined to its school `o`.
 pub const CLASS_COLUMNS: &str = "c.id, c.title, c.code, c.grades, c.subjects, c.school_id, o.name, \
-     COALESCE((SELECT string_agg(p.given_name || ' ' || p.family_name, ', ') FROM enrollments e \
-       JOIN people p ON p.id = e.person_id \
-       WHERE e.class_id = c.id AND e.role = 'teacher' AND e.status = 'active'), ''), \
-     (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e \
-       WHERE e.class_id = c.id AND e.role = 'student' AND e.status = 'active')";
+     COALESCE((SELECT string_agg(p.given_name || ' ' || p.family_name, ', ' ORDER BY p.family_name, p.given_name) \
+       FROM enrollments e JOIN people p ON p.id = e.person_id \
+       WHERE e.class_id = c.id AND e.role = 'teacher' AND e.status = 'active' AND p.status = 'active'), ''), \
+     (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e JOIN people p ON p.id = e.person_id \
+       WHERE e.class_id = c.id AND e.role = 'student' AND e.status = 'active' AND p.status = 'active')";
 
 /// Builds a [`ClassSummary`](crate::ClassSummary) from its row.
 pub fn class_from(t: ClassTuple) -> crate::ClassSummary {
@@ -645,8 +645,8 @@ pub fn class_from(t: ClassTuple) -> crate::ClassSummary {
 pub type StaffTuple = (i64, String, String, String, Option<String>, String, String);
 /// The select list matching [`StaffTuple`] for people alias `p`.
 pub const STAFF_COLUMNS: &str = "p.id, p.given_name, p.family_name, p.username, p.email, p.roster_role, \
-     COALESCE((SELECT string_agg(o.name, ', ') FROM person_orgs po JOIN orgs o ON o.id = po.org_id \
-       WHERE po.person_id = p.id), '')";
+     COALESCE((SELECT string_agg(o.name, ', ' ORDER BY o.name) FROM person_orgs po JOIN orgs o ON o.id = po.org_id \
+       WHERE po.person_id = p.id AND o.status = 'active'), '')";
 
 /// Builds a [`StaffRow`](crate::StaffRow) from its row.
 pub fn staff_from(t: StaffTuple) -> crate::StaffRow {

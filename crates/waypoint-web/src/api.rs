@@ -236,6 +236,8 @@ pub struct ImportDto {
     pub counts: Option<serde_json::Value>,
     /// Problems, when refused.
     pub problems: Vec<String>,
+    /// What a running import is doing.
+    pub progress: Option<String>,
 }
 
 impl From<ImportRow> for ImportDto {
@@ -249,6 +251,7 @@ impl From<ImportRow> for ImportDto {
             finished_at: r.finished_at,
             counts: r.counts.and_then(|c| serde_json::to_value(c).ok()),
             problems: r.problems,
+            progress: r.progress,
         }
     }
 }
@@ -444,7 +447,7 @@ pub async fn people(
     user: ApiUser,
     Query(q): Query<PeopleQuery>,
 ) -> ApiResult<StaffPageDto> {
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let found = state
         .store
         .search_staff(

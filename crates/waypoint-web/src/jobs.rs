@@ -91,7 +91,7 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         IMPORT_ONEROSTER => {
             let payload: ImportJob = serde_json::from_str(&job.payload)?;
-            let Some((_, bytes)) = store.take_upload(payload.upload_id).await? else {
+            let Some((_, bytes)) = store.upload(payload.upload_id).await? else {
                 store
                     .finish_import(
                         payload.import_id,
@@ -115,6 +115,9 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
                 Arc::new(|_| {}),
             )
             .await?;
+            // Only now is the upload no longer needed: a worker that died
+            // mid-import left it for the next one.
+            store.delete_upload(payload.upload_id).await?;
             Ok(())
         }
         PING => {

@@ -22,6 +22,10 @@ pub const CSRF_COOKIE: &str = "waypoint_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
 /// The header carrying the CSRF token (scripts, tests).
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The only routes whose CSRF token travels inside a multipart body; their
+/// handlers check it with [`MultipartCsrf`]. Any other multipart request
+/// needs the token in the `x-csrf-token` header.
+pub const UPLOAD_PATHS: [&str; 1] = ["/admin/imports"];
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_MS: i64 = 60_000;
 /// Largest form body the CSRF check will read.
@@ -108,7 +112,10 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Current
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
-        store.touch_session(&id_hash, now).await?;
+        // Best effort: a busy database must not turn a page view into an error.
+        if let Err(e) = store.touch_session(&id_hash, now).await {
+            tracing::warn!(error = %e, "could not record session activity");
+        }
     }
     load_user(
         state,
@@ -162,6 +169,18 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The CSRF token a multipart form must carry in its `_csrf` part; set by
+/// [`session_and_csrf`], checked by the handler that reads the parts.
+#[derive(Debug, Clone)]
+pub struct MultipartCsrf(pub String);
+
+impl MultipartCsrf {
+    /// Whether `provided` is the expected token.
+    pub fn accepts(&self, provided: &str) -> bool {
+        !self.0.is_empty() && constant_time_eq(&self.0, provided)
+    }
+}
+
 /// Resolves the signed-in person and enforces CSRF on unsafe methods.
 pub async fn session_and_csrf(
     State(state): State<AppState>,
@@ -169,6 +188,9 @@ pub async fn session_and_csrf(
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
+    let wanted = (parts.method == Method::GET)
+        .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_owned()))
+        .flatten();
     let user = match resolve(&state, &parts.headers).await {
         Ok(u) => u,
         Err(e) => return e.into_response(),
@@ -184,13 +206,24 @@ pub async fn session_and_csrf(
             .headers
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| parts.uri.query().and_then(|q| csrf_field(q.as_bytes())));
-        let is_form = parts
+            .map(str::to_owned);
+        let content_type = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            .unwrap_or("");
+        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+        if provided.is_none()
+            && content_type.starts_with("multipart/form-data")
+            && UPLOAD_PATHS.contains(&parts.uri.path())
+        {
+            // An upload is too big to buffer here; its handler (and only a
+            // listed one) reads the `_csrf` part first and checks it.
+            parts
+                .extensions
+                .insert(MultipartCsrf(expected.clone().unwrap_or_default()));
+            provided.clone_from(&expected);
+        }
         if provided.is_none() && is_form {
             let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
                 Ok(b) => b,
@@ -223,6 +256,20 @@ pub async fn session_and_csrf(
         parts.extensions.insert(u);
     }
     let mut response = next.run(Request::from_parts(parts, body)).await;
+    // Someone sent to sign in comes back where they were going.
+    if let Some(wanted) = wanted
+        && response
+            .headers()
+            .get(header::LOCATION)
+            .is_some_and(|l| l == "/sign-in")
+        && wanted != "/"
+        && wanted != "/home"
+    {
+        let query = serde_urlencoded::to_string([("next", wanted.as_str())]).unwrap_or_default();
+        if let Ok(v) = HeaderValue::from_str(&format!("/sign-in?{query}")) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+    }
     if let Some(token) = fresh_anon {
         response.headers_mut().append(
             header::SET_COOKIE,
@@ -233,11 +280,21 @@ pub async fn session_and_csrf(
 }
 
 /// Security headers on every response, and no caching of anything but
-/// static assets.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// static assets. Behind TLS (secure cookies), HSTS too.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if state.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(

@@ -147,9 +147,19 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             session_and_csrf,
         ))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(trace)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+        // Request ids end up in audit rows: only ours are trusted.
+        .layer(axum::middleware::map_request(
+            |mut req: Request<axum::body::Body>| async move {
+                req.headers_mut().remove("x-request-id");
+                req
+            },
+        ))
         .with_state(state)
 }

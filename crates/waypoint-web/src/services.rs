@@ -8,7 +8,7 @@ use crate::error::WebError;
 use crate::view::thousands;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use waypoint_domain::{PersonId, Placement};
+use waypoint_domain::{OrgId, PersonId, Placement, StaffVisibility};
 use waypoint_import::{ErrorKind, ImportError, PackageSource};
 use waypoint_store::{ImportOutcome, ImportStatus, SessionRecord, Store, StoreError};
 
@@ -17,13 +17,9 @@ use waypoint_store::{ImportOutcome, ImportStatus, SessionRecord, Store, StoreErr
 pub enum SignIn {
     /// The password matched.
     Accepted(PersonId),
-    /// Unknown username, no password set, or a wrong password (never said which).
+    /// Unknown username, no password set, a wrong password, or an account
+    /// paused after repeated failures — never said which.
     Refused,
-    /// Too many recent failures.
-    Locked {
-        /// Minutes until the next try is allowed.
-        minutes: i64,
-    },
 }
 
 /// Checks a username and password, counting failures per account.
@@ -34,30 +30,30 @@ pub async fn authenticate(
     now: i64,
 ) -> Result<SignIn, WebError> {
     let account = store.account_by_username(username).await?;
-    if let Some(until) = account
+    let locked = account
         .as_ref()
         .and_then(|a| a.locked_until)
-        .filter(|u| *u > now)
-    {
-        return Ok(SignIn::Locked {
-            minutes: ((until - now) + 59_999) / 60_000,
-        });
-    }
+        .is_some_and(|until| until > now);
+    // The hash is always checked (a decoy when there is nothing to check) so
+    // unknown, locked and wrong answers all take the same time.
     let hash = account
         .as_ref()
-        .filter(|a| a.enabled)
+        .filter(|a| a.enabled && !locked)
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| decoy_hash().to_owned());
     let candidate = password.to_owned();
     let matched = password_work(move || verify_password(&hash, &candidate)).await?;
     match account {
-        Some(a) if matched && a.enabled && a.password_hash.is_some() => {
+        Some(a) if matched && a.enabled && !locked && a.password_hash.is_some() => {
             store.record_sign_in(a.person, now).await?;
             Ok(SignIn::Accepted(a.person))
         }
         Some(a) => {
-            let locked = lock_duration_ms(a.failed_sign_ins + 1).map(|d| now + d);
-            store.record_failed_sign_in(a.person, locked).await?;
+            let failures = store.record_failed_sign_in(a.person).await?;
+            if let Some(pause) = lock_duration_ms(failures) {
+                store.lock_account(a.person, now + pause).await?;
+                tracing::warn!(person = %a.person, failures, "account paused after repeated failed sign-ins");
+            }
             Ok(SignIn::Refused)
         }
         None => Ok(SignIn::Refused),
@@ -157,6 +153,27 @@ pub async fn overview(
         children,
         bars,
     })
+}
+
+/// Everyone on a school's staff, by family name.
+pub async fn staff_of_school(
+    store: &dyn Store,
+    school: OrgId,
+) -> Result<Vec<waypoint_store::StaffRow>, StoreError> {
+    // The directory query narrowed to one school; id 0 is nobody, so no
+    // viewer is added as "themselves".
+    let page = store
+        .search_staff(
+            &StaffVisibility::Within {
+                districts: Vec::new(),
+                schools: vec![school],
+            },
+            PersonId::new(0),
+            "",
+            waypoint_store::PageRequest::first(1_000),
+        )
+        .await?;
+    Ok(page.items)
 }
 
 /// Where an import reads from.

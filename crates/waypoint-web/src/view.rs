@@ -194,6 +194,27 @@ pub fn grant_label(grant: &Grant, place: &str) -> String {
     }
 }
 
+/// Grades as people say them: `KG` → "Kindergarten", `06` → "Grade 6",
+/// `09,10` → "Grades 9, 10".
+pub fn grades_label(grades: &str) -> String {
+    let parts: Vec<String> = grades
+        .split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(|g| match g {
+            "KG" | "K" => "Kindergarten".to_owned(),
+            "PK" => "Pre-K".to_owned(),
+            g => g.trim_start_matches('0').to_owned(),
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => "—".to_owned(),
+        [one] if one.chars().all(|c| c.is_ascii_digit()) => format!("Grade {one}"),
+        [one] => one.clone(),
+        many => format!("Grades {}", many.join(", ")),
+    }
+}
+
 /// A human label for a roster role.
 pub fn roster_role_label(role: &str) -> &'static str {
     match role {
@@ -220,5 +241,9 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
+        assert_eq!(grades_label("06"), "Grade 6");
+        assert_eq!(grades_label("KG"), "Kindergarten");
+        assert_eq!(grades_label("09,10"), "Grades 9, 10");
+        assert_eq!(grades_label(""), "—");
     }
 }

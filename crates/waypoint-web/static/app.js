@@ -24,6 +24,24 @@
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
+  // A running import reports its progress in its status region and the
+  // page reloads once it has finished.
+  var poll = document.querySelector("[data-poll]");
+  if (poll && window.fetch) {
+    var tick = function () {
+      fetch(poll.getAttribute("data-poll"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (job) {
+          if (!job) return;
+          if (job.status !== "queued" && job.status !== "running") { window.location.reload(); return; }
+          if (job.progress && poll.textContent !== job.progress) poll.textContent = job.progress;
+          window.setTimeout(tick, 2000);
+        })
+        .catch(function () { window.setTimeout(tick, 5000); });
+    };
+    window.setTimeout(tick, 2000);
+  }
+
   document.querySelectorAll("table.sortable").forEach(function (table) {
     if (!table.tHead) return;
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {

@@ -356,7 +356,11 @@ fn table(f: &Fixture) -> Vec<Case> {
             M::POST,
             "/admin/users/{id}/grants/remove",
             format!("/admin/users/{}/grants/remove", f.educator),
-            form(&[("role", "coach"), ("scope", &format!("org:{}", f.school))]),
+            form(&[
+                ("role", "coach"),
+                ("scope_kind", "school"),
+                ("scope_id", &f.school.to_string()),
+            ]),
             [303, 404, 404, 404, 404, 404, 303, 404],
         ),
         case(
@@ -698,6 +702,38 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(backend: Backend) {
         (StatusCode::SEE_OTHER, "/sign-in")
     );
 
+    // Changing the password ends every other session.
+    let mut laptop = app.signed_in(&username).await;
+    let mut phone = app.signed_in(&username).await;
+    laptop.get("/settings").await;
+    let new_password = "another long passphrase";
+    let r = laptop
+        .post_form(
+            "/settings/password",
+            &[
+                ("current", PASSWORD),
+                ("password", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Your password is changed"), "{}", r.body);
+    assert_eq!(
+        laptop.get("/home").await.status,
+        StatusCode::OK,
+        "this browser carries on"
+    );
+    assert_eq!(
+        phone.get("/home").await.status,
+        StatusCode::SEE_OTHER,
+        "other sessions end"
+    );
+
+    // Someone sent to sign in comes back to where they were going.
+    let mut visitor = app.client();
+    let r = visitor.get("/people?q=a").await;
+    assert_eq!(r.location(), "/sign-in?next=%2Fpeople%3Fq%3Da");
+
     // Secure cookies when configured for TLS.
     let Some(tls) = app_with(
         backend,
@@ -738,13 +774,21 @@ async fn failed_sign_ins_lock_the_account_for_a_while(backend: Backend) {
             "the username is kept"
         );
     }
-    // Now even the right password is refused until the lock runs out.
+    // Now even the right password is refused until the pause runs out, with
+    // the same words as any failure, so nobody learns the account exists.
     let r = c.sign_in(&username, PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("do not match"), "{}", r.body);
+    let paused = app
+        .store
+        .account_by_username(&username)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
-        r.body.contains("Too many unsuccessful attempts"),
-        "{}",
-        r.body
+        paused
+            .locked_until
+            .is_some_and(|t| t > waypoint_web::now_ms())
     );
     // Unknown usernames get the same answer as wrong passwords.
     let r = c.sign_in("nobody@example.org", "whatever").await;
@@ -1013,7 +1057,7 @@ async fn uploaded_roster_is_imported_by_a_background_job(backend: Backend) {
     let page = r.location().to_owned();
     let queued = admin.get(&page).await;
     assert!(
-        queued.body.contains("http-equiv=\"refresh\""),
+        queued.body.contains("data-poll="),
         "a running import refreshes itself"
     );
     assert!(

@@ -24,6 +24,7 @@ pub struct Database {
     #[arg(
         long,
         env = "WAYPOINT_DATABASE_URL",
+        global = true,
         default_value = "sqlite:waypoint.db",
         hide_env_values = true
     )]

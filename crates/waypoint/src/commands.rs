@@ -109,6 +109,13 @@ async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
             .unwrap_or_else(|| format!("http://{}", server.bind)),
         ..WebConfig::default()
     };
+    if server.public_url.is_none() && !server.bind.ip().is_loopback() {
+        tracing::warn!(
+            bind = %server.bind,
+            "no --public-url: links in password-reset messages will point at {}; set WAYPOINT_PUBLIC_URL to the address people use",
+            config.public_url
+        );
+    }
     let state = AppState::new(Arc::clone(&store), config.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut tasks = Vec::new();

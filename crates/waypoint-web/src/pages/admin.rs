@@ -5,6 +5,7 @@ use super::require;
 use crate::auth::{CurrentUser, random_token, token_hash};
 use crate::error::{WebError, WebResult};
 use crate::jobs::{IMPORT_ONEROSTER, ImportJob};
+use crate::middleware::MultipartCsrf;
 use crate::view::{Layout, datetime, maybe_datetime, render, thousands};
 use crate::{AppState, now_ms};
 use askama::Template;
@@ -128,22 +129,37 @@ pub async fn imports(State(state): State<AppState>, user: CurrentUser) -> WebRes
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
+    csrf: Option<axum::Extension<MultipartCsrf>>,
     mut multipart: Multipart,
 ) -> WebResult<Response> {
     admin(&user)?;
     let mut file: Option<(String, Vec<u8>)> = None;
+    // With the token in a header the middleware has checked it already;
+    // otherwise it must be the form's `_csrf` part, which comes first.
+    let mut token_ok = csrf.is_none();
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|e| WebError::Unprocessable(format!("The upload could not be read: {e}")))?
     {
-        if field.name() == Some("package") {
+        if field.name() == Some("_csrf") {
+            let value = field.text().await.unwrap_or_default();
+            token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
+        } else if field.name() == Some("package") {
+            if !token_ok {
+                break;
+            }
             let name = field.file_name().unwrap_or("upload.zip").to_owned();
             let bytes = field.bytes().await.map_err(|e| {
                 WebError::Unprocessable(format!("The upload could not be read: {e}"))
             })?;
             file = Some((name, bytes.to_vec()));
         }
+    }
+    if !token_ok {
+        return Err(WebError::Forbidden(
+            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
+        ));
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(render(&ImportsPage {
@@ -163,34 +179,31 @@ pub async fn upload(
     Ok(Redirect::to(&format!("/admin/imports/{id}")).into_response())
 }
 
-/// Stores an upload, records a queued import and enqueues its job.
+/// Stores an upload, its queued import entry and its job, in one
+/// transaction: either the import will run or nothing was recorded.
 pub async fn enqueue_upload(
     state: &AppState,
     name: &str,
     bytes: &[u8],
     by: Option<PersonId>,
 ) -> WebResult<i64> {
-    let now = now_ms();
-    let upload_id = state.store.put_upload(name, bytes, now).await?;
-    let import_id = state
-        .store
-        .create_import(&NewImport {
-            kind: "oneroster".to_owned(),
-            source: name.to_owned(),
-            requested_by: by,
-            started_at: now,
+    let import = NewImport {
+        kind: "oneroster".to_owned(),
+        source: name.to_owned(),
+        requested_by: by,
+        started_at: now_ms(),
+    };
+    let payload = |import_id, upload_id| {
+        serde_json::to_string(&ImportJob {
+            import_id,
+            upload_id,
         })
-        .await?;
-    let payload = serde_json::to_string(&ImportJob {
-        import_id,
-        upload_id,
-    })
-    .map_err(anyhow::Error::from)?;
-    state
+        .unwrap_or_default()
+    };
+    Ok(state
         .store
-        .enqueue_job(IMPORT_ONEROSTER, &payload, now)
-        .await?;
-    Ok(import_id)
+        .enqueue_upload_import(&import, bytes, IMPORT_ONEROSTER, &payload)
+        .await?)
 }
 
 /// One import's page.
@@ -443,17 +456,31 @@ pub async fn add_grant(
     }
 }
 
+/// The remove-grant form: the grant's stored parts.
+#[derive(Debug, Deserialize)]
+pub struct RemoveGrantForm {
+    role: String,
+    scope_kind: String,
+    scope_id: i64,
+}
+
 /// POST /admin/users/{id}/grants/remove
 pub async fn remove_grant(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(form): Form<GrantForm>,
+    Form(form): Form<RemoveGrantForm>,
 ) -> WebResult<Response> {
     let page = account_page(&state, &user, PersonId::new(id)).await?;
-    let grant = parse_grant(&state, &form)
-        .await?
-        .map_err(WebError::Unprocessable)?;
+    // Removed exactly as stored, so a grant at an organisation that has
+    // since left the roster can still be taken away.
+    let grant = form
+        .role
+        .parse::<Role>()
+        .ok()
+        .zip(Scope::from_parts(&form.scope_kind, form.scope_id).ok())
+        .map(|(role, scope)| Grant { role, scope })
+        .ok_or_else(|| WebError::Unprocessable("That role is not recognised.".to_owned()))?;
     if !state.store.remove_grant(page.id, grant).await? {
         return Err(WebError::NotFound);
     }

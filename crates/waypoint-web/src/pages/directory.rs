@@ -54,7 +54,7 @@ pub async fn people(
     Query(query): Query<DirectoryQuery>,
 ) -> WebResult<Response> {
     let visibility = Policy::staff_visibility(&user.actor);
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let q = query.q.trim().chars().take(100).collect::<String>();
     let found = state
         .store

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::response::Response;
 use waypoint_domain::{OrgId, Role, Scope};
 use waypoint_store::{
-    ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, Store, StoreError,
+    ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, StaffRow, Store, StoreError,
 };
 
 /// A bar in a horizontal bar chart (widths precomputed, in percent).
@@ -45,6 +45,8 @@ pub struct OrgPanel {
     pub bars: Vec<Bar>,
     /// Classes (a principal's school).
     pub class_list: Vec<ClassSummary>,
+    /// Staff (a principal's school).
+    pub staff_list: Vec<StaffRow>,
 }
 
 /// The home page.
@@ -74,6 +76,11 @@ async fn panel(
         children,
         bars,
     } = overview(store, &org).await?;
+    let staff_list = if with_classes {
+        crate::services::staff_of_school(store, id).await?
+    } else {
+        Vec::new()
+    };
     let class_list = if with_classes {
         store.classes_of_school(id).await?
     } else {
@@ -87,6 +94,7 @@ async fn panel(
         children,
         bars,
         class_list,
+        staff_list,
     }))
 }
 

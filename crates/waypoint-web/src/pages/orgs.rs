@@ -13,11 +13,9 @@ use crate::{AppState, now_ms};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use waypoint_domain::{
-    Action, ClassId, OrgId, OrgKind, PersonId, Policy, Resource, Role, StaffVisibility,
-};
+use waypoint_domain::{Action, ClassId, OrgId, OrgKind, PersonId, Policy, Resource, Role};
 use waypoint_store::{
-    AuditEntry, ClassDetail, ClassSummary, Org, OrgWithCounts, PageRequest, StaffRow, Student,
+    AuditEntry, ClassDetail, ClassSummary, Org, OrgWithCounts, StaffRow, Student,
 };
 
 /// An organisation's page.
@@ -67,20 +65,9 @@ pub async fn org(
             Action::ListStaff,
             &Resource::Org(org.placement),
         ) {
-        // The directory query narrowed to this one school; id 0 is nobody, so
-        // the viewer is not added as "themselves".
-        let page = store
-            .search_staff(
-                &StaffVisibility::Within {
-                    districts: Vec::new(),
-                    schools: vec![org.id],
-                },
-                PersonId::new(0),
-                "",
-                PageRequest::first(500),
-            )
-            .await?;
-        (Some(page.items), page.total)
+        let staff = crate::services::staff_of_school(store, org.id).await?;
+        let total = i64::try_from(staff.len()).unwrap_or(0);
+        (Some(staff), total)
     } else {
         (None, 0)
     };
@@ -156,27 +143,26 @@ pub fn audit_entry(
     route: &str,
     request_id: &str,
 ) -> AuditEntry {
+    // The grant that the policy accepted for ViewClassRoster, in the same
+    // order the policy tries them.
+    let class_scope = waypoint_domain::Scope::Class(class.summary.id);
+    let justifying = user.grants().iter().find(|g| {
+        (g.role == Role::Administrator && g.scope == waypoint_domain::Scope::Installation)
+            || (g.role == Role::Principal && g.scope.covers(&class.placement))
+            || (g.role == Role::Educator && g.scope == class_scope)
+    });
     let (role, scope) = if teachers.contains(&user.actor.person) {
         ("educator".to_owned(), format!("class:{}", class.summary.id))
     } else {
-        user.grants()
-            .iter()
-            .filter(|g| {
-                matches!(
-                    g.role,
-                    Role::Principal | Role::Administrator | Role::Educator
+        justifying.map_or_else(
+            || ("unknown".to_owned(), String::new()),
+            |g| {
+                (
+                    g.role.as_str().to_owned(),
+                    format!("{}:{}", g.scope.kind(), g.scope.raw_id()),
                 )
-            })
-            .find(|g| g.scope.covers(&class.placement))
-            .map_or_else(
-                || ("unknown".to_owned(), String::new()),
-                |g| {
-                    (
-                        g.role.as_str().to_owned(),
-                        format!("{}:{}", g.scope.kind(), g.scope.raw_id()),
-                    )
-                },
-            )
+            },
+        )
     };
     AuditEntry {
         actor: user.actor.person,

@@ -44,7 +44,16 @@ pub struct SignInForm {
 
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        // Printable ASCII only: browsers drop tabs and newlines from URLs, so
+        // "/\t/evil.example" would otherwise become "//evil.example".
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n.to_owned()
+        }
         _ => "/home".to_owned(),
     }
 }
@@ -100,13 +109,10 @@ pub async fn sign_in_submit(
             );
             return Ok(r);
         }
-        SignIn::Refused => {
-            "That username and password do not match. Check both and try again.".to_owned()
-        }
-        SignIn::Locked { minutes } => format!(
-            "Too many unsuccessful attempts for this account. Try again in {minutes} minute{}, or ask your administrator for a reset link.",
-            if minutes == 1 { "" } else { "s" }
-        ),
+        SignIn::Refused => "That username and password do not match. Check both and try again. \
+             After five unsuccessful tries an account pauses for a few minutes; \
+             your administrator can send you a reset link."
+            .to_owned(),
     };
     Ok(render(&SignInPage {
         layout: Layout::anonymous("Sign in", &csrf.0),
@@ -205,4 +211,28 @@ pub async fn reset_submit(
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to("/sign-in?done=reset").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            safe_next(Some("/classes/4?tab=roster")),
+            "/classes/4?tab=roster"
+        );
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/home", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/home");
+    }
 }

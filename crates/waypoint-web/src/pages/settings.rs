@@ -6,6 +6,8 @@ use crate::auth::{
     verify_password,
 };
 use crate::error::{WebError, WebResult};
+use crate::middleware::{SESSION_COOKIE, set_cookie};
+use crate::services::start_session;
 use crate::view::{Layout, datetime, maybe_datetime, render};
 use crate::{AppState, now_ms};
 use askama::Template;
@@ -102,12 +104,28 @@ pub async fn change_password(
     }
     let password = form.password;
     let phc = password_work(move || hash_password(&password)).await??;
+    let now = now_ms();
     state
         .store
-        .set_password_hash(user.actor.person, &phc, now_ms())
+        .set_password_hash(user.actor.person, &phc, now)
         .await?;
+    // A changed password ends every session, including any a thief holds;
+    // this browser continues in a fresh one.
+    state.store.delete_sessions_of(user.actor.person).await?;
+    let id = start_session(&*state.store, user.actor.person, now).await?;
+    let fresh = state
+        .store
+        .session(&token_hash(&id))
+        .await?
+        .ok_or_else(|| WebError::Internal(anyhow::anyhow!("the new session vanished")))?;
+    p.layout.csrf = fresh.csrf_token;
     p.password_saved = true;
-    Ok(render(&p))
+    let mut response = render(&p);
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &id, state.config.secure_cookies, None),
+    );
+    Ok(response)
 }
 
 /// The new-token form.

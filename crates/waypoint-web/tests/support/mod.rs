@@ -246,10 +246,17 @@ impl Client {
     }
 
     /// POSTs a multipart upload of `bytes` as the `package` field, with the
-    /// CSRF token in the query string as the upload form does.
+    /// CSRF token as the form's first part, as the upload form sends it.
     pub async fn post_upload(&mut self, path: &str, bytes: &[u8]) -> Resp {
         let boundary = "waypoint-test-boundary";
+        let token = self.csrf.clone().unwrap_or_default();
         let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"package\"; filename=\"roster.zip\"\r\nContent-Type: application/zip\r\n\r\n"
@@ -258,9 +265,8 @@ impl Client {
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let token = self.csrf.clone().unwrap_or_default();
         self.send(
-            Request::post(format!("{path}?_csrf={token}"))
+            Request::post(path)
                 .header(
                     header::CONTENT_TYPE,
                     format!("multipart/form-data; boundary={boundary}"),
