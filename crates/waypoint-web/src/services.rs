@@ -238,13 +238,18 @@ pub async fn import_oneroster(
                 Err(StoreError::Rejected(problems)) => ImportOutcome {
                     status: ImportStatus::Rejected,
                     counts: None,
-                    problems: problems.iter().map(ToString::to_string).collect(),
+                    problems: std::iter::once(
+                        "The package refers to records that neither it nor Waypoint holds; nothing was imported."
+                            .to_owned(),
+                    )
+                    .chain(problems.iter().map(ToString::to_string))
+                    .collect(),
                     finished_at: now(),
                 },
                 Err(StoreError::Conflict(m)) => ImportOutcome {
                     status: ImportStatus::Rejected,
                     counts: None,
-                    problems: vec![m],
+                    problems: vec!["The package conflicts with what Waypoint holds; nothing was imported.".to_owned(), m],
                     finished_at: now(),
                 },
                 Err(e) => {

@@ -278,7 +278,12 @@ pub async fn import(
 pub struct AccountsQuery {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    page: Option<i64>,
 }
+
+/// Accounts per page.
+const ACCOUNTS_PAGE: i64 = 100;
 
 /// The accounts page.
 #[derive(Template)]
@@ -288,6 +293,10 @@ pub struct AccountsPage {
     q: String,
     rows: Vec<(AccountRow, String, String)>,
     total: i64,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
 }
 
 async fn grant_labels(state: &AppState, grants: &[Grant]) -> WebResult<Vec<String>> {
@@ -318,7 +327,23 @@ pub async fn accounts(
     Query(q): Query<AccountsQuery>,
 ) -> WebResult<Response> {
     require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
-    let page = state.store.accounts(&q.q, PageRequest::first(200)).await?;
+    let number = q.page.unwrap_or(1).clamp(1, 10_000);
+    let page = state
+        .store
+        .accounts(
+            &q.q,
+            PageRequest {
+                offset: (number - 1) * ACCOUNTS_PAGE,
+                limit: ACCOUNTS_PAGE,
+            },
+        )
+        .await?;
+    let pages = ((page.total + ACCOUNTS_PAGE - 1) / ACCOUNTS_PAGE).max(1);
+    let href = |n: i64| {
+        let query = serde_urlencoded::to_string([("q", q.q.as_str()), ("page", &n.to_string())])
+            .unwrap_or_default();
+        format!("/admin/users?{query}")
+    };
     let mut rows = Vec::new();
     for a in page.items {
         let labels = grant_labels(&state, &a.grants).await?.join("; ");
@@ -327,9 +352,13 @@ pub async fn accounts(
     }
     Ok(render(&AccountsPage {
         layout: Layout::for_user(&user, "Accounts", "/admin/users"),
+        prev_href: (number > 1).then(|| href(number - 1)),
+        next_href: (number < pages).then(|| href(number + 1)),
         q: q.q,
         rows,
         total: page.total,
+        page: number,
+        pages,
     }))
 }
 
