@@ -43,3 +43,19 @@ id_type!(
     /// A class (a section of a course taught in a school).
     ClassId
 );
+id_type!(
+    /// A PD day (or any professional-learning event with breakout slots).
+    EventId
+);
+id_type!(
+    /// A session topic offered at an event (runs as one or more sections).
+    CourseId
+);
+id_type!(
+    /// One running of a course in one slot and room.
+    SectionId
+);
+id_type!(
+    /// A breakout slot of an event.
+    SlotId
+);

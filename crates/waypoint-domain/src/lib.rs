@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod ids;
 pub mod org;
+pub mod pdday;
 pub mod policy;
 pub mod role;
 pub mod roster;
