@@ -44,6 +44,32 @@ describe('pages', { skip: e2eSkip() }, () => {
       }));
   }
 
+  // Every page a role can reach from its navigation, plus the pages one click
+  // deeper that matter most (a class with its roster, an organisation, a person).
+  for (const role of ROLES) {
+    it(`every page the ${role} navigates to is accessible`, { timeout: 4 * TEST_TIMEOUT_MS }, () =>
+      withPage(async (page) => {
+        await suite.server().signIn(page, role);
+        const hrefs = await page.$$eval('nav.mainnav a', (links) => links.map((a) => a.getAttribute('href')));
+        const deeper = await page.$$eval('main a[href^="/classes/"], main a[href^="/orgs/"], main a[href^="/people/"]',
+          (links) => links.map((a) => a.getAttribute('href')));
+        const kinds = new Set();
+        for (const href of deeper) {
+          const kind = href.split('/')[1];
+          if (!kinds.has(kind)) {
+            kinds.add(kind);
+            hrefs.push(href);
+          }
+        }
+        for (const href of hrefs) {
+          const response = await page.goto(href);
+          assert.equal(response.status(), 200, `${role} ${href} answered ${response.status()}`);
+          const name = `${role}${href.replace(/[^a-z0-9]+/gi, '-')}`;
+          await checkAndPhotograph(page, name);
+        }
+      }));
+  }
+
   it('signs in with the keyboard alone', { timeout: TEST_TIMEOUT_MS }, () =>
     withPage(async (page) => {
       const who = suite.server().signIns.get('educator');
