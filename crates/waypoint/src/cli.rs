@@ -104,6 +104,8 @@ pub enum Command {
         #[command(subcommand)]
         what: UsersCommand,
     },
+    /// Assign people to PD-day sessions from their ranked choices (CSV in, CSV out).
+    Assign(crate::assign::AssignArgs),
     /// Copy the database to PATH (SQLite: an online, consistent snapshot).
     Backup {
         #[command(flatten)]

@@ -96,6 +96,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => return import(&db.database_url, path).await,
         Command::Users { db, what } => users(&db.database_url, what).await?,
         Command::Backup { db, path } => return backup(&db.database_url, &path).await,
+        Command::Assign(args) => {
+            return tokio::task::spawn_blocking(move || crate::assign::run(args)).await?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

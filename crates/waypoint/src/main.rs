@@ -2,6 +2,7 @@
 //! opens the store named by `--database-url` (SQLite or PostgreSQL, chosen
 //! once from the URL's scheme) and does one job.
 
+mod assign;
 mod cli;
 mod commands;
 
