@@ -10,11 +10,18 @@ use waypoint_store::portable::{ColumnType, SqlValue, UpsertSpec};
 use waypoint_store::{Backend, Store, StoreError, StoreResult, portable_store};
 
 /// Migrations, in order. Each runs once, in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "org_sizes",
+        include_str!("../migrations/0002_org_sizes.sql"),
+    ),
+];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
 const MIGRATION_LOCK: i64 = 0x5741_5950_4f49_4e54;

@@ -9,11 +9,18 @@ use waypoint_store::portable::{SqlValue, UpsertSpec};
 use waypoint_store::{Backend, Store, StoreError, StoreResult, portable_store};
 
 /// Migrations, in order. Each runs once, in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "org_sizes",
+        include_str!("../migrations/0002_org_sizes.sql"),
+    ),
+];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
 const MAX_PARAMS: usize = 32_000;

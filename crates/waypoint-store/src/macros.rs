@@ -152,6 +152,10 @@ macro_rules! portable_store {
                 )
                 .execute(&mut *tx)
                 .await?;
+                // Listings read sizes from here rather than counting rows.
+                for statement in $crate::portable::ORG_SIZES_REFRESH.split(';').map(str::trim).filter(|q| !q.is_empty()) {
+                    $crate::sqlx::query::<$db>(statement).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(counts)
             }
@@ -246,16 +250,9 @@ macro_rules! portable_store {
 
             async fn child_orgs(&self, id: ::waypoint_domain::OrgId) -> $crate::StoreResult<Vec<$crate::OrgWithCounts>> {
                 let sql = format!(
-                    "SELECT {}, \
-                       (SELECT COUNT(DISTINCT po.person_id) FROM person_orgs po JOIN orgs x ON x.id = po.org_id \
-                          JOIN people pe ON pe.id = po.person_id \
-                          WHERE pe.is_staff AND pe.status = 'active' AND (x.id = o.id OR x.parent_id = o.id)), \
-                       (SELECT COUNT(DISTINCT po.person_id) FROM person_orgs po JOIN orgs x ON x.id = po.org_id \
-                          JOIN people pe ON pe.id = po.person_id \
-                          WHERE NOT pe.is_staff AND pe.status = 'active' AND (x.id = o.id OR x.parent_id = o.id)), \
-                       (SELECT COUNT(*) FROM classes c JOIN orgs x ON x.id = c.school_id \
-                          WHERE c.status = 'active' AND (x.id = o.id OR x.parent_id = o.id)) \
-                     FROM orgs o WHERE o.parent_id = $1 AND o.status = 'active' ORDER BY o.name",
+                    "SELECT {}, COALESCE(s.staff, 0), COALESCE(s.students, 0), COALESCE(s.classes, 0) \
+                     FROM orgs o LEFT JOIN org_sizes s ON s.org_id = o.id \
+                     WHERE o.parent_id = $1 AND o.status = 'active' ORDER BY o.name",
                     $crate::portable::ORG_COLUMNS
                 );
                 let rows: Vec<(i64, String, String, String, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64, i64, i64)> =

@@ -709,6 +709,10 @@ pub fn visibility_clause(v: &waypoint_domain::StaffVisibility, first: usize) -> 
     }
 }
 
+/// Recomputes `org_sizes` for every organisation: `;`-separated statements,
+/// run in the roster import's transaction.
+pub const ORG_SIZES_REFRESH: &str = include_str!("org_sizes.sql");
+
 /// Columns of a job row: id, kind, payload, status, attempts, locked_by, error.
 pub type JobTuple = (
     i64,
