@@ -63,3 +63,10 @@ LEFT JOIN (SELECT x.id AS org_id, COUNT(*) AS classes
            WHERE c.status = 'active' AND x.id IS NOT NULL
            GROUP BY x.id) cl ON cl.org_id = o.id
 WHERE o.kind = 'department';
+
+-- Bumped by every roster import, so servers can cache roster-derived listings.
+CREATE TABLE roster_version (
+    id      BIGINT PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO roster_version (id, version) VALUES (1, 1);

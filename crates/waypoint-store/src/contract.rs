@@ -67,7 +67,12 @@ pub async fn migrations_are_idempotent(store: Arc<dyn Store>) {
 
 /// A roster lands with the right totals; applying it again changes no row.
 pub async fn roster_import_and_reimport(store: Arc<dyn Store>) {
+    let v0 = store.roster_version().await.expect("version");
     let d = load_small(&*store).await;
+    assert!(
+        store.roster_version().await.expect("version") > v0,
+        "an import moves the version"
+    );
     let totals = store.roster_totals().await.expect("totals");
     let staff = d
         .roster
@@ -313,6 +318,20 @@ pub async fn grants_and_directory_scope(store: Arc<dyn Store>) {
             row.username
         );
     }
+    let at_school = store.staff_of_org(school).await.expect("staff of school");
+    let narrowed = store
+        .search_staff(
+            &StaffVisibility::Within {
+                districts: vec![],
+                schools: vec![school],
+            },
+            waypoint_domain::PersonId::new(0),
+            "",
+            PageRequest::first(500),
+        )
+        .await
+        .expect("narrowed search");
+    assert_eq!(at_school, narrowed.items);
     let everyone = store
         .search_staff(&StaffVisibility::All, teacher, "", PageRequest::first(1))
         .await

@@ -66,6 +66,11 @@ pub trait Store: Send + Sync + 'static {
     async fn apply_roster(&self, batch: &RosterBatch) -> StoreResult<ImportCounts>;
     /// Adds the demo's extra grants (resolved by sourcedId) in one transaction.
     async fn apply_demo_grants(&self, grants: &[DemoGrant]) -> StoreResult<()>;
+    /// A number that changes whenever a roster import commits, so roster-
+    /// derived listings can be cached until it moves.
+    async fn roster_version(&self) -> StoreResult<i64>;
+    /// The active staff placed at one organisation, by family name.
+    async fn staff_of_org(&self, org: OrgId) -> StoreResult<Vec<StaffRow>>;
     /// Counts of what the store holds, for the admin page and tests.
     async fn roster_totals(&self) -> StoreResult<RosterTotals>;
     /// A digest of every roster row, to prove a re-import changed nothing.

@@ -152,6 +152,9 @@ macro_rules! portable_store {
                 )
                 .execute(&mut *tx)
                 .await?;
+                $crate::sqlx::query::<$db>("UPDATE roster_version SET version = version + 1 WHERE id = 1")
+                    .execute(&mut *tx)
+                    .await?;
                 // Listings read sizes from here rather than counting rows.
                 for statement in $crate::portable::ORG_SIZES_REFRESH.split(';').map(str::trim).filter(|q| !q.is_empty()) {
                     $crate::sqlx::query::<$db>(statement).execute(&mut *tx).await?;
@@ -195,6 +198,25 @@ macro_rules! portable_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn roster_version(&self) -> $crate::StoreResult<i64> {
+                let v = $crate::sqlx::query_scalar::<$db, i64>("SELECT version FROM roster_version WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(v)
+            }
+
+            async fn staff_of_org(&self, org: ::waypoint_domain::OrgId) -> $crate::StoreResult<Vec<$crate::StaffRow>> {
+                let sql = format!(
+                    "SELECT {} FROM people p WHERE p.is_staff AND p.status = 'active' \
+                     AND p.id IN (SELECT person_id FROM person_orgs WHERE org_id = $1) \
+                     ORDER BY p.family_name, p.given_name, p.id",
+                    $crate::portable::STAFF_COLUMNS
+                );
+                let rows: Vec<$crate::portable::StaffTuple> =
+                    $crate::sqlx::query_as::<$db, _>(&sql).bind(org.get()).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map($crate::portable::staff_from).collect())
             }
 
             async fn roster_totals(&self) -> $crate::StoreResult<$crate::RosterTotals> {

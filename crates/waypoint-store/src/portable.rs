@@ -700,8 +700,8 @@ pub fn visibility_clause(v: &waypoint_domain::StaffVisibility, first: usize) -> 
             ids.extend(schools.iter().map(|s| s.get()));
             (
                 format!(
-                    "(p.id = ${first} OR EXISTS (SELECT 1 FROM person_orgs po JOIN orgs o ON o.id = po.org_id \
-                     WHERE po.person_id = p.id AND ({d} OR {s})))"
+                    "(p.id = ${first} OR p.id IN (SELECT po.person_id FROM person_orgs po JOIN orgs o ON o.id = po.org_id \
+                     WHERE {d} OR {s}))"
                 ),
                 ids,
             )

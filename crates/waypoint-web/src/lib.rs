@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod jobs;
 pub mod middleware;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Settings.
     pub config: Arc<WebConfig>,
+    /// Roster-derived listings, kept until the roster changes.
+    pub listings: Arc<cache::ListingCache>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
         Self {
             store,
             config: Arc::new(config),
+            listings: Arc::new(cache::ListingCache::default()),
         }
     }
 }

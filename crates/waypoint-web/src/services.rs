@@ -8,7 +8,7 @@ use crate::error::WebError;
 use crate::view::thousands;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use waypoint_domain::{OrgId, PersonId, Placement, StaffVisibility};
+use waypoint_domain::{OrgId, PersonId, Placement};
 use waypoint_import::{ErrorKind, ImportError, PackageSource};
 use waypoint_store::{ImportOutcome, ImportStatus, SessionRecord, Store, StoreError};
 
@@ -111,16 +111,19 @@ pub struct Overview {
 /// Sizes for `org` (counted from its parent's listing, or summed over its
 /// children at the top of the tree) and the chart of its children.
 pub async fn overview(
-    store: &dyn Store,
+    state: &crate::AppState,
     org: &waypoint_store::Org,
 ) -> Result<Overview, StoreError> {
-    let children = store.child_orgs(org.id).await?;
+    let store = &*state.store;
+    let children = (*state.listings.child_orgs(store, org.id).await?).clone();
     let own = match org.parent {
-        Some(parent) => store
-            .child_orgs(parent)
+        Some(parent) => state
+            .listings
+            .child_orgs(store, parent)
             .await?
-            .into_iter()
-            .find(|c| c.org.id == org.id),
+            .iter()
+            .find(|c| c.org.id == org.id)
+            .cloned(),
         None => None,
     };
     let totals = own.map_or_else(
@@ -157,23 +160,10 @@ pub async fn overview(
 
 /// Everyone on a school's staff, by family name.
 pub async fn staff_of_school(
-    store: &dyn Store,
+    state: &crate::AppState,
     school: OrgId,
 ) -> Result<Vec<waypoint_store::StaffRow>, StoreError> {
-    // The directory query narrowed to one school; id 0 is nobody, so no
-    // viewer is added as "themselves".
-    let page = store
-        .search_staff(
-            &StaffVisibility::Within {
-                districts: Vec::new(),
-                schools: vec![school],
-            },
-            PersonId::new(0),
-            "",
-            waypoint_store::PageRequest::first(1_000),
-        )
-        .await?;
-    Ok(page.items)
+    Ok((*state.listings.staff_of_org(&*state.store, school).await?).clone())
 }
 
 /// Where an import reads from.

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::response::Response;
 use waypoint_domain::{OrgId, Role, Scope};
 use waypoint_store::{
-    ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, StaffRow, Store, StoreError,
+    ClassSummary, ImportRow, Org, OrgWithCounts, RosterTotals, StaffRow, StoreError,
 };
 
 /// A bar in a horizontal bar chart (widths precomputed, in percent).
@@ -64,10 +64,11 @@ pub struct HomePage {
 }
 
 async fn panel(
-    store: &dyn Store,
+    state: &AppState,
     id: OrgId,
     with_classes: bool,
 ) -> Result<Option<OrgPanel>, StoreError> {
+    let store = &*state.store;
     let Some(org) = store.org(id).await? else {
         return Ok(None);
     };
@@ -75,14 +76,14 @@ async fn panel(
         totals: (staff, students, classes),
         children,
         bars,
-    } = overview(store, &org).await?;
+    } = overview(state, &org).await?;
     let staff_list = if with_classes {
-        crate::services::staff_of_school(store, id).await?
+        crate::services::staff_of_school(state, id).await?
     } else {
         Vec::new()
     };
     let class_list = if with_classes {
-        store.classes_of_school(id).await?
+        (*state.listings.classes_of_school(store, id).await?).clone()
     } else {
         Vec::new()
     };
@@ -112,21 +113,27 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser) -> WebResult
         admin: None,
     };
     if user.holds(Role::Educator) {
-        page.my_classes = Some(store.classes_taught_by(user.actor.person).await?);
+        page.my_classes = Some(
+            (*state
+                .listings
+                .classes_taught_by(store, user.actor.person)
+                .await?)
+                .clone(),
+        );
     }
     for g in user.grants() {
         match (g.role, g.scope) {
             (Role::Principal, Scope::School(id)) => {
-                page.schools.extend(panel(store, id, true).await?)
+                page.schools.extend(panel(&state, id, true).await?)
             }
             (Role::Coach, Scope::School(id) | Scope::District(id)) => {
-                page.coaching.extend(panel(store, id, false).await?);
+                page.coaching.extend(panel(&state, id, false).await?);
             }
             (Role::DistrictCoordinator, Scope::District(id)) => {
-                page.districts.extend(panel(store, id, false).await?)
+                page.districts.extend(panel(&state, id, false).await?)
             }
             (Role::RegionalCoordinator, Scope::Region(id)) => {
-                page.regions.extend(panel(store, id, false).await?)
+                page.regions.extend(panel(&state, id, false).await?)
             }
             _ => {}
         }

@@ -47,7 +47,7 @@ pub async fn org(
         totals,
         children,
         bars,
-    } = overview(store, &org).await?;
+    } = overview(&state, &org).await?;
     let is_school = org.kind == OrgKind::School;
     let classes = if is_school
         && Policy::can(
@@ -55,7 +55,7 @@ pub async fn org(
             Action::ListClasses,
             &Resource::Org(org.placement),
         ) {
-        Some(store.classes_of_school(org.id).await?)
+        Some((*state.listings.classes_of_school(store, org.id).await?).clone())
     } else {
         None
     };
@@ -65,7 +65,7 @@ pub async fn org(
             Action::ListStaff,
             &Resource::Org(org.placement),
         ) {
-        let staff = crate::services::staff_of_school(store, org.id).await?;
+        let staff = crate::services::staff_of_school(&state, org.id).await?;
         let total = i64::try_from(staff.len()).unwrap_or(0);
         (Some(staff), total)
     } else {
