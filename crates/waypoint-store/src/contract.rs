@@ -134,6 +134,11 @@ pub async fn delta_removes_and_rejects_dangling(store: Arc<dyn Store>) {
     delta.users.push(gone);
     let counts = store.apply_roster(&delta).await.expect("delta");
     assert_eq!(counts.users.deleted, 1);
+    assert_eq!(
+        store.signed_in(teacher_id).await.expect("signed in"),
+        None,
+        "removed people cannot act"
+    );
     assert!(store.staff(teacher_id).await.expect("staff").is_none());
     assert!(
         store
@@ -225,6 +230,19 @@ pub async fn accounts_and_sign_in_facts(store: Arc<dyn Store>) {
         )
         .await
         .expect("grant");
+    let who = store
+        .signed_in(id)
+        .await
+        .expect("signed in")
+        .expect("active staff");
+    assert_eq!(
+        (who.display_name.as_str(), who.username.as_str()),
+        ("Ada Admin", "Admin@Example.org")
+    );
+    assert_eq!(
+        who.grants,
+        vec![Grant::new(Role::Administrator, Scope::Installation).expect("grant")]
+    );
     let listed = store
         .accounts("ada", PageRequest::first(10))
         .await

@@ -126,6 +126,9 @@ pub trait Store: Send + Sync + 'static {
     async fn record_sign_in(&self, person: PersonId, now: i64) -> StoreResult<()>;
     /// Sets a person's password hash (PHC string).
     async fn set_password_hash(&self, person: PersonId, hash: &str, now: i64) -> StoreResult<()>;
+    /// Who a signed-in person is, in one round trip: their display name,
+    /// username and grants; `None` unless they are active, enabled staff.
+    async fn signed_in(&self, person: PersonId) -> StoreResult<Option<SignedIn>>;
     /// The grants a person holds.
     async fn grants_of(&self, person: PersonId) -> StoreResult<Vec<Grant>>;
     /// Adds a grant (idempotent).

@@ -566,6 +566,27 @@ macro_rules! portable_store {
                 Ok(())
             }
 
+            async fn signed_in(&self, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Option<$crate::SignedIn>> {
+                let rows: Vec<(String, String, Option<String>, Option<String>, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT p.given_name || ' ' || p.family_name, p.username, g.role, g.scope_kind, g.scope_id \
+                     FROM people p LEFT JOIN grants g ON g.person_id = p.id \
+                     WHERE p.id = $1 AND p.is_staff AND p.enabled AND p.status = 'active'",
+                )
+                .bind(person.get())
+                .fetch_all(&self.pool)
+                .await?;
+                let Some(first) = rows.first() else { return Ok(None) };
+                let (display_name, username) = (first.0.clone(), first.1.clone());
+                let mut grants = Vec::new();
+                for r in &rows {
+                    if let (Some(role), Some(kind), Some(id)) = (&r.2, &r.3, r.4) {
+                        grants.push($crate::portable::grant(role, kind, id)?);
+                    }
+                }
+                grants.sort();
+                Ok(Some($crate::SignedIn { display_name, username, grants }))
+            }
+
             async fn grants_of(&self, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Vec<::waypoint_domain::Grant>> {
                 let rows: Vec<(String, String, i64)> = $crate::sqlx::query_as::<$db, _>(
                     "SELECT role, scope_kind, scope_id FROM grants WHERE person_id = $1",

@@ -184,6 +184,17 @@ pub struct NewPerson {
     pub email: Option<String>,
 }
 
+/// What each request needs to know about the signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// Display name.
+    pub display_name: String,
+    /// Username.
+    pub username: String,
+    /// Grants held.
+    pub grants: Vec<Grant>,
+}
+
 /// Sign-in facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use waypoint_domain::{OrgId, PersonId};
-use waypoint_store::{ClassSummary, OrgWithCounts, StaffRow, Store, StoreResult};
+use waypoint_store::{ClassSummary, Org, OrgWithCounts, StaffRow, Store, StoreResult};
 
 /// How long the roster version itself is trusted before asking again.
 const VERSION_TTL: Duration = Duration::from_secs(1);
@@ -20,6 +20,7 @@ enum Key {
     StaffOfOrg(OrgId),
     ChildOrgs(OrgId),
     ClassesTaughtBy(PersonId),
+    Org(OrgId),
 }
 
 #[derive(Clone)]
@@ -27,6 +28,7 @@ enum Entry {
     Classes(Arc<Vec<ClassSummary>>),
     Staff(Arc<Vec<StaffRow>>),
     Orgs(Arc<Vec<OrgWithCounts>>),
+    Org(Arc<Option<Org>>),
 }
 
 #[derive(Default)]
@@ -119,6 +121,18 @@ impl ListingCache {
         }
         let fresh = Arc::new(store.staff_of_org(org).await?);
         self.put(key, v, Entry::Staff(Arc::clone(&fresh)));
+        Ok(fresh)
+    }
+
+    /// One organisation (`None` if missing or inactive).
+    pub async fn org(&self, store: &dyn Store, id: OrgId) -> StoreResult<Option<Org>> {
+        let key = Key::Org(id);
+        let v = self.version(store).await?;
+        if let Some(Entry::Org(o)) = self.get(key, v) {
+            return Ok((*o).clone());
+        }
+        let fresh = store.org(id).await?;
+        self.put(key, v, Entry::Org(Arc::new(fresh.clone())));
         Ok(fresh)
     }
 

@@ -133,17 +133,16 @@ async fn load_user(
     person: PersonId,
     via: AuthVia,
 ) -> Result<Option<CurrentUser>, WebError> {
-    let Some(account) = state.store.account(person).await? else {
+    let Some(who) = state.store.signed_in(person).await? else {
         return Ok(None);
     };
-    if !account.enabled {
-        return Ok(None);
-    }
-    let grants = state.store.grants_of(person).await?;
     Ok(Some(CurrentUser {
-        actor: Actor { person, grants },
-        name: account.display_name,
-        username: account.username,
+        actor: Actor {
+            person,
+            grants: who.grants,
+        },
+        name: who.display_name,
+        username: who.username,
         via,
     }))
 }

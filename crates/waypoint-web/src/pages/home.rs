@@ -69,7 +69,7 @@ async fn panel(
     with_classes: bool,
 ) -> Result<Option<OrgPanel>, StoreError> {
     let store = &*state.store;
-    let Some(org) = store.org(id).await? else {
+    let Some(org) = state.listings.org(store, id).await? else {
         return Ok(None);
     };
     let Overview {
