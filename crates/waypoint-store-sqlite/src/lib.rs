@@ -155,7 +155,8 @@ portable_store!(
         }
 
         async fn migrate(&self) -> StoreResult<()> {
-            self.run_migrations().await
+            self.run_migrations().await?;
+            self.fill_org_sizes_if_missing().await
         }
     }
 );

@@ -999,6 +999,24 @@ macro_rules! portable_store {
         }
 
         impl $store {
+            /// Fills `org_sizes` once after the migration that created it
+            /// (later, every roster import refreshes it).
+            async fn fill_org_sizes_if_missing(&self) -> $crate::StoreResult<()> {
+                let missing: i64 = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM orgs o WHERE NOT EXISTS (SELECT 1 FROM org_sizes s WHERE s.org_id = o.id)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                if missing > 0 {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    for statement in $crate::portable::ORG_SIZES_REFRESH.split(';').map(str::trim).filter(|q| !q.is_empty()) {
+                        $crate::sqlx::query::<$db>(statement).execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(())
+            }
+
             async fn id_map(
                 conn: &mut <$db as $crate::sqlx::Database>::Connection,
                 sql: &'static str,
