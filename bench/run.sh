@@ -295,22 +295,28 @@ session_for() {
     rm -f "$jar"
 }
 
-# Runs wrk and appends a row; $1 backend, $2 label, $3 URL, then curl/wrk header args.
-# CPU time (clock ticks) used so far by the given processes, all threads.
-cpu_ticks() {
-    local pid total=0
-    for pid in "$@"; do
-        if [[ -r /proc/$pid/stat ]]; then
-            # Fields after the command name, which is in parentheses.
-            total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
-        fi
+# CPU time (clock ticks, all threads) used so far by process $1; 0 if gone.
+pid_ticks() {
+    if [[ -r /proc/$1/stat ]]; then
+        # The fields after the command name, which is in parentheses.
+        sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+    else
+        echo 0
+    fi
+}
+
+# "pid ticks" for every PostgreSQL process.
+pg_ticks() {
+    local pid
+    for pid in $(pgrep -x postgres || true); do
+        echo "$pid $(pid_ticks "$pid")"
     done
-    echo "$total"
 }
 
 # Busy clock ticks of the whole machine so far.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
+# Runs wrk and appends a row; $1 backend, $2 label, $3 URL, then curl/wrk header args.
 measure() {
     local backend=$1 label=$2 url=$3
     shift 3
@@ -324,25 +330,24 @@ measure() {
     # A short warm-up, so caches and pools are as they are in steady state.
     # shellcheck disable=SC2086
     wrk -t2 -c32 -d3s "$@" "$url" >/dev/null
-    local out="$LOGS/wrk-$backend-$label.txt" quiet pg_pids srv0 pg0 all0 srv1 pg1 all1
+    local out="$LOGS/wrk-$backend-$label.txt" quiet pg_before srv0 all0 srv1 pg all1
     quiet=$(wait_quiet)
-    # Where the CPU goes: the server process, PostgreSQL's processes, and the
-    # rest (wrk itself and anything else running).
-    pg_pids=$(pgrep -x postgres || true)
-    srv0=$(cpu_ticks "$SERVER_PID")
-    # shellcheck disable=SC2086
-    pg0=$(cpu_ticks $pg_pids)
+    # Where the CPU goes: the server process, PostgreSQL's processes (those
+    # started during the run count whole), and the rest: wrk, the kernel's
+    # loopback networking, and anything else running.
+    pg_before=$(pg_ticks)
+    srv0=$(pid_ticks "$SERVER_PID")
     all0=$(machine_ticks)
     # shellcheck disable=SC2086
     timeout 120 wrk $WRK_FLAGS --latency --timeout 5s "$@" "$url" | tee "$out" >&2
-    srv1=$(cpu_ticks "$SERVER_PID")
-    # shellcheck disable=SC2086
-    pg1=$(cpu_ticks $pg_pids)
+    srv1=$(pid_ticks "$SERVER_PID")
     all1=$(machine_ticks)
+    pg=$(awk 'NR == FNR { before[$1] = $2; next } { used += $2 - before[$1] } END { print used + 0 }' \
+        <(echo "$pg_before") <(pg_ticks))
     local requests split
     requests=$(awk '/requests in/ { print $1 }' "$out")
     split=$(awk -v r="$requests" -v hz="$(getconf CLK_TCK)" \
-        -v s=$((srv1 - srv0)) -v p=$((pg1 - pg0)) -v a=$((all1 - all0)) 'BEGIN {
+        -v s=$((srv1 - srv0)) -v p="$pg" -v a=$((all1 - all0)) 'BEGIN {
         f = 1000 / hz / (r > 0 ? r : 1)
         printf "%.2f / %.2f / %.2f", s * f, p * f, (a - s - p) * f }')
     local rps p50 p90 p99 max errors non2xx verdict
@@ -409,7 +414,7 @@ bench_http() {
         echo
         echo "### HTTP (release binary, full demo; wrk $WRK_FLAGS --latency, after a 3 s warm-up)"
         echo
-        echo "| backend | page | body bytes | requests/s | p50 | p90 | p99 | max | non-2xx | CPU ms per request: server / PostgreSQL / wrk and rest | target ≥ 2,000/s, p99 < 50 ms | CPU busy before |"
+        echo "| backend | page | body bytes | requests/s | p50 | p90 | p99 | max | non-2xx | CPU ms per request: server / PostgreSQL / rest (wrk, kernel) | target ≥ 2,000/s, p99 < 50 ms | CPU busy before |"
         echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     } >>"$RESULTS"
     local ready=()
