@@ -177,6 +177,8 @@ portable_store!(
     PgStore,
     sqlx::Postgres,
     begin = "BEGIN",
+    after_import =
+        "ANALYZE orgs, people, person_orgs, classes, courses, enrollments, grants, org_sizes",
     bulk_upsert = bulk_upsert,
     claim_job_sql = "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \

@@ -144,6 +144,7 @@ portable_store!(
     // Write transactions take the write lock when they begin, so one that
     // reads first can never fail later with SQLITE_BUSY_SNAPSHOT.
     begin = "BEGIN IMMEDIATE",
+    after_import = "PRAGMA optimize",
     bulk_upsert = bulk_upsert,
     claim_job_sql = "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \

@@ -4,14 +4,15 @@
 /// Implements [`Store`](crate::Store) for `$store` (a struct with a
 /// `pool: sqlx::Pool<$db>` field) on the sqlx driver `$db`.
 ///
-/// The backend crate passes its bulk upsert,
+/// The backend crate passes the statement that begins a write transaction,
+/// the statement that refreshes planner statistics after an import, its bulk upsert,
 /// `async fn(conn: &mut <$db as Database>::Connection, spec: &UpsertSpec, rows: &[Vec<SqlValue>]) -> Result<u64, sqlx::Error>`,
 /// the SQL that claims one job (binds: worker, lease end, now; returns
 /// the [`Job`](crate::Job) columns), and pass the remaining trait items
 /// (`backend`, `migrate`) in braces.
 #[macro_export]
 macro_rules! portable_store {
-    ($store:ty, $db:ty, begin = $begin:expr, bulk_upsert = $bulk:path, claim_job_sql = $claim:expr, { $($extra:item)* }) => {
+    ($store:ty, $db:ty, begin = $begin:expr, after_import = $after_import:expr, bulk_upsert = $bulk:path, claim_job_sql = $claim:expr, { $($extra:item)* }) => {
         #[$crate::async_trait]
         impl $crate::Store for $store {
             $($extra)*
@@ -160,6 +161,9 @@ macro_rules! portable_store {
                     $crate::sqlx::query::<$db>(statement).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
+                // Fresh planner statistics after a bulk change; the import has
+                // committed already, so a failure here only costs speed.
+                let _ = $crate::sqlx::raw_sql($after_import).execute(&self.pool).await;
                 Ok(counts)
             }
 
