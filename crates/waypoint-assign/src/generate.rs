@@ -40,6 +40,9 @@ pub struct Spec {
     pub subjects: usize,
     /// Zipf exponent of course popularity.
     pub zipf: f64,
+    /// Whether the organisers put popular sessions in the larger rooms (as a conference planner
+    /// does from pre-registration interest) instead of assigning rooms at random.
+    pub rooms_by_demand: bool,
 }
 
 impl Spec {
@@ -56,6 +59,7 @@ impl Spec {
             k: 9,
             subjects: 12,
             zipf: 0.6,
+            rooms_by_demand: false,
         }
     }
     /// A statewide conference: 20,000 people, 4 slots, 2,000 sections.
@@ -71,6 +75,7 @@ impl Spec {
             k: 9,
             subjects: 40,
             zipf: 0.6,
+            rooms_by_demand: true,
         }
     }
     /// 100,000 people, 4 slots, 10,000 sections.
@@ -86,6 +91,7 @@ impl Spec {
             k: 9,
             subjects: 100,
             zipf: 0.6,
+            rooms_by_demand: true,
         }
     }
     /// A spec by name: `day`, `conference` or `large`.
@@ -218,6 +224,20 @@ fn build(spec: &Spec, seed: u64) -> Result<Instance, ModelError> {
         for &s in &idx {
             let u: f64 = rng.r#gen();
             caps[s] = lo + ((f64::from(hi - lo)) * u * u).round() as u32;
+        }
+        if spec.rooms_by_demand {
+            // Largest rooms to the sections with the most expected interest.
+            let mut sizes: Vec<u32> = idx.iter().map(|&s| caps[s]).collect();
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            let mut by_interest = idx.clone();
+            by_interest.sort_by(|&a, &b| {
+                let wa = weights[placed[a].0] / count[placed[a].0] as f64;
+                let wb = weights[placed[b].0] / count[placed[b].0] as f64;
+                wb.total_cmp(&wa)
+            });
+            for (&s, size) in by_interest.iter().zip(sizes) {
+                caps[s] = size;
+            }
         }
         let mut sum: i64 = idx.iter().map(|&s| i64::from(caps[s])).sum();
         let mut guard = 0;

@@ -14,7 +14,6 @@
 
 use std::time::Instant;
 
-use crate::assignment::Costs;
 use crate::model::{CourseIx, PersonIx, SectionIx, SlotIx};
 use crate::state::{OVER, State};
 
@@ -23,30 +22,25 @@ const NOBODY: u32 = u32::MAX;
 
 /// What the search minimises.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Mode<'c> {
-    /// The real objective (unseated people cost more than anything).
-    Full(&'c Costs),
+pub(crate) enum Mode {
     /// Only the number of unseated people; used to repair the greedy mechanisms without changing
     /// anyone's placement more than needed.
     Repair,
 }
 
-impl Mode<'_> {
-    fn cost(&self, st: &State<'_>, p: PersonIx, c: CourseIx) -> i64 {
+impl Mode {
+    fn cost(&self, _st: &State<'_>, _p: PersonIx, _c: CourseIx) -> i64 {
         match self {
-            Mode::Full(costs) => costs.of(st.inst, p, c),
             Mode::Repair => 0,
         }
     }
     fn unranked(&self) -> i64 {
         match self {
-            Mode::Full(costs) => costs.unranked(),
             Mode::Repair => 0,
         }
     }
     fn over(&self) -> i64 {
         match self {
-            Mode::Full(costs) => costs.overflow(),
             Mode::Repair => 1,
         }
     }
@@ -69,7 +63,7 @@ fn is_locked(st: &State<'_>, p: PersonIx, c: CourseIx) -> bool {
 }
 
 impl SlotGraph {
-    fn new(st: &State<'_>, t: SlotIx, mode: Mode<'_>, local: &mut [u32]) -> SlotGraph {
+    fn new(st: &State<'_>, t: SlotIx, mode: Mode, local: &mut [u32]) -> SlotGraph {
         let secs = st.inst.slot_sections(t).to_vec();
         for (i, &s) in secs.iter().enumerate() {
             local[s] = i as u32;
@@ -121,7 +115,7 @@ impl SlotGraph {
         self.n1 - 1
     }
 
-    fn cur_cost(&self, st: &State<'_>, mode: Mode<'_>, p: PersonIx, i: usize) -> i64 {
+    fn cur_cost(&self, st: &State<'_>, mode: Mode, p: PersonIx, i: usize) -> i64 {
         if i == self.secs.len() {
             mode.over()
         } else {
@@ -138,7 +132,7 @@ impl SlotGraph {
     }
 
     /// Recompute every arc out of local node `i` (and its arc to `Z`).
-    fn rebuild_row(&mut self, st: &State<'_>, mode: Mode<'_>, local: &[u32], i: usize) {
+    fn rebuild_row(&mut self, st: &State<'_>, mode: Mode, local: &[u32], i: usize) {
         let n = self.secs.len();
         let n1 = self.n1;
         for k in i * n1..(i + 1) * n1 {
@@ -300,7 +294,7 @@ fn pred_cycle(pred: &[usize], mark: &mut [usize], round: usize) -> Option<Vec<us
 pub(crate) fn improve_slot(
     st: &mut State<'_>,
     t: SlotIx,
-    mode: Mode<'_>,
+    mode: Mode,
     deadline: Option<Instant>,
 ) -> (bool, Option<Vec<(SectionIx, f64)>>) {
     let mut local = vec![u32::MAX; st.inst.sections.len()];
@@ -360,7 +354,7 @@ pub(crate) fn improve_slot(
 fn apply_moves(
     st: &mut State<'_>,
     g: &mut SlotGraph,
-    mode: Mode<'_>,
+    mode: Mode,
     moves: &[(PersonIx, usize, usize)],
 ) -> bool {
     let n = g.secs.len();

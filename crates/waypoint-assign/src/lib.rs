@@ -24,8 +24,10 @@ mod greedy;
 mod improve;
 pub mod metrics;
 pub mod model;
+mod netsimplex;
 mod optimal;
 pub mod parse;
+mod slotnet;
 mod state;
 
 use std::time::{Duration, Instant};
@@ -127,12 +129,16 @@ impl Tracker<'_> {
 pub struct Bound {
     /// A proven lower bound on the weighted objective of any feasible assignment.
     pub lower: i128,
-    /// `(objective − lower) / objective`, 0 when proven optimal.
+    /// The larger of the two levels' relative gaps: unranked placements against
+    /// [`Bound::min_unranked`], rank cost against [`Bound::min_rank_cost`]; 0 when proven optimal.
     pub gap: f64,
     /// Whether the assignment is proven optimal.
     pub proven_optimal: bool,
     /// A proven lower bound on the number of unranked placements.
     pub min_unranked: u64,
+    /// A proven lower bound on the rank cost of any assignment with no more unranked placements
+    /// than this one.
+    pub min_rank_cost: i64,
 }
 
 /// The result of [`solve`].
@@ -210,23 +216,31 @@ pub fn solve(
     let objective = assignment.objective(inst, &costs);
     let bound = proof.map(|p| {
         let ub = objective.weighted;
-        let lower = ((p.lower - 1e-6).ceil() as i128).min(ub);
-        let lower = lower.max(0);
-        let proven = lower >= ub;
-        let gap = if proven || ub == 0 {
-            0.0
-        } else {
-            (ub - lower) as f64 / ub as f64
-        };
+        let lower = p.lower.clamp(0, ub);
         let m = i128::from(costs.unranked());
-        // Ranked costs total less than m, so an assignment with u unranked placements costs less
-        // than (u + 1)·m: any u below lower / m is impossible.
-        let min_unranked = (lower / m).max(0) as u64;
+        // The bound is `u·m + r` with r < m: at least u unranked placements, and at least r rank
+        // cost for any assignment with no more unranked placements than this one.
+        let min_unranked = (lower / m) as u64;
+        let min_rank_cost = if min_unranked < objective.unranked {
+            0
+        } else {
+            (lower % m) as i64
+        };
+        let rel = |have: f64, least: f64| {
+            if have <= least {
+                0.0
+            } else {
+                (have - least) / have
+            }
+        };
+        let gap = rel(objective.unranked as f64, min_unranked as f64)
+            .max(rel(objective.rank_cost as f64, min_rank_cost as f64));
         Bound {
             lower,
             gap,
-            proven_optimal: proven,
+            proven_optimal: lower >= ub,
             min_unranked,
+            min_rank_cost,
         }
     });
     Ok(Outcome {

@@ -262,18 +262,19 @@ impl Report {
             .collect();
         let _ = writeln!(s, "rank cost of this assignment under: {}", alts.join(", "));
         if let Some(b) = &self.bound {
-            let _ = writeln!(
-                s,
-                "lower bound {} (objective {}), gap {:.4}%{}",
-                b.lower,
-                self.objective.weighted,
-                b.gap * 100.0,
-                if b.proven_optimal {
-                    ", proven optimal"
-                } else {
-                    ""
-                }
-            );
+            if b.proven_optimal {
+                let _ = writeln!(s, "proven optimal: no assignment does better");
+            } else {
+                let _ = writeln!(
+                    s,
+                    "bound: every assignment has at least {} unranked placements, and with no more \
+                     than {} a rank cost of at least {}; gap {:.4}%",
+                    b.min_unranked,
+                    self.objective.unranked,
+                    b.min_rank_cost,
+                    b.gap * 100.0
+                );
+            }
         }
         let _ = writeln!(
             s,

@@ -1,139 +1,614 @@
-//! The optimal mechanism: a primal assignment improved to local optimality by exact per-slot
-//! min-cost-flow steps and whole-bundle moves, and a certified lower bound from the Lagrangian
-//! relaxation of the section capacities.
+//! The optimal mechanism: an assignment and a certified lower bound from the Lagrangian relaxation
+//! of "never the same course twice".
 //!
-//! Relaxing capacities with prices `π ≥ 0` splits the problem into one tiny problem per person (the
-//! best bundle at `cost + π`, solved exactly by [`BundleSolver`]), so
-//! `g(π) = Σ_p min_bundle (cost + π) − Σ_s π_s·cap_s` is a lower bound on the optimum for any `π`.
-//! Its maximum equals the linear-programming bound. Prices start from the per-slot duals the
-//! primal search leaves behind and are refined by projected subgradient steps (Polyak step sizes
-//! against the best assignment). Costs are integers, so the bound is rounded up; when it meets the
-//! assignment's objective the assignment is proven optimal, otherwise the gap is reported.
+//! Without that rule the slots are independent, and each is a transportation problem (people →
+//! sections with capacities) that [`SlotNet`] solves exactly. Pricing each (person, course) pair
+//! that could repeat with a multiplier `λ ≥ 0` (free for required courses, whose rule is "exactly
+//! once") gives, for any `λ`,
+//!
+//! ```text
+//! L(λ) = Σ_slots min-cost-flow(cost + λ) − Σ λ  ≤  the optimum,
+//! ```
+//!
+//! and the best `λ` reaches the linear-programming bound of the whole model. The multipliers are
+//! found by projected subgradient ascent with Polyak steps; all costs are integers scaled by
+//! [`SCALE`], so each bound is an exact integer rounded up, not a floating-point estimate.
+//!
+//! Assignments come from the same multipliers: slots are fixed one after another at
+//! `cost + λ`, a course taken in a fixed slot blocked in later ones, then each slot is re-solved
+//! exactly with the others held (block coordinate descent on the true costs) until none
+//! improves, and whole bundles are re-chosen person by person. The best assignment found is kept;
+//! when the bound meets it, it is proven optimal; otherwise the gap is reported.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 
 use crate::assignment::Costs;
 use crate::bundle::{BundleSolver, Choice};
 use crate::exact;
-use crate::greedy::serial;
-use crate::improve::{Mode, improve_slot};
-use crate::model::{Infeasibility, Instance, PersonIx, SectionIx};
+use crate::model::{CourseIx, Infeasibility, Instance, PersonIx};
+use crate::slotnet::{NO_PAIR, PairLookup, Prices, SCALE, SlotNet};
 use crate::state::{NONE, State};
 use crate::{Progress, Tracker};
 
 /// The bound a run of the optimal mechanism proved.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Proof {
-    pub lower: f64,
+    /// No feasible assignment has a smaller weighted objective.
+    pub lower: i128,
 }
 
-/// Evaluate the Lagrangian `g(π)`; `demand` receives how many people's best bundles use each
-/// section. `None` when someone has no bundle even without capacities (the instance is infeasible).
-pub(crate) fn lagrangian(
-    inst: &Instance,
-    costs: &Costs,
-    price: &[f64],
-    demand: &mut [i64],
-    solver: &mut BundleSolver,
-) -> Option<f64> {
-    demand.fill(0);
-    let nt = inst.n_slots();
-    let usable = |s: SectionIx| inst.sections[s].capacity > 0;
-    let by_price: Vec<Vec<SectionIx>> = (0..nt)
-        .map(|t| {
-            let mut v: Vec<SectionIx> = inst
-                .slot_sections(t)
-                .iter()
-                .copied()
-                .filter(|&s| usable(s))
-                .collect();
-            v.sort_by(|&a, &b| price[a].total_cmp(&price[b]).then(a.cmp(&b)));
-            v
-        })
-        .collect();
-    let mut total = 0.0;
-    let mut reqs = Vec::new();
-    let mut seen = Vec::new();
-    for p in 0..inst.people.len() {
-        let seated = (0..nt)
-            .filter(|&t| inst.is_seated(p, t))
-            .fold(0u32, |m, t| m | 1 << t);
-        if seated == 0 {
-            continue;
-        }
-        reqs.clear();
-        reqs.extend(inst.open_requirements(p));
-        solver.clear();
-        let person = &inst.people[p];
-        for c in person
-            .ranked
-            .iter()
-            .map(|&(c, _)| c)
-            .chain(reqs.iter().copied())
-        {
-            if !inst.may_take(p, c) || solver.has_course(c) {
-                continue;
-            }
-            let cost = costs.of(inst, p, c) as f64;
-            for t in (0..nt).filter(|&t| seated & (1 << t) != 0) {
-                let best = inst
-                    .course_sections_in(c, t)
-                    .iter()
-                    .copied()
-                    .filter(|&s| usable(s))
-                    .min_by(|&a, &b| price[a].total_cmp(&price[b]));
-                if let Some(s) = best {
-                    solver.push(Choice {
-                        slot: t,
-                        course: c,
-                        section: s,
-                        value: cost + price[s],
-                    });
-                }
-            }
-        }
-        let n_seated = seated.count_ones() as usize;
-        let unranked = costs.unranked() as f64;
-        for t in (0..nt).filter(|&t| seated & (1 << t) != 0) {
-            seen.clear();
-            for &s in &by_price[t] {
-                let c = inst.sections[s].course;
-                if seen.contains(&c)
-                    || person.rank_of(c).is_some()
-                    || reqs.contains(&c)
-                    || !inst.may_take(p, c)
-                {
+/// The (person, course) pairs whose "at most once" (or, for required courses, "exactly once")
+/// rule is priced.
+struct Pairs {
+    index: HashMap<(PersonIx, CourseIx), u32>,
+    /// Whether the pair's rule is "exactly once" (a required course): its multiplier may be
+    /// negative.
+    required: Vec<bool>,
+}
+
+impl Pairs {
+    fn new(inst: &Instance) -> Pairs {
+        let mut index = HashMap::new();
+        let mut required = Vec::new();
+        for p in 0..inst.people.len() {
+            let reqs: Vec<CourseIx> = inst.open_requirements(p).collect();
+            let ranked = inst.people[p].ranked.iter().map(|&(c, _)| c);
+            for c in ranked.chain(reqs.iter().copied()) {
+                if index.contains_key(&(p, c)) || !inst.may_take(p, c) {
                     continue;
                 }
-                seen.push(c);
-                solver.push(Choice {
-                    slot: t,
-                    course: c,
-                    section: s,
-                    value: unranked + price[s],
-                });
-                if seen.len() >= n_seated {
-                    break;
+                let is_required = reqs.contains(&c);
+                let slots = (0..inst.n_slots())
+                    .filter(|&t| inst.is_seated(p, t) && !inst.course_sections_in(c, t).is_empty())
+                    .count();
+                if slots >= 2 || is_required {
+                    index.insert((p, c), required.len() as u32);
+                    required.push(is_required);
                 }
             }
         }
-        let v = solver.solve(seated, &reqs)?;
-        total += v;
-        for &(_, s) in &solver.bundle {
-            demand[s] += 1;
+        Pairs { index, required }
+    }
+    fn len(&self) -> usize {
+        self.required.len()
+    }
+}
+
+impl PairLookup for Pairs {
+    fn pair(&self, p: PersonIx, c: CourseIx) -> u32 {
+        self.index.get(&(p, c)).copied().unwrap_or(NO_PAIR)
+    }
+}
+
+/// Builds assignments from multipliers and keeps the best.
+struct Primal<'a, 'p> {
+    inst: &'a Instance,
+    costs: &'a Costs,
+    pairs: &'p Pairs,
+    nets: Vec<SlotNet>,
+    /// Per slot and person: served by explicit arcs instead of the pool.
+    explicit: Vec<Vec<bool>>,
+    best: Option<(State<'a>, i128)>,
+    bundles: BundleSolver,
+    runs: usize,
+    /// Consecutive runs that did not improve the best assignment.
+    misses: u32,
+}
+
+impl<'a> Primal<'a, '_> {
+    /// The true costs, scaled.
+    fn true_prices(&self) -> Prices<'static> {
+        Prices {
+            rank_scale: SCALE,
+            unranked: self.costs.unranked() * SCALE,
+            lambda: None,
+            lambda_mul: 1,
         }
     }
-    let charged: f64 = inst
-        .sections
+
+    /// Solve slot `t` of `st` at `prices` and write it back; rebuilds the slot with explicit
+    /// arcs for anyone the pool could not place. `false` when the slot cannot be filled.
+    fn fill_slot(
+        &mut self,
+        st: &mut State<'a>,
+        t: usize,
+        prices: &Prices<'_>,
+        must: &dyn Fn(&State<'_>, PersonIx) -> Option<CourseIx>,
+    ) -> bool {
+        loop {
+            let snapshot = st.clone();
+            let net = &mut self.nets[t];
+            net.set_assign_costs(self.inst, &snapshot, prices, &|p| must(&snapshot, p));
+            if net.solve().is_none() {
+                return false;
+            }
+            match net.extract(st) {
+                Err(()) => return false,
+                Ok(unmatched) if unmatched.is_empty() => return true,
+                Ok(unmatched) => {
+                    for p in unmatched {
+                        self.explicit[t][p] = true;
+                    }
+                    let explicit = &self.explicit[t];
+                    self.nets[t] =
+                        SlotNet::build(self.inst, self.costs, t, self.pairs, &|p| explicit[p]);
+                }
+            }
+        }
+    }
+
+    /// An assignment from the bound's current solution: starting from the bound's networks
+    /// (warm), slots are fixed in `order` at `prices`, then improved on the true costs.
+    fn run(
+        &mut self,
+        from: &[SlotNet],
+        prices: &Prices<'_>,
+        order: &[usize],
+        deadline: Option<Instant>,
+    ) {
+        self.runs += 1;
+        let inst = self.inst;
+        self.nets.clone_from_slice(from);
+        let mut st = State::new(inst);
+        let mut ok = true;
+        for (k, &t) in order.iter().enumerate() {
+            let later = &order[k + 1..];
+            // A required course must be taken here when no later slot offers it.
+            let must = |st: &State<'_>, p: PersonIx| {
+                inst.open_requirements(p).find(|&c| {
+                    !st.holds_elsewhere(p, c, t)
+                        && !later.iter().any(|&u| {
+                            inst.is_seated(p, u)
+                                && inst
+                                    .course_sections_in(c, u)
+                                    .iter()
+                                    .any(|&s| inst.sections[s].capacity > 0)
+                        })
+                })
+            };
+            if !self.fill_slot(&mut st, t, prices, &must) {
+                ok = false;
+                break;
+            }
+        }
+        if ok {
+            let mut obj = objective_of(&st, self.costs);
+            self.descend(&mut st, &mut obj, deadline);
+            self.keep(st, obj);
+        } else {
+            self.misses += 1;
+        }
+    }
+
+    /// Block coordinate descent on the true costs (each slot re-solved exactly with the others
+    /// held), then whole-bundle moves, until neither improves.
+    fn descend(&mut self, st: &mut State<'a>, obj: &mut i128, deadline: Option<Instant>) {
+        let inst = self.inst;
+        let prices = self.true_prices();
+        loop {
+            let before = *obj;
+            for t in 0..inst.n_slots() {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return;
+                }
+                // Required courses not held in another slot have to stay (or be placed) here.
+                let must_here = |st: &State<'_>, p: PersonIx| {
+                    inst.open_requirements(p)
+                        .find(|&c| !st.holds_elsewhere(p, c, t))
+                };
+                let saved = st.clone();
+                if !self.fill_slot(st, t, &prices, &must_here) {
+                    *st = saved;
+                    continue;
+                }
+                let now = objective_of(st, self.costs);
+                if now > *obj {
+                    *st = saved;
+                } else {
+                    *obj = now;
+                }
+            }
+            if rebundle(st, self.costs, &mut self.bundles, false) {
+                *obj = objective_of(st, self.costs);
+            }
+            if *obj >= before {
+                return;
+            }
+        }
+    }
+
+    fn keep(&mut self, st: State<'a>, obj: i128) {
+        if st.finish().is_err() {
+            self.misses += 1;
+            return;
+        }
+        if self.best.as_ref().is_none_or(|(_, b)| obj < *b) {
+            self.best = Some((st, obj));
+            self.misses = 0;
+        } else {
+            self.misses += 1;
+        }
+    }
+
+    /// The best assignment's (unranked placements, rank cost).
+    fn best_split(&self) -> Option<(i128, i128)> {
+        let m = i128::from(self.costs.unranked());
+        self.best.as_ref().map(|(_, b)| (b / m, b % m))
+    }
+}
+
+/// Network cost units per unranked placement while bounding their number: multipliers have a
+/// resolution of 1/256 of a placement.
+const UNRANKED_SCALE: i64 = 256;
+/// Iterations without a better bound before the step size is halved.
+const PATIENCE: usize = 20;
+
+/// Which part of the lexicographic objective a run of the ascent bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The number of unranked placements (ranked placements cost nothing).
+    Unranked,
+    /// The rank cost of assignments with no more unranked placements than the best one; the
+    /// unranked count is priced by its own multiplier `ν`.
+    RankCost,
+}
+
+/// The multipliers and the networks that evaluate the Lagrangian.
+struct Ascent<'p> {
+    pairs: &'p Pairs,
+    nets: Vec<SlotNet>,
+    lam: Vec<i64>,
+    lam_f: Vec<f64>,
+    count: Vec<i32>,
+    /// Multiplier of "no more unranked placements than the best assignment" (scaled).
+    nu: f64,
+    max_rank_cost: i64,
+    unranked_weight: i64,
+}
+
+/// The outcome of one stage of the ascent.
+struct StageBound {
+    /// Best bound found (objective units, rounded up).
+    lower: i128,
+    /// The multipliers that gave it.
+    lam: Vec<i64>,
+    nu: i64,
+}
+
+impl Ascent<'_> {
+    fn prices<'l>(&self, stage: Stage, lam: &'l [i64], nu: i64) -> Prices<'l> {
+        match stage {
+            Stage::Unranked => Prices {
+                rank_scale: 0,
+                unranked: UNRANKED_SCALE,
+                lambda: Some(lam),
+                lambda_mul: 1,
+            },
+            Stage::RankCost => Prices {
+                rank_scale: SCALE,
+                unranked: nu,
+                lambda: Some(lam),
+                lambda_mul: 1,
+            },
+        }
+    }
+
+    /// The largest multiplier magnitude worth having at this stage: beyond it the priced arc is
+    /// never used and the bound only loses.
+    fn cap(&self, stage: Stage) -> f64 {
+        match stage {
+            Stage::Unranked => UNRANKED_SCALE as f64,
+            Stage::RankCost => self.nu + (self.max_rank_cost * SCALE) as f64,
+        }
+    }
+
+    /// Network cost units per objective unit at this stage.
+    fn scale(stage: Stage) -> i128 {
+        match stage {
+            Stage::Unranked => i128::from(UNRANKED_SCALE),
+            Stage::RankCost => i128::from(SCALE),
+        }
+    }
+
+    /// Projected subgradient ascent for one stage; assignments are built along the way.
+    fn run(
+        &mut self,
+        stage: Stage,
+        primal: &mut Primal<'_, '_>,
+        orders: &[Vec<usize>],
+        deadline: Option<Instant>,
+        tracker: &mut Tracker<'_>,
+    ) -> Result<StageBound, usize> {
+        let n = self.pairs.len();
+        let mut best = StageBound {
+            lower: i128::MIN,
+            lam: self.lam.clone(),
+            nu: self.nu.round() as i64,
+        };
+        // The second stage starts from the first stage's multipliers: smaller steps.
+        let mut theta = match stage {
+            Stage::Unranked => 1.0f64,
+            Stage::RankCost => 0.25,
+        };
+        let mut stall = 0usize;
+        let mut last_primal = 0usize;
+        let nu_max = (self.unranked_weight * SCALE) as f64;
+        for iter in 0usize.. {
+            let nu = self.nu.round() as i64;
+            let prices = self.prices(stage, &self.lam, nu);
+            self.count.fill(0);
+            let mut total: i128 = 0;
+            let mut unranked: i64 = 0;
+            for net in &mut self.nets {
+                net.set_costs(&prices);
+                total += net.solve().ok_or(net.t)?;
+                unranked += net.count_pairs(&mut self.count);
+            }
+            total -= self.lam.iter().map(|&l| i128::from(l)).sum::<i128>();
+            let u_star = primal.best_split().map(|(u, _)| u);
+            if stage == Stage::RankCost {
+                total -= i128::from(nu) * u_star.unwrap_or(0);
+            }
+            let scale = Self::scale(stage);
+            let lb = div_ceil(total, scale);
+            if lb > best.lower {
+                best = StageBound {
+                    lower: lb,
+                    lam: self.lam.clone(),
+                    nu,
+                };
+                stall = 0;
+            } else {
+                stall += 1;
+            }
+            let mut g: Vec<i32> = self.count.iter().map(|&c| c - 1).collect();
+            for k in 0..n {
+                if !self.pairs.required[k] && self.lam_f[k] <= 0.0 && g[k] < 0 {
+                    g[k] = 0;
+                }
+            }
+            let mut g_nu: f64 = match (stage, u_star) {
+                (Stage::RankCost, Some(u)) => (i128::from(unranked) - u) as f64,
+                _ => 0.0,
+            };
+            if self.nu <= 0.0 && g_nu < 0.0 {
+                g_nu = 0.0;
+            }
+            let norm2: f64 = g.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>();
+            // Build assignments now and then, less often while they stop improving (a rule on
+            // iterations, not time, so that a seed always gives the same result).
+            let interval = 10 << primal.misses.min(3);
+            let due = iter == 0 || (norm2 == 0.0 && g_nu == 0.0) || iter - last_primal >= interval;
+            if due {
+                last_primal = iter;
+                let order = &orders[primal.runs % orders.len()];
+                primal.run(&self.nets, &prices, order, deadline);
+            }
+            let Some((u_best, r_best)) = primal.best_split() else {
+                return Ok(best);
+            };
+            let ub = match stage {
+                Stage::Unranked => u_best,
+                Stage::RankCost => r_best,
+            };
+            tracker.report(Progress {
+                phase: match stage {
+                    Stage::Unranked => "bounding unranked placements",
+                    Stage::RankCost => "bounding rank cost",
+                },
+                elapsed: Duration::ZERO,
+                objective: primal.best.as_ref().map(|(_, b)| *b),
+                lower_bound: Some(best.lower as f64),
+            });
+            if best.lower >= ub
+                || (norm2 == 0.0 && g_nu == 0.0)
+                || deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                return Ok(best);
+            }
+            if stall >= PATIENCE {
+                theta *= 0.5;
+                stall = 0;
+                self.lam_f = best.lam.iter().map(|&l| l as f64).collect();
+                self.nu = best.nu as f64;
+                if theta < 0.004 {
+                    return Ok(best);
+                }
+            }
+            let gap = (ub * scale - total).max(scale) as f64;
+            // Polyak steps; the multiplier of the unranked count gets its own, so that its
+            // (large) subgradient does not shrink everyone else's.
+            let step = if norm2 > 0.0 {
+                theta * gap / norm2
+            } else {
+                0.0
+            };
+            let cap = self.cap(stage);
+            for k in 0..n {
+                let lo = if self.pairs.required[k] { -cap } else { 0.0 };
+                let v = (self.lam_f[k] + step * f64::from(g[k])).clamp(lo, cap);
+                self.lam_f[k] = v;
+                self.lam[k] = v.round() as i64;
+            }
+            if stage == Stage::RankCost && g_nu != 0.0 {
+                // The unranked count reacts steeply to its price: move it by at most a few
+                // percent per step.
+                let f = 1.0 + 0.05 * theta;
+                self.nu = if g_nu > 0.0 { self.nu * f } else { self.nu / f }.clamp(1.0, nu_max);
+            }
+        }
+        Ok(best)
+    }
+}
+
+/// Solve to optimality or until `time_limit`; returns the best assignment and its proof.
+pub(crate) fn optimal<'a>(
+    inst: &'a Instance,
+    costs: &'a Costs,
+    seed: u64,
+    time_limit: Option<Duration>,
+    tracker: &mut Tracker<'_>,
+) -> Result<(State<'a>, Proof), Vec<Infeasibility>> {
+    let start = Instant::now();
+    let deadline = time_limit.map(|d| start + d);
+    let nt = inst.n_slots();
+    let pairs = Pairs::new(inst);
+    let nets: Vec<SlotNet> = (0..nt)
+        .map(|t| SlotNet::build(inst, costs, t, &pairs, &|_| false))
+        .collect();
+    let max_rank_cost = inst
+        .people
         .iter()
-        .enumerate()
-        .map(|(s, sec)| price[s] * f64::from(sec.capacity))
-        .sum();
-    Some(total - charged)
+        .flat_map(|p| p.ranked.iter().map(|&(_, r)| costs.rank_cost().of(r)))
+        .max()
+        .unwrap_or(1);
+    let mut ascent = Ascent {
+        pairs: &pairs,
+        nets,
+        lam: vec![0; pairs.len()],
+        lam_f: vec![0.0; pairs.len()],
+        count: vec![0; pairs.len()],
+        nu: (4 * max_rank_cost * SCALE) as f64,
+        max_rank_cost,
+        unranked_weight: costs.unranked(),
+    };
+    let mut primal = Primal {
+        inst,
+        costs,
+        pairs: &pairs,
+        nets: Vec::new(),
+        explicit: vec![vec![false; inst.people.len()]; nt],
+        best: None,
+        bundles: BundleSolver::default(),
+        runs: 0,
+        misses: 0,
+    };
+    primal.nets.clone_from(&ascent.nets);
+    let orders = slot_orders(nt, seed);
+    let unseatable = |t: usize| {
+        vec![Infeasibility::Unseatable {
+            slot: inst.slots[t].clone(),
+            people: 1,
+        }]
+    };
+
+    // With a time limit, the first stage gets at most half of it.
+    let deadline_a = time_limit.map(|d| start + d / 2);
+    let bound_a = ascent
+        .run(Stage::Unranked, &mut primal, &orders, deadline_a, tracker)
+        .map_err(unseatable)?;
+    let mut lower_unranked = bound_a.lower.max(0);
+    let mut lower_rank = 0i128;
+    if primal.best.is_some() {
+        // One more assignment from the best multipliers of the first stage.
+        ascent.lam.clone_from(&bound_a.lam);
+        let prices = ascent.prices(Stage::Unranked, &bound_a.lam, 0);
+        for net in &mut ascent.nets {
+            net.set_costs(&prices);
+            net.solve().ok_or(net.t).map_err(unseatable)?;
+        }
+        primal.run(&ascent.nets, &prices, &orders[0], deadline_a);
+        // Start the second stage from the first stage's multipliers, converted from units of
+        // one unranked placement to units of its price `ν`.
+        let per = ascent.nu / UNRANKED_SCALE as f64;
+        for k in 0..pairs.len() {
+            ascent.lam_f[k] = bound_a.lam[k] as f64 * per;
+            ascent.lam[k] = ascent.lam_f[k].round() as i64;
+        }
+        let bound_b = ascent
+            .run(Stage::RankCost, &mut primal, &orders, deadline, tracker)
+            .map_err(unseatable)?;
+        lower_rank = bound_b.lower.max(0);
+        if let Some((u, r)) = primal.best_split()
+            && (u > lower_unranked || r > lower_rank)
+        {
+            ascent.lam.clone_from(&bound_b.lam);
+            let prices = ascent.prices(Stage::RankCost, &bound_b.lam, bound_b.nu);
+            for net in &mut ascent.nets {
+                net.set_costs(&prices);
+                net.solve().ok_or(net.t).map_err(unseatable)?;
+            }
+            primal.run(&ascent.nets, &prices, &orders[0], deadline);
+        }
+    }
+    let (mut st, ub) = match primal.best.take() {
+        Some(best) => best,
+        None => fallback(inst, costs, seed)?,
+    };
+    let m = i128::from(costs.unranked());
+    // Any assignment has at least `lower_unranked` unranked placements; those with no more than
+    // the best one's also have rank cost at least `lower_rank`, and those with more cost at least
+    // one more unranked weight, which exceeds any rank cost.
+    lower_unranked = lower_unranked.min(ub / m);
+    let mut lower = lower_unranked * m + lower_rank.min(m - 1);
+    if lower < ub
+        && let Some(opt) = exact::solve_small(&mut st, costs, ub)
+    {
+        lower = lower.max(opt);
+    }
+    tracker.report(Progress {
+        phase: "done",
+        elapsed: Duration::ZERO,
+        objective: Some(objective_of(&st, costs)),
+        lower_bound: Some(lower as f64),
+    });
+    Ok((st, Proof { lower }))
+}
+
+/// When no assignment came out of the multipliers (slot-by-slot fixing can paint itself into a
+/// corner on small, tight days): the better of the two greedy mechanisms, or for a small day an
+/// exhaustive search; otherwise the greedy mechanism's account of what cannot be seated.
+fn fallback<'a>(
+    inst: &'a Instance,
+    costs: &Costs,
+    seed: u64,
+) -> Result<(State<'a>, i128), Vec<Infeasibility>> {
+    let order = crate::greedy::arrival_order(inst, seed, None);
+    let serial = crate::greedy::serial(inst, &order, costs, None);
+    let fcfs = crate::greedy::fcfs(inst, &order, costs);
+    let mut best: Option<(State<'a>, i128)> = None;
+    let mut problems = Vec::new();
+    for candidate in [serial, fcfs] {
+        match candidate.map(|st| st.finish().map(|_| st)) {
+            Ok(Ok(st)) => {
+                let obj = objective_of(&st, costs);
+                if best.as_ref().is_none_or(|(_, b)| obj < *b) {
+                    best = Some((st, obj));
+                }
+            }
+            Ok(Err(p)) | Err(p) => problems = p,
+        }
+    }
+    if let Some(best) = best {
+        return Ok(best);
+    }
+    let mut st = State::new(inst);
+    if exact::solve_small(&mut st, costs, i128::MAX).is_some() && st.finish().is_ok() {
+        let obj = objective_of(&st, costs);
+        return Ok((st, obj));
+    }
+    Err(problems)
+}
+
+/// Slot orders for successive assignment attempts: forward, backward, then seeded rotations.
+fn slot_orders(nt: usize, seed: u64) -> Vec<Vec<usize>> {
+    let forward: Vec<usize> = (0..nt).collect();
+    let mut out = vec![forward.clone(), forward.iter().rev().copied().collect()];
+    for r in 1..nt {
+        let k = (r + seed as usize) % nt;
+        let mut o = forward.clone();
+        o.rotate_left(k);
+        if !out.contains(&o) {
+            out.push(o);
+        }
+    }
+    out
+}
+
+fn div_ceil(a: i128, b: i128) -> i128 {
+    let q = a.div_euclid(b);
+    if a.rem_euclid(b) == 0 { q } else { q + 1 }
 }
 
 /// Re-choose each person's whole bundle among sections with a free seat (plus their own); catches
@@ -244,47 +719,6 @@ pub(crate) fn rebundle(
     changed
 }
 
-/// Run the local search to a fixed point; returns the last complete set of per-slot prices.
-fn local_search(
-    st: &mut State<'_>,
-    costs: &Costs,
-    deadline: Option<Instant>,
-    tracker: &mut Tracker<'_>,
-) -> Option<Vec<f64>> {
-    let mut solver = BundleSolver::default();
-    let mut prices = vec![0.0; st.inst.sections.len()];
-    loop {
-        let mut changed = false;
-        let mut complete = true;
-        for t in 0..st.nt {
-            let (c, pr) = improve_slot(st, t, Mode::Full(costs), deadline);
-            changed |= c;
-            match pr {
-                Some(pr) => {
-                    for (s, v) in pr {
-                        prices[s] = v;
-                    }
-                }
-                None => complete = false,
-            }
-        }
-        let obj = objective_of(st, costs);
-        tracker.report(Progress {
-            phase: "local search",
-            elapsed: Duration::ZERO,
-            objective: Some(obj),
-            lower_bound: None,
-        });
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return complete.then_some(prices);
-        }
-        changed |= rebundle(st, costs, &mut solver, false);
-        if !changed {
-            return complete.then_some(prices);
-        }
-    }
-}
-
 pub(crate) fn objective_of(st: &State<'_>, costs: &Costs) -> i128 {
     let mut total = 0i128;
     for p in 0..st.inst.people.len() {
@@ -301,169 +735,4 @@ pub(crate) fn objective_of(st: &State<'_>, costs: &Costs) -> i128 {
         }
     }
     total
-}
-
-/// Solve to optimality or until `time_limit`; returns the best assignment and its proof.
-/// Projected subgradient ascent on the Lagrangian from `price`, with Polyak steps against `ub`.
-/// Keeps the best bound and its prices; stops after `iters`, at `deadline`, or when the bound
-/// proves `ub` optimal.
-struct Dual {
-    best_lb: f64,
-    best_price: Vec<f64>,
-    demand: Vec<i64>,
-    solver: BundleSolver,
-}
-
-impl Dual {
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the ascent's inputs are independent; a struct would only rename them"
-    )]
-    fn ascend(
-        &mut self,
-        inst: &Instance,
-        costs: &Costs,
-        mut price: Vec<f64>,
-        ub: i128,
-        iters: usize,
-        deadline: Option<Instant>,
-        tracker: &mut Tracker<'_>,
-    ) {
-        let n_sec = inst.sections.len();
-        let mut theta = 1.0f64;
-        let mut since_best = 0;
-        for it in 0..iters {
-            if deadline.is_some_and(|d| Instant::now() >= d) || proven(self.best_lb, ub) {
-                return;
-            }
-            let Some(g) = lagrangian(inst, costs, &price, &mut self.demand, &mut self.solver)
-            else {
-                return;
-            };
-            if g > self.best_lb + 1e-9 {
-                self.best_lb = g;
-                self.best_price.clone_from(&price);
-                since_best = 0;
-            } else {
-                since_best += 1;
-            }
-            if it % 10 == 0 {
-                tracker.report(Progress {
-                    phase: "lower bound",
-                    elapsed: Duration::ZERO,
-                    objective: Some(ub),
-                    lower_bound: Some(self.best_lb),
-                });
-            }
-            if since_best >= 8 {
-                theta *= 0.5;
-                since_best = 0;
-                price.clone_from(&self.best_price);
-                if theta < 1e-3 {
-                    return;
-                }
-                continue;
-            }
-            let subgradient: Vec<f64> = (0..n_sec)
-                .map(|s| (self.demand[s] - i64::from(inst.sections[s].capacity)) as f64)
-                .collect();
-            let norm2: f64 = subgradient
-                .iter()
-                .zip(&price)
-                .filter(|&(&sub, &pr)| pr > 0.0 || sub > 0.0)
-                .map(|(&sub, _)| sub * sub)
-                .sum();
-            if norm2 == 0.0 {
-                return;
-            }
-            let step = theta * ((ub as f64) - g).max(1.0) / norm2;
-            for (pr, sub) in price.iter_mut().zip(&subgradient) {
-                *pr = (*pr + step * sub).max(0.0);
-            }
-        }
-    }
-}
-
-fn proven(lb: f64, ub: i128) -> bool {
-    (lb - 1e-6).ceil() as i128 >= ub
-}
-
-/// Solve to optimality or until `time_limit`; returns the best assignment and its proof.
-pub(crate) fn optimal<'a>(
-    inst: &'a Instance,
-    costs: &Costs,
-    seed: u64,
-    time_limit: Option<Duration>,
-    tracker: &mut Tracker<'_>,
-) -> Result<(State<'a>, Proof), Vec<Infeasibility>> {
-    let start = Instant::now();
-    let deadline = time_limit.map(|d| start + d);
-    let mut order: Vec<PersonIx> = (0..inst.people.len()).collect();
-    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-    let n_sec = inst.sections.len();
-    let mut dual = Dual {
-        best_lb: f64::NEG_INFINITY,
-        best_price: vec![0.0; n_sec],
-        demand: vec![0; n_sec],
-        solver: BundleSolver::default(),
-    };
-
-    // Candidate starts: the serial dictatorship with this seed's order (the rsd outcome) and
-    // first-come-first-served with the same order; the search only improves on its start, so the
-    // result is never worse than either mechanism.
-    let mut st = serial(inst, &order, costs, None).unwrap_or_else(|_| State::new(inst));
-    if let Ok(st2) = crate::greedy::fcfs(inst, &order, costs)
-        && objective_of(&st2, costs) < objective_of(&st, costs)
-    {
-        st = st2;
-    }
-    // A first pass of the dual gives congestion prices; an assignment built at those prices is
-    // usually a much better start than either greedy one.
-    let ub0 = objective_of(&st, costs);
-    dual.ascend(inst, costs, vec![0.0; n_sec], ub0, 40, deadline, tracker);
-    if let Ok(st2) = serial(inst, &order, costs, Some(&dual.best_price))
-        && objective_of(&st2, costs) < ub0
-    {
-        st = st2;
-    }
-    let prices = local_search(&mut st, costs, deadline, tracker);
-    let incumbent = objective_of(&st, costs);
-    if let Some(opt) = exact::solve_small(&mut st, costs, incumbent) {
-        dual.best_lb = dual.best_lb.max(opt as f64);
-    }
-    st.finish()?;
-    let mut ub = objective_of(&st, costs);
-
-    // Refine the bound from the local search's per-slot prices, then from the best so far; when
-    // the bound stalls, rebuild an assignment at the best prices and search again.
-    if let Some(p) = prices {
-        dual.ascend(inst, costs, p, ub, 200, deadline, tracker);
-    }
-    for _ in 0..2 {
-        if proven(dual.best_lb, ub) || deadline.is_some_and(|d| Instant::now() >= d) {
-            break;
-        }
-        if let Ok(mut st2) = serial(inst, &order, costs, Some(&dual.best_price)) {
-            local_search(&mut st2, costs, deadline, tracker);
-            let ub2 = objective_of(&st2, costs);
-            if ub2 < ub && st2.finish().is_ok() {
-                st = st2;
-                ub = ub2;
-            }
-        }
-        let from = dual.best_price.clone();
-        dual.ascend(inst, costs, from, ub, 200, deadline, tracker);
-    }
-    tracker.report(Progress {
-        phase: "done",
-        elapsed: Duration::ZERO,
-        objective: Some(ub),
-        lower_bound: Some(dual.best_lb),
-    });
-    Ok((
-        st,
-        Proof {
-            lower: dual.best_lb,
-        },
-    ))
 }
