@@ -221,11 +221,7 @@ pub fn solve(
         // The bound is `u·m + r` with r < m: at least u unranked placements, and at least r rank
         // cost for any assignment with no more unranked placements than this one.
         let min_unranked = (lower / m) as u64;
-        let min_rank_cost = if min_unranked < objective.unranked {
-            0
-        } else {
-            (lower % m) as i64
-        };
+        let min_rank_cost = (lower % m) as i64;
         let rel = |have: f64, least: f64| {
             if have <= least {
                 0.0

@@ -147,6 +147,9 @@ impl<'a> Primal<'a, '_> {
         order: &[usize],
         deadline: Option<Instant>,
     ) {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return;
+        }
         self.runs += 1;
         let inst = self.inst;
         self.nets.clone_from_slice(from);
@@ -265,6 +268,8 @@ struct Ascent<'p> {
     nu: f64,
     max_rank_cost: i64,
     unranked_weight: i64,
+    /// The first stage's bound on unranked placements, once known (for progress reports).
+    unranked_floor: i128,
 }
 
 /// The outcome of one stage of the ascent.
@@ -290,6 +295,19 @@ impl Ascent<'_> {
                 unranked: nu,
                 lambda: Some(lam),
                 lambda_mul: 1,
+            },
+        }
+    }
+
+    /// Prices for building an assignment from this stage's solution: the second stage prices
+    /// unranked placements at `ν`, which trades them for rank cost; assignments must not, so they
+    /// are fixed at the true unranked weight.
+    fn fixing_prices<'l>(&self, stage: Stage, lam: &'l [i64], nu: i64) -> Prices<'l> {
+        match stage {
+            Stage::Unranked => self.prices(stage, lam, nu),
+            Stage::RankCost => Prices {
+                unranked: self.unranked_weight * SCALE,
+                ..self.prices(stage, lam, nu)
             },
         }
     }
@@ -335,6 +353,10 @@ impl Ascent<'_> {
         let mut last_primal = 0usize;
         let nu_max = (self.unranked_weight * SCALE) as f64;
         for iter in 0usize.. {
+            if (iter > 0 || primal.best.is_some()) && deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                return Ok(best);
+            }
             let nu = self.nu.round() as i64;
             let prices = self.prices(stage, &self.lam, nu);
             self.count.fill(0);
@@ -362,12 +384,17 @@ impl Ascent<'_> {
             } else {
                 stall += 1;
             }
-            let mut g: Vec<i32> = self.count.iter().map(|&c| c - 1).collect();
-            for k in 0..n {
-                if !self.pairs.required[k] && self.lam_f[k] <= 0.0 && g[k] < 0 {
-                    g[k] = 0;
-                }
-            }
+            // Subgradient, projected: a pair at multiplier 0 whose rule has slack stays at 0.
+            let g: Vec<i32> = (0..n)
+                .map(|k| {
+                    let x = self.count[k] - 1;
+                    if !self.pairs.required[k] && self.lam_f[k] <= 0.0 && x < 0 {
+                        0
+                    } else {
+                        x
+                    }
+                })
+                .collect();
             let mut g_nu: f64 = match (stage, u_star) {
                 (Stage::RankCost, Some(u)) => (i128::from(unranked) - u) as f64,
                 _ => 0.0,
@@ -383,7 +410,8 @@ impl Ascent<'_> {
             if due {
                 last_primal = iter;
                 let order = &orders[primal.runs % orders.len()];
-                primal.run(&self.nets, &prices, order, deadline);
+                let fixing = self.fixing_prices(stage, &self.lam, nu);
+                primal.run(&self.nets, &fixing, order, deadline);
             }
             let Some((u_best, r_best)) = primal.best_split() else {
                 return Ok(best);
@@ -399,7 +427,16 @@ impl Ascent<'_> {
                 },
                 elapsed: Duration::ZERO,
                 objective: primal.best.as_ref().map(|(_, b)| *b),
-                lower_bound: Some(best.lower as f64),
+                // As a bound on the weighted objective, like the objective beside it.
+                lower_bound: Some(match stage {
+                    Stage::Unranked => {
+                        (best.lower.max(0) * i128::from(self.unranked_weight)) as f64
+                    }
+                    Stage::RankCost => {
+                        (self.unranked_floor * i128::from(self.unranked_weight) + best.lower.max(0))
+                            as f64
+                    }
+                }),
             });
             if best.lower >= ub
                 || (norm2 == 0.0 && g_nu == 0.0)
@@ -425,9 +462,9 @@ impl Ascent<'_> {
                 0.0
             };
             let cap = self.cap(stage);
-            for k in 0..n {
+            for (k, &gk) in g.iter().enumerate() {
                 let lo = if self.pairs.required[k] { -cap } else { 0.0 };
-                let v = (self.lam_f[k] + step * f64::from(g[k])).clamp(lo, cap);
+                let v = (self.lam_f[k] + step * f64::from(gk)).clamp(lo, cap);
                 self.lam_f[k] = v;
                 self.lam[k] = v.round() as i64;
             }
@@ -472,6 +509,7 @@ pub(crate) fn optimal<'a>(
         nu: (4 * max_rank_cost * SCALE) as f64,
         max_rank_cost,
         unranked_weight: costs.unranked(),
+        unranked_floor: 0,
     };
     let mut primal = Primal {
         inst,
@@ -499,8 +537,10 @@ pub(crate) fn optimal<'a>(
         .run(Stage::Unranked, &mut primal, &orders, deadline_a, tracker)
         .map_err(unseatable)?;
     let mut lower_unranked = bound_a.lower.max(0);
+    ascent.unranked_floor = lower_unranked;
     let mut lower_rank = 0i128;
-    if primal.best.is_some() {
+    let time_left = deadline.is_none_or(|d| Instant::now() < d);
+    if primal.best.is_some() && time_left {
         // One more assignment from the best multipliers of the first stage.
         ascent.lam.clone_from(&bound_a.lam);
         let prices = ascent.prices(Stage::Unranked, &bound_a.lam, 0);
@@ -529,7 +569,8 @@ pub(crate) fn optimal<'a>(
                 net.set_costs(&prices);
                 net.solve().ok_or(net.t).map_err(unseatable)?;
             }
-            primal.run(&ascent.nets, &prices, &orders[0], deadline);
+            let fixing = ascent.fixing_prices(Stage::RankCost, &bound_b.lam, bound_b.nu);
+            primal.run(&ascent.nets, &fixing, &orders[0], deadline);
         }
     }
     let (mut st, ub) = match primal.best.take() {
