@@ -14,6 +14,12 @@
 //! found by projected subgradient ascent with Polyak steps; all costs are integers scaled by
 //! [`SCALE`], so each bound is an exact integer rounded up, not a floating-point estimate.
 //!
+//! The objective is lexicographic, so the bound comes in two stages: first on the number of
+//! unranked placements (ranked placements cost nothing), then on the rank cost of assignments
+//! with no more unranked placements than the best one, where that count is priced by its own
+//! multiplier `ν` rather than by the huge weight that makes the single weighted sum
+//! lexicographic (with it the steps would be badly scaled).
+//!
 //! Assignments come from the same multipliers: slots are fixed one after another at
 //! `cost + λ`, a course taken in a fixed slot blocked in later ones, then each slot is re-solved
 //! exactly with the others held (block coordinate descent on the true costs) until none
