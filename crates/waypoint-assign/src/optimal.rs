@@ -123,9 +123,9 @@ impl<'a> Primal<'a, '_> {
         must: &dyn Fn(&State<'_>, PersonIx) -> Option<CourseIx>,
     ) -> bool {
         loop {
-            let snapshot = st.clone();
             let net = &mut self.nets[t];
-            net.set_assign_costs(self.inst, &snapshot, prices, &|p| must(&snapshot, p));
+            let held: &State<'_> = st;
+            net.set_assign_costs(self.inst, held, prices, &|p| must(held, p));
             if net.solve().is_none() {
                 return false;
             }
@@ -316,6 +316,26 @@ impl Ascent<'_> {
                 ..self.prices(stage, lam, nu)
             },
         }
+    }
+
+    /// Re-solve the relaxation at a stage's best multipliers and build one more assignment from
+    /// it; `Err(slot)` when a slot cannot seat everyone.
+    fn assign_at(
+        &mut self,
+        stage: Stage,
+        bound: &StageBound,
+        primal: &mut Primal<'_, '_>,
+        order: &[usize],
+        deadline: Option<Instant>,
+    ) -> Result<(), usize> {
+        let prices = self.prices(stage, &bound.lam, bound.nu);
+        for net in &mut self.nets {
+            net.set_costs(&prices);
+            net.solve().ok_or(net.t)?;
+        }
+        let fixing = self.fixing_prices(stage, &bound.lam, bound.nu);
+        primal.run(&self.nets, &fixing, order, deadline);
+        Ok(())
     }
 
     /// The largest multiplier magnitude worth having at this stage: beyond it the priced arc is
@@ -548,13 +568,15 @@ pub(crate) fn optimal<'a>(
     let time_left = deadline.is_none_or(|d| Instant::now() < d);
     if primal.best.is_some() && time_left {
         // One more assignment from the best multipliers of the first stage.
-        ascent.lam.clone_from(&bound_a.lam);
-        let prices = ascent.prices(Stage::Unranked, &bound_a.lam, 0);
-        for net in &mut ascent.nets {
-            net.set_costs(&prices);
-            net.solve().ok_or(net.t).map_err(unseatable)?;
-        }
-        primal.run(&ascent.nets, &prices, &orders[0], deadline_a);
+        ascent
+            .assign_at(
+                Stage::Unranked,
+                &bound_a,
+                &mut primal,
+                &orders[0],
+                deadline_a,
+            )
+            .map_err(unseatable)?;
         // Start the second stage from the first stage's multipliers, converted from units of
         // one unranked placement to units of its price `ν`.
         let per = ascent.nu / UNRANKED_SCALE as f64;
@@ -569,14 +591,9 @@ pub(crate) fn optimal<'a>(
         if let Some((u, r)) = primal.best_split()
             && (u > lower_unranked || r > lower_rank)
         {
-            ascent.lam.clone_from(&bound_b.lam);
-            let prices = ascent.prices(Stage::RankCost, &bound_b.lam, bound_b.nu);
-            for net in &mut ascent.nets {
-                net.set_costs(&prices);
-                net.solve().ok_or(net.t).map_err(unseatable)?;
-            }
-            let fixing = ascent.fixing_prices(Stage::RankCost, &bound_b.lam, bound_b.nu);
-            primal.run(&ascent.nets, &fixing, &orders[0], deadline);
+            ascent
+                .assign_at(Stage::RankCost, &bound_b, &mut primal, &orders[0], deadline)
+                .map_err(unseatable)?;
         }
     }
     let (mut st, ub) = match primal.best.take() {
