@@ -22,6 +22,7 @@ mod exact;
 pub mod generate;
 mod greedy;
 mod improve;
+mod market;
 pub mod metrics;
 pub mod model;
 mod netsimplex;

@@ -121,6 +121,11 @@ impl Network {
         self.cost[a as usize]
     }
 
+    /// The potential of node `v` in the current basis (after [`Network::solve`]).
+    pub fn potential(&self, v: usize) -> i128 {
+        self.pi[v]
+    }
+
     /// Flow on an arc in the current solution.
     pub fn flow(&self, a: ArcIx) -> i64 {
         self.flow[a as usize]

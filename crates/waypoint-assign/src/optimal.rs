@@ -1,5 +1,5 @@
-//! The optimal mechanism: an assignment and a certified lower bound from the Lagrangian relaxation
-//! of "never the same course twice".
+//! The optimal mechanism: an assignment and a certified lower bound from two Lagrangian
+//! relaxations, of "never the same course twice" and of the section capacities.
 //!
 //! Without that rule the slots are independent, and each is a transportation problem (people →
 //! sections with capacities) that [`SlotNet`] solves exactly. Pricing each (person, course) pair
@@ -14,17 +14,26 @@
 //! found by projected subgradient ascent with Polyak steps; all costs are integers scaled by
 //! [`SCALE`], so each bound is an exact integer rounded up, not a floating-point estimate.
 //!
+//! Each evaluation's section potentials (the capacity prices of the per-slot solutions) are also
+//! scored in the capacity relaxation of [`crate::market`], where the rule holds exactly: that
+//! bound is never below the multipliers' own, and between multiplier steps the prices climb on
+//! their own there, a step costing one pass over everyone's choices instead of a min-cost flow
+//! per slot. On the 20,000-person conference the prices do most of the work; on the
+//! 1,000-person day the multipliers close the gap.
+//!
 //! The objective is lexicographic, so the bound comes in two stages: first on the number of
 //! unranked placements (ranked placements cost nothing), then on the rank cost of assignments
 //! with no more unranked placements than the best one, where that count is priced by its own
 //! multiplier `ν` rather than by the huge weight that makes the single weighted sum
 //! lexicographic (with it the steps would be badly scaled).
 //!
-//! Assignments come from the same multipliers: slots are fixed one after another at
-//! `cost + λ`, a course taken in a fixed slot blocked in later ones, then each slot is re-solved
-//! exactly with the others held (block coordinate descent on the true costs) until none
-//! improves, and whole bundles are re-chosen person by person. The best assignment found is kept;
-//! when the bound meets it, it is proven optimal; otherwise the gap is reported.
+//! Assignments come from the same solutions, two ways in turn: slots are fixed one after another
+//! at `cost + λ`, a course taken in a fixed slot blocked in later ones; or each person's bundle
+//! at the scored prices says in which slot they take a course that runs in several, the course is
+//! barred from their other slots, and the slots are fixed on the true costs. Either way each slot
+//! is then re-solved exactly with the others held (block coordinate descent on the true costs)
+//! until none improves, and whole bundles are re-chosen person by person. The best assignment
+//! found is kept; when the bound meets it, it is proven optimal; otherwise the gap is reported.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -32,6 +41,7 @@ use std::time::{Duration, Instant};
 use crate::assignment::Costs;
 use crate::bundle::{BundleSolver, Choice};
 use crate::exact;
+use crate::market::{Market, Outcome};
 use crate::model::{CourseIx, Infeasibility, Instance, PersonIx};
 use crate::slotnet::{NO_PAIR, PairLookup, Prices, SCALE, SlotNet};
 use crate::state::{NONE, State};
@@ -121,11 +131,12 @@ impl<'a> Primal<'a, '_> {
         t: usize,
         prices: &Prices<'_>,
         must: &dyn Fn(&State<'_>, PersonIx) -> Option<CourseIx>,
+        barred: &dyn Fn(PersonIx, CourseIx) -> bool,
     ) -> bool {
         loop {
             let net = &mut self.nets[t];
             let held: &State<'_> = st;
-            net.set_assign_costs(self.inst, held, prices, &|p| must(held, p));
+            net.set_assign_costs(self.inst, held, prices, &|p| must(held, p), barred);
             if net.solve().is_none() {
                 return false;
             }
@@ -153,12 +164,33 @@ impl<'a> Primal<'a, '_> {
         order: &[usize],
         deadline: Option<Instant>,
     ) {
+        self.nets.clone_from_slice(from);
+        self.fix(prices, &[], order, deadline);
+    }
+
+    /// An assignment from the bundles people chose at some section prices (`choice`, per person
+    /// and slot): a course someone's bundle takes in one slot is barred from their other slots,
+    /// and the slots are fixed in `order` on the true costs, then improved.
+    fn run_bundles(&mut self, choice: &[u32], order: &[usize], deadline: Option<Instant>) {
+        let prices = self.true_prices();
+        self.fix(&prices, choice, order, deadline);
+    }
+
+    /// Fix the slots in `order` at `prices`, keeping each person's courses where `choice` (when
+    /// not empty) puts them; then improve on the true costs and keep the result if it is best.
+    fn fix(
+        &mut self,
+        prices: &Prices<'_>,
+        choice: &[u32],
+        order: &[usize],
+        deadline: Option<Instant>,
+    ) {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return;
         }
         self.runs += 1;
         let inst = self.inst;
-        self.nets.clone_from_slice(from);
+        let nt = inst.n_slots();
         let mut st = State::new(inst);
         let mut ok = true;
         for (k, &t) in order.iter().enumerate() {
@@ -176,7 +208,14 @@ impl<'a> Primal<'a, '_> {
                         })
                 })
             };
-            if !self.fill_slot(&mut st, t, prices, &must) {
+            let barred = |p: PersonIx, c: CourseIx| {
+                !choice.is_empty()
+                    && (0..nt).any(|u| {
+                        let s = choice[p * nt + u];
+                        u != t && s != NONE && inst.sections[s as usize].course == c
+                    })
+            };
+            if !self.fill_slot(&mut st, t, prices, &must, &barred) {
                 ok = false;
                 break;
             }
@@ -207,7 +246,7 @@ impl<'a> Primal<'a, '_> {
                         .find(|&c| !st.holds_elsewhere(p, c, t))
                 };
                 let saved = st.clone();
-                if !self.fill_slot(st, t, &prices, &must_here) {
+                if !self.fill_slot(st, t, &prices, &must_here, &|_, _| false) {
                     *st = saved;
                     continue;
                 }
@@ -263,10 +302,29 @@ enum Stage {
     RankCost,
 }
 
-/// The multipliers and the networks that evaluate the Lagrangian.
-struct Ascent<'p> {
+/// Section prices climbing on their own in the capacity relaxation ([`crate::market`]), between
+/// the multiplier steps.
+struct PriceAscent {
+    price: Vec<i64>,
+    price_f: Vec<f64>,
+    grad: Vec<f64>,
+    theta: f64,
+    stall: usize,
+    best: i128,
+}
+
+/// The multipliers and the networks that evaluate the Lagrangian, and the market that scores the
+/// networks' section prices.
+struct Ascent<'a, 'p> {
     pairs: &'p Pairs,
     nets: Vec<SlotNet>,
+    market: Market<'a>,
+    outcome: Outcome,
+    /// Section prices of the networks' current solutions.
+    net_price: Vec<i64>,
+    prices: PriceAscent,
+    /// Price steps per multiplier step.
+    price_steps: usize,
     lam: Vec<i64>,
     lam_f: Vec<f64>,
     count: Vec<i32>,
@@ -282,12 +340,90 @@ struct Ascent<'p> {
 struct StageBound {
     /// Best bound found (objective units, rounded up).
     lower: i128,
-    /// The multipliers that gave it.
+    /// The multipliers of the iteration that gave it.
     lam: Vec<i64>,
     nu: i64,
+    /// Everyone's bundle at the section prices that gave it.
+    choice: Vec<u32>,
 }
 
-impl Ascent<'_> {
+impl Ascent<'_, '_> {
+    /// Score `price` in the capacity relaxation at this stage's costs: the bound in objective
+    /// units (rounded up), with the bundles left in `self.outcome`; `None` when someone has no
+    /// bundle at all.
+    fn score(
+        &mut self,
+        stage: Stage,
+        price: &[i64],
+        prices: &Prices<'_>,
+        u_star: Option<i128>,
+    ) -> Option<i128> {
+        self.market
+            .evaluate(price, prices, &mut self.outcome)
+            .ok()?;
+        let mut total = self.outcome.total;
+        if stage == Stage::RankCost {
+            total -= i128::from(prices.unranked) * u_star.unwrap_or(0);
+        }
+        Some(div_ceil(total, Self::scale(stage)))
+    }
+
+    /// `price_steps` steps of projected subgradient ascent on the section prices alone (at the
+    /// current `ν`), towards `ub`; `best` is raised when one of them bounds better.
+    fn price_steps(
+        &mut self,
+        stage: Stage,
+        prices: &Prices<'_>,
+        u_star: Option<i128>,
+        ub: i128,
+        best: &mut StageBound,
+    ) {
+        let inst = self.market.inst();
+        let scale = Self::scale(stage);
+        for _ in 0..self.price_steps {
+            let price = std::mem::take(&mut self.prices.price);
+            let lb = self.score(stage, &price, prices, u_star);
+            self.prices.price = price;
+            let Some(lb) = lb else {
+                return;
+            };
+            if lb > best.lower {
+                best.lower = lb;
+                best.choice.clone_from(&self.outcome.choice);
+            }
+            let pa = &mut self.prices;
+            if lb > pa.best {
+                pa.best = lb;
+                pa.stall = 0;
+            } else {
+                pa.stall += 1;
+                if pa.stall >= PATIENCE / 2 {
+                    pa.theta *= 0.7;
+                    pa.stall = 0;
+                }
+            }
+            let mut norm2 = 0.0;
+            for (s, sec) in inst.sections.iter().enumerate() {
+                let x = f64::from(self.outcome.demand[s]) - f64::from(sec.capacity);
+                let g = if pa.price_f[s] <= 0.0 && x < 0.0 {
+                    0.0
+                } else {
+                    x
+                };
+                pa.grad[s] = g;
+                norm2 += g * g;
+            }
+            if norm2 == 0.0 || pa.theta < 1e-3 {
+                return;
+            }
+            let step = pa.theta * ((ub - lb).max(1) * scale) as f64 / norm2;
+            for s in 0..pa.price.len() {
+                pa.price_f[s] = (pa.price_f[s] + step * pa.grad[s]).max(0.0);
+                pa.price[s] = pa.price_f[s].round() as i64;
+            }
+        }
+    }
+
     fn prices<'l>(&self, stage: Stage, lam: &'l [i64], nu: i64) -> Prices<'l> {
         match stage {
             Stage::Unranked => Prices {
@@ -335,6 +471,9 @@ impl Ascent<'_> {
         }
         let fixing = self.fixing_prices(stage, &bound.lam, bound.nu);
         primal.run(&self.nets, &fixing, order, deadline);
+        if !bound.choice.is_empty() {
+            primal.run_bundles(&bound.choice, order, deadline);
+        }
         Ok(())
     }
 
@@ -369,6 +508,7 @@ impl Ascent<'_> {
             lower: i128::MIN,
             lam: self.lam.clone(),
             nu: self.nu.round() as i64,
+            choice: Vec::new(),
         };
         // The second stage starts from the first stage's multipliers: smaller steps.
         let mut theta = match stage {
@@ -377,6 +517,7 @@ impl Ascent<'_> {
         };
         let mut stall = 0usize;
         let mut last_primal = 0usize;
+        let mut stage_runs = 0usize;
         let nu_max = (self.unranked_weight * SCALE) as f64;
         for iter in 0usize.. {
             if (iter > 0 || primal.best.is_some()) && deadline.is_some_and(|d| Instant::now() >= d)
@@ -399,16 +540,43 @@ impl Ascent<'_> {
                 total -= i128::from(nu) * u_star.unwrap_or(0);
             }
             let scale = Self::scale(stage);
-            let lb = div_ceil(total, scale);
+            // The networks' section prices, scored where "never the same course twice" holds
+            // exactly, bound at least as well as the multipliers do.
+            for net in &self.nets {
+                net.section_prices(&mut self.net_price);
+            }
+            let flat = Prices {
+                lambda: None,
+                ..prices
+            };
+            let net_price = std::mem::take(&mut self.net_price);
+            let scored = self.score(stage, &net_price, &flat, u_star);
+            self.net_price = net_price;
+            let lb = div_ceil(total, scale).max(scored.unwrap_or(i128::MIN));
             if lb > best.lower {
                 best = StageBound {
                     lower: lb,
                     lam: self.lam.clone(),
                     nu,
+                    choice: if scored.is_some() {
+                        self.outcome.choice.clone()
+                    } else {
+                        Vec::new()
+                    },
                 };
                 stall = 0;
             } else {
                 stall += 1;
+            }
+            if iter == 0 {
+                // The prices' own ascent starts where the networks are.
+                let pa = &mut self.prices;
+                pa.price.clone_from(&self.net_price);
+                pa.price_f = pa.price.iter().map(|&p| p as f64).collect();
+                pa.grad.resize(pa.price.len(), 0.0);
+                pa.theta = 1.0;
+                pa.stall = 0;
+                pa.best = i128::MIN;
             }
             // Subgradient, projected: a pair at multiplier 0 whose rule has slack stays at 0.
             let g: Vec<i32> = (0..n)
@@ -436,8 +604,17 @@ impl Ascent<'_> {
             if due {
                 last_primal = iter;
                 let order = &orders[primal.runs % orders.len()];
-                let fixing = self.fixing_prices(stage, &self.lam, nu);
-                primal.run(&self.nets, &fixing, order, deadline);
+                // Alternately from the bundles at the networks' prices and by fixing slots at
+                // the multipliers.
+                stage_runs += 1;
+                if scored.is_some() && stage_runs % 2 == 1 {
+                    let choice = std::mem::take(&mut self.outcome.choice);
+                    primal.run_bundles(&choice, order, deadline);
+                    self.outcome.choice = choice;
+                } else {
+                    let fixing = self.fixing_prices(stage, &self.lam, nu);
+                    primal.run(&self.nets, &fixing, order, deadline);
+                }
             }
             let Some((u_best, r_best)) = primal.best_split() else {
                 return Ok(best);
@@ -446,6 +623,10 @@ impl Ascent<'_> {
                 Stage::Unranked => u_best,
                 Stage::RankCost => r_best,
             };
+            if best.lower < ub {
+                let u_star = primal.best_split().map(|(u, _)| u);
+                self.price_steps(stage, &flat, u_star, ub, &mut best);
+            }
             tracker.report(Progress {
                 phase: match stage {
                     Stage::Unranked => "bounding unranked placements",
@@ -529,6 +710,20 @@ pub(crate) fn optimal<'a>(
     let mut ascent = Ascent {
         pairs: &pairs,
         nets,
+        market: Market::new(inst, costs),
+        outcome: Outcome::default(),
+        net_price: vec![0; inst.sections.len()],
+        prices: PriceAscent {
+            price: Vec::new(),
+            price_f: Vec::new(),
+            grad: Vec::new(),
+            theta: 1.0,
+            stall: 0,
+            best: i128::MIN,
+        },
+        // A price step costs about one pass over everyone's choices; a multiplier step, a
+        // min-cost flow per slot, which grows faster than that.
+        price_steps: (inst.placements_needed() / 2_000).clamp(1, 40),
         lam: vec![0; pairs.len()],
         lam_f: vec![0.0; pairs.len()],
         count: vec![0; pairs.len()],
@@ -567,16 +762,19 @@ pub(crate) fn optimal<'a>(
     let mut lower_rank = 0i128;
     let time_left = deadline.is_none_or(|d| Instant::now() < d);
     if primal.best.is_some() && time_left {
-        // One more assignment from the best multipliers of the first stage.
-        ascent
-            .assign_at(
-                Stage::Unranked,
-                &bound_a,
-                &mut primal,
-                &orders[0],
-                deadline_a,
-            )
-            .map_err(unseatable)?;
+        // One more assignment from the best multipliers of the first stage, unless the best
+        // one already meets its bound.
+        if primal.best_split().is_some_and(|(u, _)| u > lower_unranked) {
+            ascent
+                .assign_at(
+                    Stage::Unranked,
+                    &bound_a,
+                    &mut primal,
+                    &orders[0],
+                    deadline_a,
+                )
+                .map_err(unseatable)?;
+        }
         // Start the second stage from the first stage's multipliers, converted from units of
         // one unranked placement to units of its price `ν`.
         let per = ascent.nu / UNRANKED_SCALE as f64;

@@ -14,9 +14,10 @@
 //!
 //! The same network serves two purposes. For the lower bound, arc costs carry the Lagrange
 //! multipliers of the "never the same course twice" constraints, and the pool's blindness only
-//! relaxes the problem further (the bound stays valid). For assignments, arcs to courses a person
-//! already holds in another slot cost a prohibitive amount, as do all but a required course that
-//! must be taken in this slot.
+//! relaxes the problem further (the bound stays valid); its section potentials are capacity
+//! prices that [`crate::market`] scores with the rule enforced. For assignments, arcs to courses
+//! a person holds (or is to take) in another slot cost a prohibitive amount, as do all but a
+//! required course that must be taken in this slot.
 
 use crate::assignment::Costs;
 use crate::model::{CourseIx, Instance, PersonIx, SectionIx, SlotIx};
@@ -225,13 +226,14 @@ impl SlotNet {
 
     /// Set the costs for an assignment of this slot given the other slots in `st`: arcs to
     /// courses held elsewhere are blocked, and when `must(p)` names a course `p` has to take
-    /// here, so is everything else of theirs.
+    /// here, so is everything else of theirs; so are courses `barred(p, c)` keeps from this slot.
     pub fn set_assign_costs(
         &mut self,
         inst: &Instance,
         st: &State<'_>,
         prices: &Prices<'_>,
         must: &dyn Fn(PersonIx) -> Option<CourseIx>,
+        barred: &dyn Fn(PersonIx, CourseIx) -> bool,
     ) {
         let t = self.t;
         let top = (0..self.arc_person.len())
@@ -248,7 +250,7 @@ impl SlotNet {
                 let blocked = match (course, forced) {
                     (Some(c), Some(f)) => c != f,
                     (None, Some(_)) => true,
-                    (Some(c), None) => st.holds_elsewhere(p, c, t),
+                    (Some(c), None) => st.holds_elsewhere(p, c, t) || barred(p, c),
                     (None, None) => false,
                 };
                 let c = if blocked {
@@ -266,6 +268,19 @@ impl SlotNet {
     pub fn solve(&mut self) -> Option<i128> {
         self.net.solve().ok()?;
         Some(self.net.total_cost())
+    }
+
+    /// The capacity price of each of this slot's sections in the current solution (the dual of
+    /// its capacity, scaled like the costs): what one more seat there would save. Written to
+    /// `price[section]`.
+    pub fn section_prices(&self, price: &mut [i64]) {
+        let np = self.people.len();
+        let sink = np + self.secs.len() + 1;
+        let top = self.net.potential(sink);
+        for (ls, &s) in self.secs.iter().enumerate() {
+            let p = top - self.net.potential(np + ls);
+            price[s] = p.clamp(0, i128::from(i64::MAX / 4)) as i64;
+        }
     }
 
     /// Add one to `count[pair]` for each multiplier pair this slot's solution uses; returns the
