@@ -361,8 +361,14 @@ mod tests {
                 vec![]
             };
             let c = courses[rng.gen_range(0..nc)];
-            b.section(&format!("S{i}"), c, rng.gen_range(0..nt), rng.gen_range(0..=3), fac)
-                .ok()?;
+            b.section(
+                &format!("S{i}"),
+                c,
+                rng.gen_range(0..nt),
+                rng.gen_range(0..=3),
+                fac,
+            )
+            .ok()?;
         }
         if rng.gen_bool(0.3) {
             b.require(people[rng.gen_range(0..np)], courses[rng.gen_range(0..nc)]);
@@ -419,7 +425,13 @@ mod tests {
                 lambda_mul: 1,
             };
             let price: Vec<i64> = (0..inst.sections.len())
-                .map(|_| if rng.gen_bool(0.5) { 0 } else { rng.gen_range(0..40) })
+                .map(|_| {
+                    if rng.gen_bool(0.5) {
+                        0
+                    } else {
+                        rng.gen_range(0..40)
+                    }
+                })
                 .collect();
             let mut market = Market::new(&inst, &costs);
             let mut out = Outcome::default();
@@ -428,7 +440,10 @@ mod tests {
                 .collect();
             let got = market.evaluate(&price, &pricing, &mut out);
             let Some(expected) = expected else {
-                assert!(got.is_err(), "someone has no bundle, but evaluate found one");
+                assert!(
+                    got.is_err(),
+                    "someone has no bundle, but evaluate found one"
+                );
                 continue;
             };
             assert!(got.is_ok());
@@ -442,7 +457,11 @@ mod tests {
             assert_eq!(out.total, sum - seats, "{inst:?}");
             let mut st = State::new(&inst);
             if let Some(opt) = exact::solve_small(&mut st, &costs, i128::MAX) {
-                assert!(out.total <= opt, "bound {} above the optimum {opt}", out.total);
+                assert!(
+                    out.total <= opt,
+                    "bound {} above the optimum {opt}",
+                    out.total
+                );
                 checked += 1;
             }
         }
