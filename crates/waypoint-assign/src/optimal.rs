@@ -377,10 +377,14 @@ impl Ascent<'_, '_> {
         u_star: Option<i128>,
         ub: i128,
         best: &mut StageBound,
+        deadline: Option<Instant>,
     ) {
         let inst = self.market.inst();
         let scale = Self::scale(stage);
         for _ in 0..self.price_steps {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return;
+            }
             let price = std::mem::take(&mut self.prices.price);
             let lb = self.score(stage, &price, prices, u_star);
             self.prices.price = price;
@@ -625,7 +629,7 @@ impl Ascent<'_, '_> {
             };
             if best.lower < ub {
                 let u_star = primal.best_split().map(|(u, _)| u);
-                self.price_steps(stage, &flat, u_star, ub, &mut best);
+                self.price_steps(stage, &flat, u_star, ub, &mut best, deadline);
             }
             tracker.report(Progress {
                 phase: match stage {
