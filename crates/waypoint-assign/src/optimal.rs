@@ -468,6 +468,9 @@ impl Ascent<'_, '_> {
         order: &[usize],
         deadline: Option<Instant>,
     ) -> Result<(), usize> {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(());
+        }
         let prices = self.prices(stage, &bound.lam, bound.nu);
         for net in &mut self.nets {
             net.set_costs(&prices);
