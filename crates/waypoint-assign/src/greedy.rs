@@ -53,6 +53,19 @@ impl OpenSections {
     fn refresh(&mut self, st: &State<'_>, t: SlotIx) {
         self.by_slot[t].retain(|&s| st.has_room(s));
     }
+    /// Seat `p` in section `s` of slot `t` (or, with none, in the overflow the repair empties),
+    /// keeping the open list current.
+    fn seat(&mut self, st: &mut State<'_>, p: PersonIx, t: SlotIx, s: Option<SectionIx>) {
+        match s {
+            Some(s) => {
+                st.place(p, t, s as u32);
+                if !st.has_room(s) {
+                    self.refresh(st, t);
+                }
+            }
+            None => st.place(p, t, OVER),
+        }
+    }
     /// First open section in `t` that `p` may take and does not rank (ranked ones are offered
     /// separately), skipping courses in `skip`.
     fn unranked_for(
@@ -183,15 +196,7 @@ pub(crate) fn fcfs<'a>(
                     .find(|&s| st.has_room(s))
             });
             let s = ranked.or_else(|| open.unranked_for(&st, p, t, &[]));
-            match s {
-                Some(s) => {
-                    st.place(p, t, s as u32);
-                    if !st.has_room(s) {
-                        open.refresh(&st, t);
-                    }
-                }
-                None => st.place(p, t, OVER),
-            }
+            open.seat(&mut st, p, t, s);
         }
     }
     repair(&mut st, costs);
@@ -267,15 +272,12 @@ pub(crate) fn serial<'a>(
         }
         if found {
             for &(t, s) in &solver.bundle {
-                st.place(p, t, s as u32);
-                if !st.has_room(s) {
-                    open.refresh(&st, t);
-                }
+                open.seat(&mut st, p, t, Some(s));
             }
         } else {
             // No full bundle is left: seat slot by slot and let the repair finish the job.
             for t in (0..st.nt).filter(|&t| free & (1 << t) != 0) {
-                match open.unranked_for(&st, p, t, &[]).or_else(|| {
+                let s = open.unranked_for(&st, p, t, &[]).or_else(|| {
                     inst.people[p].ranked.iter().find_map(|&(c, _)| {
                         if !st.allowed(p, c, t) {
                             return None;
@@ -285,15 +287,8 @@ pub(crate) fn serial<'a>(
                             .copied()
                             .find(|&s| st.has_room(s))
                     })
-                }) {
-                    Some(s) => {
-                        st.place(p, t, s as u32);
-                        if !st.has_room(s) {
-                            open.refresh(&st, t);
-                        }
-                    }
-                    None => st.place(p, t, OVER),
-                }
+                });
+                open.seat(&mut st, p, t, s);
             }
         }
     }

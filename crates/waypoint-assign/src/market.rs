@@ -31,8 +31,6 @@ pub(crate) struct Outcome {
     pub total: i128,
     /// Bundles using each section.
     pub demand: Vec<u32>,
-    /// Unranked placements in the chosen bundles.
-    pub unranked: i64,
     /// Chosen section per person and slot (`NONE` where not seated).
     pub choice: Vec<u32>,
 }
@@ -175,7 +173,6 @@ impl<'a> Market<'a> {
         out.demand.resize(inst.sections.len(), 0);
         out.choice.clear();
         out.choice.resize(inst.people.len() * nt, NONE);
-        out.unranked = 0;
         let mut total: i128 = 0;
         for p in 0..inst.people.len() {
             let cost = self.person(p, price, pricing).ok_or(p)?;
@@ -184,9 +181,6 @@ impl<'a> Market<'a> {
                 let o = self.opts[k][self.best[k]];
                 out.choice[p * nt + t] = o.section;
                 out.demand[o.section as usize] += 1;
-                if !self.is_listed(p, o.course) {
-                    out.unranked += 1;
-                }
             }
         }
         for (s, sec) in inst.sections.iter().enumerate() {
