@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "org_sizes",
         include_str!("../migrations/0002_org_sizes.sql"),
     ),
+    (3, "pd_days", include_str!("../migrations/0003_pd_days.sql")),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -243,3 +244,5 @@ mod contract {
 
     waypoint_store::contract_suite!(make);
 }
+
+waypoint_store::portable_pd_days!(PgStore, sqlx::Postgres, begin = "BEGIN");

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "org_sizes",
         include_str!("../migrations/0002_org_sizes.sql"),
     ),
+    (3, "pd_days", include_str!("../migrations/0003_pd_days.sql")),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -184,3 +185,5 @@ mod contract {
 
     waypoint_store::contract_suite!(make);
 }
+
+waypoint_store::portable_pd_days!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

@@ -7,11 +7,18 @@
     reason = "test helpers panic on failure by design"
 )]
 
-use crate::{AuditEntry, NewImport, NewPerson, PageRequest, SessionRecord, Store, StoreError};
+use crate::{
+    AuditEntry, NewCourse, NewEvent, NewImport, NewPerson, NewProgramme, NewSection, NewSlot,
+    PageRequest, RunStatus, Seat, SeatSource, SessionRecord, Store, StoreError,
+};
+use std::collections::HashSet;
 use std::sync::Arc;
 use waypoint_domain::demo::{self, DemoSpec};
+use waypoint_domain::pdday::{EventState, Ranking};
 use waypoint_domain::roster::{BatchMode, Meta, Origin, RosterBatch, Status};
-use waypoint_domain::{Actor, ClassId, Grant, OrgId, Policy, Role, Scope, StaffVisibility};
+use waypoint_domain::{
+    Actor, ClassId, CourseId, Grant, OrgId, OrgKind, PersonId, Policy, Role, Scope, StaffVisibility,
+};
 
 /// Generates one `#[tokio::test]` per contract function, each on a store made
 /// by `$make` (an `async fn() -> Option<Arc<dyn Store>>`; `None` means the
@@ -23,7 +30,8 @@ macro_rules! contract_suite {
             migrations_are_idempotent, roster_import_and_reimport, delta_removes_and_rejects_dangling,
             accounts_and_sign_in_facts, sessions_round_trip, grants_and_directory_scope,
             roster_reads_are_audited, jobs_are_claimed_once, tokens_are_single_use_or_revocable,
-            import_history_round_trip);
+            import_history_round_trip, pd_day_programme_and_rankings,
+            pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -343,7 +351,7 @@ pub async fn grants_and_directory_scope(store: Arc<dyn Store>) {
                 districts: vec![],
                 schools: vec![school],
             },
-            waypoint_domain::PersonId::new(0),
+            PersonId::new(0),
             "",
             PageRequest::first(500),
         )
@@ -654,4 +662,342 @@ pub async fn import_history_round_trip(store: Arc<dyn Store>) {
     let upload = payload["upload"].as_i64().expect("upload id");
     let kept = store.upload(upload).await.expect("read").expect("kept");
     assert_eq!(kept, ("b.zip".to_owned(), b"PK2".to_vec()));
+}
+
+/// A district and three of its staff from the small demo, for PD-day tests.
+async fn pd_day_setup(store: &dyn Store) -> (OrgId, Vec<PersonId>) {
+    load_small(store).await;
+    let orgs = store.orgs().await.expect("orgs");
+    let district = orgs
+        .iter()
+        .find(|o| o.kind == OrgKind::District)
+        .expect("a district");
+    let school = orgs
+        .iter()
+        .find(|o| o.kind == OrgKind::School && o.parent == Some(district.id))
+        .expect("a school in it");
+    let staff = store.staff_of_org(school.id).await.expect("staff");
+    assert!(staff.len() >= 3, "enough staff");
+    (district.id, staff.iter().take(3).map(|s| s.id).collect())
+}
+
+fn new_event(org: OrgId, by: PersonId) -> NewEvent {
+    NewEvent {
+        org,
+        title: "Spring PD day".to_owned(),
+        day: "2027-03-12".to_owned(),
+        timezone: "America/Chicago".to_owned(),
+        venue: "Central High School".to_owned(),
+        ranks: 9,
+        window: None,
+        created_by: by,
+        now: 1_000,
+    }
+}
+
+fn programme(lead: PersonId, drop_course: bool) -> NewProgramme {
+    let slot = |label: &str, h: i64| NewSlot {
+        label: label.to_owned(),
+        starts_at: h * 3_600_000,
+        ends_at: h * 3_600_000 + 2_700_000,
+    };
+    let course = |code: &str, title: &str| NewCourse {
+        code: code.to_owned(),
+        title: title.to_owned(),
+        description: format!("About {title}."),
+        tags: "literacy;k-5".to_owned(),
+    };
+    let section =
+        |code: &str, course: &str, slot: &str, cap: i64, leads: Vec<PersonId>| NewSection {
+            code: code.to_owned(),
+            course: course.to_owned(),
+            slot: slot.to_owned(),
+            room: format!("Room {code}"),
+            capacity: cap,
+            facilitators: leads,
+        };
+    let mut p = NewProgramme {
+        slots: vec![slot("Slot 1", 9), slot("Slot 2", 10)],
+        courses: vec![
+            course("C1", "Fractions with number lines"),
+            course("C2", "Restorative circles"),
+        ],
+        sections: vec![
+            section("S1", "C1", "Slot 1", 20, vec![lead]),
+            section("S2", "C2", "Slot 1", 25, vec![]),
+            section("S3", "C1", "Slot 2", 20, vec![lead]),
+        ],
+    };
+    if !drop_course {
+        p.courses.push(course("C3", "Phonics routines"));
+        p.sections.push(section("S4", "C3", "Slot 2", 30, vec![]));
+    }
+    p
+}
+
+/// An event moves only along its lifecycle; its programme is replaced whole
+/// or not at all; a ranking saves, reads back and survives a programme change
+/// for the courses that remain.
+pub async fn pd_day_programme_and_rankings(store: Arc<dyn Store>) {
+    let (district, staff) = pd_day_setup(&*store).await;
+    let id = store
+        .create_event(&new_event(district, staff[0]))
+        .await
+        .expect("create");
+    let e = store.event(id).await.expect("event").expect("exists");
+    assert_eq!((e.state, e.ranks, e.sequence), (EventState::Setup, 9, 0));
+    assert_eq!(store.events().await.expect("events").len(), 1);
+
+    store
+        .replace_programme(id, &programme(staff[1], false))
+        .await
+        .expect("programme");
+    let p = store.programme(id).await.expect("programme");
+    assert_eq!(
+        (p.slots.len(), p.courses.len(), p.sections.len()),
+        (2, 3, 4)
+    );
+    assert_eq!(p.slots[0].label, "Slot 1");
+    let s1 = p.sections.iter().find(|s| s.code == "S1").expect("S1");
+    assert_eq!(s1.facilitators.len(), 1);
+    assert_eq!(s1.facilitators[0].0, staff[1]);
+
+    // A section naming a course that is not there: nothing changes.
+    let mut bad = programme(staff[1], false);
+    bad.sections[1].course = "C9".to_owned();
+    bad.slots.push(NewSlot {
+        label: "Slot 3".to_owned(),
+        starts_at: 0,
+        ends_at: 1,
+    });
+    let err = store
+        .replace_programme(id, &bad)
+        .await
+        .expect_err("dangling course");
+    assert!(
+        matches!(&err, StoreError::Conflict(m) if m.contains("S2") && m.contains("C9")),
+        "{err}"
+    );
+    assert_eq!(store.programme(id).await.expect("programme"), p);
+
+    assert!(
+        !store
+            .move_event(id, EventState::Preferences, EventState::Closed, 2)
+            .await
+            .expect("move"),
+        "not in preferences yet"
+    );
+    assert!(
+        store
+            .move_event(id, EventState::Setup, EventState::Preferences, 2)
+            .await
+            .expect("move")
+    );
+    store.set_window(id, 5, 10_000, 3).await.expect("window");
+
+    let code = |code: &str| {
+        p.courses
+            .iter()
+            .find(|c| c.code == code)
+            .expect("course")
+            .id
+    };
+    let offered: HashSet<CourseId> = p.courses.iter().map(|c| c.id).collect();
+    let first = Ranking::new(vec![code("C1"), code("C3")], 9, &offered).expect("ranking");
+    let second =
+        Ranking::new(vec![code("C3"), code("C2"), code("C1")], 9, &offered).expect("ranking");
+    assert_eq!(
+        store.ranking(id, staff[2]).await.expect("ranking"),
+        (vec![], 0)
+    );
+    assert_eq!(
+        store
+            .save_ranking(id, staff[2], &first, 10)
+            .await
+            .expect("save"),
+        1
+    );
+    assert_eq!(
+        store
+            .save_ranking(id, staff[2], &second, 11)
+            .await
+            .expect("save"),
+        2
+    );
+    assert_eq!(
+        store.ranking(id, staff[2]).await.expect("ranking"),
+        (second.choices().to_vec(), 2)
+    );
+    store
+        .save_ranking(id, staff[0], &first, 12)
+        .await
+        .expect("save");
+    assert_eq!(store.ranked_count(id).await.expect("count"), 2);
+    assert_eq!(store.preferences(id).await.expect("prefs").len(), 5);
+
+    // C3 leaves the programme: its preferences go, the rest keep their courses.
+    store
+        .replace_programme(id, &programme(staff[1], true))
+        .await
+        .expect("programme");
+    let left = store.ranking(id, staff[2]).await.expect("ranking").0;
+    assert_eq!(left, vec![code("C2"), code("C1")]);
+}
+
+/// Concurrent saves of one person's ranking leave exactly the last one.
+pub async fn pd_day_concurrent_saves_keep_the_last(store: Arc<dyn Store>) {
+    let (district, staff) = pd_day_setup(&*store).await;
+    let id = store
+        .create_event(&new_event(district, staff[0]))
+        .await
+        .expect("create");
+    store
+        .replace_programme(id, &programme(staff[1], false))
+        .await
+        .expect("programme");
+    let p = store.programme(id).await.expect("programme");
+    let offered: HashSet<CourseId> = p.courses.iter().map(|c| c.id).collect();
+    let courses: Vec<CourseId> = p.courses.iter().map(|c| c.id).collect();
+    let who = staff[2];
+    let mut handles = Vec::new();
+    for i in 0..24usize {
+        let store = Arc::clone(&store);
+        // Every save is different: a rotation and a length.
+        let mut pick = courses.clone();
+        pick.rotate_left(i % 3);
+        pick.truncate(1 + i % 3);
+        let ranking = Ranking::new(pick, 9, &offered).expect("ranking");
+        handles.push(tokio::spawn(async move {
+            let rev = store
+                .save_ranking(id, who, &ranking, 100 + i as i64)
+                .await
+                .expect("save");
+            (rev, ranking)
+        }));
+    }
+    let mut saves = Vec::new();
+    for h in handles {
+        saves.push(h.await.expect("join"));
+    }
+    let mut revs: Vec<i64> = saves.iter().map(|s| s.0).collect();
+    revs.sort_unstable();
+    assert_eq!(revs, (1..=24).collect::<Vec<_>>(), "each save one revision");
+    let last = saves
+        .iter()
+        .find(|s| s.0 == 24)
+        .expect("the last save")
+        .1
+        .clone();
+    assert_eq!(
+        store.ranking(id, who).await.expect("ranking"),
+        (last.choices().to_vec(), 24)
+    );
+    assert_eq!(
+        store.preferences(id).await.expect("prefs").len(),
+        last.choices().len(),
+        "no rows of earlier saves are left"
+    );
+}
+
+/// A run is queued with its job; its seats are stored only while the event
+/// is closed or assigned, all at once; publishing bumps the sequence.
+pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
+    let (district, staff) = pd_day_setup(&*store).await;
+    let id = store
+        .create_event(&new_event(district, staff[0]))
+        .await
+        .expect("create");
+    store
+        .replace_programme(id, &programme(staff[1], false))
+        .await
+        .expect("programme");
+    let p = store.programme(id).await.expect("programme");
+    assert!(
+        store
+            .move_event(id, EventState::Setup, EventState::Preferences, 2)
+            .await
+            .expect("move")
+    );
+    let run = store
+        .queue_run(id, staff[0], "pd-assign", 3)
+        .await
+        .expect("queue");
+    assert_eq!(run.status, RunStatus::Queued);
+    let job = store
+        .job(run.job.expect("job id"))
+        .await
+        .expect("job")
+        .expect("exists");
+    assert_eq!(
+        (job.kind.as_str(), job.payload),
+        ("pd-assign", run.id.to_string())
+    );
+    store
+        .run_progress(run.id, "solving")
+        .await
+        .expect("progress");
+    let latest = store.latest_run(id).await.expect("latest").expect("run");
+    assert_eq!(
+        (latest.status, latest.progress.as_deref()),
+        (RunStatus::Running, Some("solving"))
+    );
+
+    let section = |code: &str| p.sections.iter().find(|s| s.code == code).expect("section");
+    let seat = |person: PersonId, code: &str, rank: Option<i64>, facilitating: bool| {
+        let s = section(code);
+        Seat {
+            person,
+            slot: s.slot,
+            section: s.id,
+            rank,
+            facilitating,
+            source: SeatSource::Engine,
+        }
+    };
+    let seats = vec![
+        seat(staff[1], "S1", None, true),
+        seat(staff[1], "S4", Some(2), false),
+        seat(staff[2], "S2", Some(1), false),
+        seat(staff[2], "S3", None, false),
+    ];
+    assert!(
+        !store
+            .finish_run(run.id, &seats, "{}", 4)
+            .await
+            .expect("finish"),
+        "not while preferences are open"
+    );
+    assert!(store.seats(id).await.expect("seats").is_empty());
+    assert!(
+        store
+            .move_event(id, EventState::Preferences, EventState::Closed, 5)
+            .await
+            .expect("move")
+    );
+    assert!(
+        store
+            .finish_run(run.id, &seats, "{\"ok\":true}", 6)
+            .await
+            .expect("finish")
+    );
+    let e = store.event(id).await.expect("event").expect("exists");
+    assert_eq!(e.state, EventState::Assigned);
+    assert_eq!(store.seats(id).await.expect("seats").len(), 4);
+    assert_eq!(
+        store.seats_of(id, staff[2]).await.expect("seats"),
+        vec![seats[2], seats[3]]
+    );
+    let done = store.run(run.id).await.expect("run").expect("exists");
+    assert_eq!(
+        (done.status, done.report.as_deref(), done.finished_at),
+        (RunStatus::Done, Some("{\"ok\":true}"), Some(6))
+    );
+    assert!(
+        store
+            .move_event(id, EventState::Assigned, EventState::Published, 7)
+            .await
+            .expect("publish")
+    );
+    let e = store.event(id).await.expect("event").expect("exists");
+    assert_eq!((e.sequence, e.published_at), (1, Some(7)));
 }

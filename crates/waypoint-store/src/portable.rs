@@ -10,8 +10,11 @@
 
 use crate::{RosterProblem, StoreError};
 use std::collections::HashMap;
+use waypoint_domain::pdday::EventState;
 use waypoint_domain::roster::{Meta, Origin, RosterBatch, RosterRole, Status};
-use waypoint_domain::{Grant, OrgId, OrgKind, Placement, Role, Scope};
+use waypoint_domain::{
+    EventId, Grant, OrgId, OrgKind, PersonId, Placement, Role, Scope, SectionId, SlotId,
+};
 
 /// The type of a bulk-upserted column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -651,7 +654,7 @@ pub const STAFF_COLUMNS: &str = "p.id, p.given_name, p.family_name, p.username, 
 /// Builds a [`StaffRow`](crate::StaffRow) from its row.
 pub fn staff_from(t: StaffTuple) -> crate::StaffRow {
     crate::StaffRow {
-        id: waypoint_domain::PersonId::new(t.0),
+        id: PersonId::new(t.0),
         given_name: t.1,
         family_name: t.2,
         username: t.3,
@@ -735,4 +738,108 @@ pub fn job_from(t: JobTuple) -> crate::Job {
         locked_by: t.5,
         error: t.6,
     }
+}
+
+/// The columns of an [`Event`](crate::Event), with its organisation's name.
+pub const EVENT_SELECT: &str = "SELECT e.id, e.org_id, o.name, e.title, e.day, e.timezone, e.venue, e.state, e.ranks, \
+     e.opens_at, e.closes_at, e.sequence, e.published_at, e.created_at, e.updated_at \
+     FROM pd_events e JOIN orgs o ON o.id = e.org_id";
+
+/// A row of [`EVENT_SELECT`].
+pub type EventTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+);
+
+/// Reads a row of [`EVENT_SELECT`].
+pub fn event_from(r: EventTuple) -> Result<crate::Event, StoreError> {
+    let state = EventState::parse(&r.7)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown event state {:?}", r.7)))?;
+    Ok(crate::Event {
+        id: EventId::new(r.0),
+        org: OrgId::new(r.1),
+        org_name: r.2,
+        title: r.3,
+        day: r.4,
+        timezone: r.5,
+        venue: r.6,
+        state,
+        ranks: r.8,
+        opens_at: r.9,
+        closes_at: r.10,
+        sequence: r.11,
+        published_at: r.12,
+        created_at: r.13,
+        updated_at: r.14,
+    })
+}
+
+/// The columns of a [`Run`](crate::Run).
+pub const RUN_SELECT: &str = "SELECT id, event_id, job_id, status, progress, report, error, requested_by, \
+     created_at, finished_at FROM pd_runs";
+
+/// A row of [`RUN_SELECT`].
+pub type RunTuple = (
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
+
+/// Reads a row of [`RUN_SELECT`].
+pub fn run_from(r: RunTuple) -> Result<crate::Run, StoreError> {
+    let status = crate::RunStatus::parse(&r.3)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown run status {:?}", r.3)))?;
+    Ok(crate::Run {
+        id: r.0,
+        event: EventId::new(r.1),
+        job: r.2,
+        status,
+        progress: r.4,
+        report: r.5,
+        error: r.6,
+        requested_by: r.7.map(PersonId::new),
+        created_at: r.8,
+        finished_at: r.9,
+    })
+}
+
+/// The columns of a [`Seat`](crate::Seat) (`a` is `pd_assignments`, `t` its slot).
+pub const SEAT_SELECT: &str = "SELECT a.person_id, a.slot_id, a.section_id, a.rank, a.facilitating, a.source \
+     FROM pd_assignments a JOIN pd_slots t ON t.id = a.slot_id";
+
+/// A row of [`SEAT_SELECT`].
+pub type SeatTuple = (i64, i64, i64, Option<i64>, bool, String);
+
+/// Reads a row of [`SEAT_SELECT`].
+pub fn seat_from(r: SeatTuple) -> Result<crate::Seat, StoreError> {
+    let source = crate::SeatSource::parse(&r.5)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown seat source {:?}", r.5)))?;
+    Ok(crate::Seat {
+        person: PersonId::new(r.0),
+        slot: SlotId::new(r.1),
+        section: SectionId::new(r.2),
+        rank: r.3,
+        facilitating: r.4,
+        source,
+    })
 }

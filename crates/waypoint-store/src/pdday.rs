@@ -1,0 +1,376 @@
+//! What a PD day stores: the event, its programme, everyone's ranking, the
+//! assignment runs and the seats they gave. Backends implement [`PdDays`]
+//! with [`portable_pd_days!`](crate::portable_pd_days).
+
+use crate::{StoreResult, async_trait};
+use serde::{Deserialize, Serialize};
+use waypoint_domain::pdday::{EventState, Ranking};
+use waypoint_domain::{CourseId, EventId, OrgId, PersonId, SectionId, SlotId};
+
+/// A PD day as the coordinator creates it.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// The district (or school) that runs it; its staff are the audience.
+    pub org: OrgId,
+    /// What people call it ("Spring district PD day").
+    pub title: String,
+    /// The date, `YYYY-MM-DD`, in the event's time zone.
+    pub day: String,
+    /// IANA time zone name of the venue ("America/Chicago").
+    pub timezone: String,
+    /// Where it happens.
+    pub venue: String,
+    /// How many sessions each educator ranks.
+    pub ranks: i64,
+    /// When ranking opens and closes (ms), once known.
+    pub window: Option<(i64, i64)>,
+    /// The coordinator.
+    pub created_by: PersonId,
+    /// Now (ms).
+    pub now: i64,
+}
+
+/// A stored PD day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// Its id.
+    pub id: EventId,
+    /// The organisation that runs it.
+    pub org: OrgId,
+    /// That organisation's name.
+    pub org_name: String,
+    /// Title.
+    pub title: String,
+    /// Date (`YYYY-MM-DD`).
+    pub day: String,
+    /// IANA time zone.
+    pub timezone: String,
+    /// Venue.
+    pub venue: String,
+    /// Where it is in its lifecycle.
+    pub state: EventState,
+    /// Sessions each educator ranks.
+    pub ranks: i64,
+    /// Ranking opens (ms).
+    pub opens_at: Option<i64>,
+    /// Ranking closes (ms).
+    pub closes_at: Option<i64>,
+    /// Bumped whenever published schedules change (the calendar SEQUENCE).
+    pub sequence: i64,
+    /// When schedules were first published (ms).
+    pub published_at: Option<i64>,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Last changed (ms).
+    pub updated_at: i64,
+}
+
+/// A breakout slot to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSlot {
+    /// Label, unique in the event ("Slot 1", "9:00").
+    pub label: String,
+    /// Starts (ms, UTC).
+    pub starts_at: i64,
+    /// Ends (ms, UTC).
+    pub ends_at: i64,
+}
+
+/// A course (session topic) to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCourse {
+    /// The programme's code for it, unique in the event.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Description for the catalogue.
+    pub description: String,
+    /// Tags, separated by `;`.
+    pub tags: String,
+}
+
+/// A section to create: one running of a course in one slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSection {
+    /// The programme's code for it, unique in the event.
+    pub code: String,
+    /// Its course's code.
+    pub course: String,
+    /// Its slot's label.
+    pub slot: String,
+    /// Room name.
+    pub room: String,
+    /// Seats for attendees (facilitators do not take one).
+    pub capacity: i64,
+    /// Who leads it.
+    pub facilitators: Vec<PersonId>,
+}
+
+/// A whole programme, replaced in one transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewProgramme {
+    /// Slots in time order.
+    pub slots: Vec<NewSlot>,
+    /// Courses.
+    pub courses: Vec<NewCourse>,
+    /// Sections.
+    pub sections: Vec<NewSection>,
+}
+
+/// A stored slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Slot {
+    /// Id.
+    pub id: SlotId,
+    /// Order in the day (0-based).
+    pub position: i64,
+    /// Label.
+    pub label: String,
+    /// Starts (ms, UTC).
+    pub starts_at: i64,
+    /// Ends (ms, UTC).
+    pub ends_at: i64,
+}
+
+/// A stored course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Course {
+    /// Id.
+    pub id: CourseId,
+    /// Programme code.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Tags (`;`-separated).
+    pub tags: String,
+}
+
+/// A stored section with its facilitators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// Id.
+    pub id: SectionId,
+    /// Its course.
+    pub course: CourseId,
+    /// Its slot.
+    pub slot: SlotId,
+    /// Programme code.
+    pub code: String,
+    /// Room.
+    pub room: String,
+    /// Seats.
+    pub capacity: i64,
+    /// Facilitators: id and display name, by name.
+    pub facilitators: Vec<(PersonId, String)>,
+}
+
+/// An event's programme.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Programme {
+    /// Slots in time order.
+    pub slots: Vec<Slot>,
+    /// Courses by title.
+    pub courses: Vec<Course>,
+    /// Sections by slot, then course title.
+    pub sections: Vec<Section>,
+}
+
+/// One educator's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Preference {
+    /// Who.
+    pub person: PersonId,
+    /// 1 = most wanted.
+    pub rank: i64,
+    /// Which course.
+    pub course: CourseId,
+}
+
+/// Where an assignment run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Waiting for a worker.
+    Queued,
+    /// Being solved.
+    Running,
+    /// Its seats are stored.
+    Done,
+    /// It stopped with an error; the previous seats (if any) stand.
+    Failed,
+}
+
+impl RunStatus {
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Running, Self::Done, Self::Failed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// One run of the assignment engine for an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// Id.
+    pub id: i64,
+    /// The event.
+    pub event: EventId,
+    /// The background job that runs it.
+    pub job: Option<i64>,
+    /// Where it is.
+    pub status: RunStatus,
+    /// The engine's last progress line.
+    pub progress: Option<String>,
+    /// The engine's JSON report, once done.
+    pub report: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Who asked for it.
+    pub requested_by: Option<PersonId>,
+    /// Asked (ms).
+    pub created_at: i64,
+    /// Finished (ms).
+    pub finished_at: Option<i64>,
+}
+
+/// How a seat was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatSource {
+    /// By the assignment engine.
+    Engine,
+    /// Moved by the coordinator.
+    Manual,
+}
+
+impl SeatSource {
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Engine => "engine",
+            Self::Manual => "manual",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Engine, Self::Manual]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// One person's place in one slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Seat {
+    /// Who.
+    pub person: PersonId,
+    /// Which slot.
+    pub slot: SlotId,
+    /// Which section.
+    pub section: SectionId,
+    /// The rank they gave its course, if any.
+    pub rank: Option<i64>,
+    /// Leading it rather than attending.
+    pub facilitating: bool,
+    /// How it was given.
+    pub source: SeatSource,
+}
+
+/// PD-day storage. Every multi-row change is one transaction.
+#[async_trait]
+pub trait PdDays: Send + Sync {
+    /// Creates an event in [`EventState::Setup`].
+    async fn create_event(&self, new: &NewEvent) -> StoreResult<EventId>;
+    /// One event.
+    async fn event(&self, id: EventId) -> StoreResult<Option<Event>>;
+    /// Every event, soonest first.
+    async fn events(&self) -> StoreResult<Vec<Event>>;
+    /// Moves an event from `from` to `to` if it is still in `from` (so two
+    /// coordinators cannot both close a window); `false` if it was not.
+    /// Publishing, and re-publishing after a change, bumps the sequence.
+    async fn move_event(
+        &self,
+        id: EventId,
+        from: EventState,
+        to: EventState,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Sets when ranking opens and closes.
+    async fn set_window(
+        &self,
+        id: EventId,
+        opens_at: i64,
+        closes_at: i64,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Replaces the event's whole programme (and with it any rankings of
+    /// courses that are gone) in one transaction. Fails with
+    /// [`StoreError::Conflict`](crate::StoreError::Conflict) naming the first
+    /// reference that does not resolve; nothing is written then.
+    async fn replace_programme(&self, id: EventId, programme: &NewProgramme) -> StoreResult<()>;
+    /// The event's programme.
+    async fn programme(&self, id: EventId) -> StoreResult<Programme>;
+    /// Saves a person's ranking, replacing any earlier one, in one
+    /// transaction; of concurrent saves exactly the last to commit stands.
+    /// Returns the saved revision (1 for the first save).
+    async fn save_ranking(
+        &self,
+        event: EventId,
+        person: PersonId,
+        ranking: &Ranking,
+        now: i64,
+    ) -> StoreResult<i64>;
+    /// A person's ranking, most wanted first, with its revision (0 before
+    /// any save).
+    async fn ranking(&self, event: EventId, person: PersonId) -> StoreResult<(Vec<CourseId>, i64)>;
+    /// Every preference of the event, by person then rank.
+    async fn preferences(&self, event: EventId) -> StoreResult<Vec<Preference>>;
+    /// How many people have saved a ranking.
+    async fn ranked_count(&self, event: EventId) -> StoreResult<i64>;
+    /// Queues an assignment run and the background job that performs it, in
+    /// one transaction.
+    async fn queue_run(
+        &self,
+        event: EventId,
+        requested_by: PersonId,
+        job_kind: &str,
+        now: i64,
+    ) -> StoreResult<Run>;
+    /// One run.
+    async fn run(&self, id: i64) -> StoreResult<Option<Run>>;
+    /// The event's latest run.
+    async fn latest_run(&self, event: EventId) -> StoreResult<Option<Run>>;
+    /// Records a run's progress line (and that it is running).
+    async fn run_progress(&self, id: i64, progress: &str) -> StoreResult<()>;
+    /// Marks a run failed; the seats it would have replaced stand.
+    async fn fail_run(&self, id: i64, error: &str, now: i64) -> StoreResult<()>;
+    /// Stores a finished run's seats in one transaction: they replace the
+    /// event's seats, the run is done with `report`, and the event moves to
+    /// [`EventState::Assigned`] (from closed or assigned; otherwise nothing
+    /// is written and `false` comes back).
+    async fn finish_run(
+        &self,
+        id: i64,
+        seats: &[Seat],
+        report: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Every seat of the event.
+    async fn seats(&self, event: EventId) -> StoreResult<Vec<Seat>>;
+    /// One person's seats at the event, by slot.
+    async fn seats_of(&self, event: EventId, person: PersonId) -> StoreResult<Vec<Seat>>;
+}

@@ -1,0 +1,487 @@
+//! The [`portable_pd_days!`](crate::portable_pd_days) macro: one text of the
+//! [`PdDays`](crate::PdDays) implementation, compiled once per backend driver.
+
+/// Implements [`PdDays`](crate::PdDays) for `$store` (a struct with a
+/// `pool: sqlx::Pool<$db>` field) on the sqlx driver `$db`; `$begin` is the
+/// statement that begins a write transaction.
+#[macro_export]
+macro_rules! portable_pd_days {
+    ($store:ty, $db:ty, begin = $begin:expr) => {
+        #[$crate::async_trait]
+        impl $crate::PdDays for $store {
+            async fn create_event(&self, new: &$crate::NewEvent) -> $crate::StoreResult<::waypoint_domain::EventId> {
+                let id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO pd_events (org_id, title, day, timezone, venue, state, ranks, opens_at, closes_at, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, 'setup', $6, $7, $8, $9, $10, $10) RETURNING id",
+                )
+                .bind(new.org.get())
+                .bind(&new.title)
+                .bind(&new.day)
+                .bind(&new.timezone)
+                .bind(&new.venue)
+                .bind(new.ranks)
+                .bind(new.window.map(|w| w.0))
+                .bind(new.window.map(|w| w.1))
+                .bind(new.created_by.get())
+                .bind(new.now)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(::waypoint_domain::EventId::new(id))
+            }
+
+            async fn event(&self, id: ::waypoint_domain::EventId) -> $crate::StoreResult<Option<$crate::Event>> {
+                let sql = format!("{} WHERE e.id = $1", $crate::portable::EVENT_SELECT);
+                let row: Option<$crate::portable::EventTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
+                    .bind(id.get())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map($crate::portable::event_from).transpose()
+            }
+
+            async fn events(&self) -> $crate::StoreResult<Vec<$crate::Event>> {
+                let sql = format!("{} ORDER BY e.day, e.id", $crate::portable::EVENT_SELECT);
+                let rows: Vec<$crate::portable::EventTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::portable::event_from).collect()
+            }
+
+            async fn move_event(
+                &self,
+                id: ::waypoint_domain::EventId,
+                from: ::waypoint_domain::pdday::EventState,
+                to: ::waypoint_domain::pdday::EventState,
+                now: i64,
+            ) -> $crate::StoreResult<bool> {
+                use ::waypoint_domain::pdday::EventState;
+                let publish = to == EventState::Published;
+                let moved = $crate::sqlx::query::<$db>(
+                    "UPDATE pd_events SET state = $3, updated_at = $4, \
+                     sequence = sequence + $5, \
+                     published_at = CASE WHEN $5 = 1 THEN COALESCE(published_at, $4) ELSE published_at END \
+                     WHERE id = $1 AND state = $2",
+                )
+                .bind(id.get())
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(now)
+                .bind(i64::from(publish))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(moved == 1)
+            }
+
+            async fn set_window(&self, id: ::waypoint_domain::EventId, opens_at: i64, closes_at: i64, now: i64) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>("UPDATE pd_events SET opens_at = $2, closes_at = $3, updated_at = $4 WHERE id = $1")
+                    .bind(id.get())
+                    .bind(opens_at)
+                    .bind(closes_at)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn replace_programme(&self, id: ::waypoint_domain::EventId, programme: &$crate::NewProgramme) -> $crate::StoreResult<()> {
+                use ::std::collections::HashMap;
+                let mut tx = self.pool.begin_with($begin).await?;
+                let event = id.get();
+                // Rankings of courses that stay are kept: courses are matched by code.
+                let old: Vec<(i64, String)> = $crate::sqlx::query_as::<$db, _>("SELECT id, code FROM pd_courses WHERE event_id = $1")
+                    .bind(event)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let old: HashMap<String, i64> = old.into_iter().map(|(id, code)| (code, id)).collect();
+                $crate::sqlx::query::<$db>("DELETE FROM pd_assignments WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
+                $crate::sqlx::query::<$db>("DELETE FROM pd_sections WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
+                $crate::sqlx::query::<$db>("DELETE FROM pd_slots WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
+                let mut slots = HashMap::new();
+                for (position, s) in programme.slots.iter().enumerate() {
+                    let sid = $crate::sqlx::query_scalar::<$db, i64>(
+                        "INSERT INTO pd_slots (event_id, position, label, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(event)
+                    .bind(position as i64)
+                    .bind(&s.label)
+                    .bind(s.starts_at)
+                    .bind(s.ends_at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::portable::conflict_or(e, &format!("slot \"{}\" is listed twice", s.label)))?;
+                    slots.insert(s.label.as_str(), sid);
+                }
+                let mut courses = HashMap::new();
+                for c in &programme.courses {
+                    let cid = match old.get(&c.code) {
+                        Some(&cid) => {
+                            $crate::sqlx::query::<$db>("UPDATE pd_courses SET title = $2, description = $3, tags = $4 WHERE id = $1")
+                                .bind(cid)
+                                .bind(&c.title)
+                                .bind(&c.description)
+                                .bind(&c.tags)
+                                .execute(&mut *tx)
+                                .await?;
+                            cid
+                        }
+                        None => $crate::sqlx::query_scalar::<$db, i64>(
+                            "INSERT INTO pd_courses (event_id, code, title, description, tags) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        )
+                        .bind(event)
+                        .bind(&c.code)
+                        .bind(&c.title)
+                        .bind(&c.description)
+                        .bind(&c.tags)
+                        .fetch_one(&mut *tx)
+                        .await?,
+                    };
+                    if courses.insert(c.code.as_str(), cid).is_some() {
+                        return Err($crate::StoreError::Conflict(format!("course \"{}\" is listed twice", c.code)));
+                    }
+                }
+                for (code, cid) in &old {
+                    if !courses.contains_key(code.as_str()) {
+                        $crate::sqlx::query::<$db>("DELETE FROM pd_courses WHERE id = $1").bind(*cid).execute(&mut *tx).await?;
+                    }
+                }
+                for s in &programme.sections {
+                    let course = *courses.get(s.course.as_str()).ok_or_else(|| {
+                        $crate::StoreError::Conflict(format!("section \"{}\": course \"{}\" is not in the programme", s.code, s.course))
+                    })?;
+                    let slot = *slots.get(s.slot.as_str()).ok_or_else(|| {
+                        $crate::StoreError::Conflict(format!("section \"{}\": slot \"{}\" is not in the programme", s.code, s.slot))
+                    })?;
+                    let sec = $crate::sqlx::query_scalar::<$db, i64>(
+                        "INSERT INTO pd_sections (event_id, course_id, slot_id, code, room, capacity) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(event)
+                    .bind(course)
+                    .bind(slot)
+                    .bind(&s.code)
+                    .bind(&s.room)
+                    .bind(s.capacity)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::portable::conflict_or(e, &format!("section \"{}\" is listed twice", s.code)))?;
+                    for f in &s.facilitators {
+                        $crate::sqlx::query::<$db>("INSERT INTO pd_facilitators (section_id, person_id) VALUES ($1, $2)")
+                            .bind(sec)
+                            .bind(f.get())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| $crate::portable::conflict_or(e, &format!("section \"{}\" lists a facilitator twice", s.code)))?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn programme(&self, id: ::waypoint_domain::EventId) -> $crate::StoreResult<$crate::Programme> {
+                use ::waypoint_domain::{CourseId, PersonId, SectionId, SlotId};
+                let event = id.get();
+                let slots: Vec<(i64, i64, String, i64, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, position, label, starts_at, ends_at FROM pd_slots WHERE event_id = $1 ORDER BY position",
+                )
+                .bind(event)
+                .fetch_all(&self.pool)
+                .await?;
+                let courses: Vec<(i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, code, title, description, tags FROM pd_courses WHERE event_id = $1 ORDER BY title, id",
+                )
+                .bind(event)
+                .fetch_all(&self.pool)
+                .await?;
+                let sections: Vec<(i64, i64, i64, String, String, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT s.id, s.course_id, s.slot_id, s.code, s.room, s.capacity FROM pd_sections s \
+                     JOIN pd_slots t ON t.id = s.slot_id JOIN pd_courses c ON c.id = s.course_id \
+                     WHERE s.event_id = $1 ORDER BY t.position, c.title, s.id",
+                )
+                .bind(event)
+                .fetch_all(&self.pool)
+                .await?;
+                let leads: Vec<(i64, i64, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT f.section_id, p.id, p.given_name || ' ' || p.family_name FROM pd_facilitators f \
+                     JOIN pd_sections s ON s.id = f.section_id JOIN people p ON p.id = f.person_id \
+                     WHERE s.event_id = $1 ORDER BY p.family_name, p.given_name, p.id",
+                )
+                .bind(event)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut by_section: ::std::collections::HashMap<i64, Vec<(PersonId, String)>> = ::std::collections::HashMap::new();
+                for (sec, person, name) in leads {
+                    by_section.entry(sec).or_default().push((PersonId::new(person), name));
+                }
+                Ok($crate::Programme {
+                    slots: slots
+                        .into_iter()
+                        .map(|(id, position, label, starts_at, ends_at)| $crate::Slot { id: SlotId::new(id), position, label, starts_at, ends_at })
+                        .collect(),
+                    courses: courses
+                        .into_iter()
+                        .map(|(id, code, title, description, tags)| $crate::Course { id: CourseId::new(id), code, title, description, tags })
+                        .collect(),
+                    sections: sections
+                        .into_iter()
+                        .map(|(id, course, slot, code, room, capacity)| $crate::Section {
+                            id: SectionId::new(id),
+                            course: CourseId::new(course),
+                            slot: SlotId::new(slot),
+                            code,
+                            room,
+                            capacity,
+                            facilitators: by_section.remove(&id).unwrap_or_default(),
+                        })
+                        .collect(),
+                })
+            }
+
+            async fn save_ranking(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                ranking: &::waypoint_domain::pdday::Ranking,
+                now: i64,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                // The upsert locks this person's row first, so concurrent saves
+                // of one person queue behind each other and the last one stands.
+                let revision = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO pd_rankings (event_id, person_id, revision, saved_at) VALUES ($1, $2, 1, $3) \
+                     ON CONFLICT (event_id, person_id) DO UPDATE SET revision = pd_rankings.revision + 1, saved_at = EXCLUDED.saved_at \
+                     RETURNING revision",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                $crate::sqlx::query::<$db>("DELETE FROM pd_preferences WHERE event_id = $1 AND person_id = $2")
+                    .bind(event.get())
+                    .bind(person.get())
+                    .execute(&mut *tx)
+                    .await?;
+                let choices = ranking.choices();
+                if !choices.is_empty() {
+                    let mut sql = String::from("INSERT INTO pd_preferences (event_id, person_id, rank, course_id) VALUES ");
+                    for (i, _) in choices.iter().enumerate() {
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        let b = 3 + 2 * i;
+                        sql.push_str(&format!("($1, $2, ${}, ${})", b, b + 1));
+                    }
+                    let mut q = $crate::sqlx::query::<$db>(&sql).bind(event.get()).bind(person.get());
+                    for (i, c) in choices.iter().enumerate() {
+                        q = q.bind(i as i64 + 1).bind(c.get());
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(revision)
+            }
+
+            async fn ranking(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+            ) -> $crate::StoreResult<(Vec<::waypoint_domain::CourseId>, i64)> {
+                let revision = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT revision FROM pd_rankings WHERE event_id = $1 AND person_id = $2",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0);
+                let courses = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT course_id FROM pd_preferences WHERE event_id = $1 AND person_id = $2 ORDER BY rank",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok((courses.into_iter().map(::waypoint_domain::CourseId::new).collect(), revision))
+            }
+
+            async fn preferences(&self, event: ::waypoint_domain::EventId) -> $crate::StoreResult<Vec<$crate::Preference>> {
+                let rows: Vec<(i64, i64, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT person_id, rank, course_id FROM pd_preferences WHERE event_id = $1 ORDER BY person_id, rank",
+                )
+                .bind(event.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(person, rank, course)| $crate::Preference {
+                        person: ::waypoint_domain::PersonId::new(person),
+                        rank,
+                        course: ::waypoint_domain::CourseId::new(course),
+                    })
+                    .collect())
+            }
+
+            async fn ranked_count(&self, event: ::waypoint_domain::EventId) -> $crate::StoreResult<i64> {
+                Ok($crate::sqlx::query_scalar::<$db, i64>("SELECT COUNT(*) FROM pd_rankings WHERE event_id = $1")
+                    .bind(event.get())
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn queue_run(
+                &self,
+                event: ::waypoint_domain::EventId,
+                requested_by: ::waypoint_domain::PersonId,
+                job_kind: &str,
+                now: i64,
+            ) -> $crate::StoreResult<$crate::Run> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let run = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO pd_runs (event_id, status, requested_by, created_at) VALUES ($1, 'queued', $2, $3) RETURNING id",
+                )
+                .bind(event.get())
+                .bind(requested_by.get())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let job = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO jobs (kind, payload, status, created_at) VALUES ($1, $2, 'queued', $3) RETURNING id",
+                )
+                .bind(job_kind)
+                .bind(run.to_string())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                $crate::sqlx::query::<$db>("UPDATE pd_runs SET job_id = $2 WHERE id = $1")
+                    .bind(run)
+                    .bind(job)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok($crate::Run {
+                    id: run,
+                    event,
+                    job: Some(job),
+                    status: $crate::RunStatus::Queued,
+                    progress: None,
+                    report: None,
+                    error: None,
+                    requested_by: Some(requested_by),
+                    created_at: now,
+                    finished_at: None,
+                })
+            }
+
+            async fn run(&self, id: i64) -> $crate::StoreResult<Option<$crate::Run>> {
+                let sql = format!("{} WHERE id = $1", $crate::portable::RUN_SELECT);
+                let row: Option<$crate::portable::RunTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map($crate::portable::run_from).transpose()
+            }
+
+            async fn latest_run(&self, event: ::waypoint_domain::EventId) -> $crate::StoreResult<Option<$crate::Run>> {
+                let sql = format!("{} WHERE event_id = $1 ORDER BY id DESC LIMIT 1", $crate::portable::RUN_SELECT);
+                let row: Option<$crate::portable::RunTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
+                    .bind(event.get())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map($crate::portable::run_from).transpose()
+            }
+
+            async fn run_progress(&self, id: i64, progress: &str) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>("UPDATE pd_runs SET status = 'running', progress = $2 WHERE id = $1 AND status IN ('queued', 'running')")
+                    .bind(id)
+                    .bind(progress)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn fail_run(&self, id: i64, error: &str, now: i64) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>("UPDATE pd_runs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(error)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn finish_run(&self, id: i64, seats: &[$crate::Seat], report: &str, now: i64) -> $crate::StoreResult<bool> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let Some(event) = $crate::sqlx::query_scalar::<$db, i64>("SELECT event_id FROM pd_runs WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                else {
+                    return Ok(false);
+                };
+                let moved = $crate::sqlx::query::<$db>(
+                    "UPDATE pd_events SET state = 'assigned', updated_at = $2 WHERE id = $1 AND state IN ('closed', 'assigned')",
+                )
+                .bind(event)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved != 1 {
+                    return Ok(false);
+                }
+                $crate::sqlx::query::<$db>("DELETE FROM pd_assignments WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
+                for chunk in seats.chunks(500) {
+                    let mut sql = String::from(
+                        "INSERT INTO pd_assignments (event_id, person_id, slot_id, section_id, rank, facilitating, source) VALUES ",
+                    );
+                    for i in 0..chunk.len() {
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        let b = 2 + 6 * i;
+                        sql.push_str(&format!("($1, ${}, ${}, ${}, ${}, ${}, ${})", b, b + 1, b + 2, b + 3, b + 4, b + 5));
+                    }
+                    let mut q = $crate::sqlx::query::<$db>(&sql).bind(event);
+                    for s in chunk {
+                        q = q
+                            .bind(s.person.get())
+                            .bind(s.slot.get())
+                            .bind(s.section.get())
+                            .bind(s.rank)
+                            .bind(s.facilitating)
+                            .bind(s.source.as_str());
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                $crate::sqlx::query::<$db>(
+                    "UPDATE pd_runs SET status = 'done', report = $2, finished_at = $3, progress = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(report)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn seats(&self, event: ::waypoint_domain::EventId) -> $crate::StoreResult<Vec<$crate::Seat>> {
+                let sql = format!("{} WHERE a.event_id = $1 ORDER BY a.person_id, t.position", $crate::portable::SEAT_SELECT);
+                let rows: Vec<$crate::portable::SeatTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
+                    .bind(event.get())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::portable::seat_from).collect()
+            }
+
+            async fn seats_of(&self, event: ::waypoint_domain::EventId, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Vec<$crate::Seat>> {
+                let sql = format!("{} WHERE a.event_id = $1 AND a.person_id = $2 ORDER BY t.position", $crate::portable::SEAT_SELECT);
+                let rows: Vec<$crate::portable::SeatTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
+                    .bind(event.get())
+                    .bind(person.get())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::portable::seat_from).collect()
+            }
+        }
+    };
+}
