@@ -108,6 +108,8 @@ struct Primal<'a, 'p> {
     best: Option<(State<'a>, i128)>,
     bundles: BundleSolver,
     runs: usize,
+    /// The longest a run has taken: with a deadline, no run starts that would likely overrun it.
+    run_time: Duration,
     /// Consecutive runs that did not improve the best assignment.
     misses: u32,
 }
@@ -185,7 +187,10 @@ impl<'a> Primal<'a, '_> {
         order: &[usize],
         deadline: Option<Instant>,
     ) {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        let started = Instant::now();
+        if deadline
+            .is_some_and(|d| started >= d || (self.best.is_some() && started + self.run_time > d))
+        {
             return;
         }
         self.runs += 1;
@@ -227,6 +232,7 @@ impl<'a> Primal<'a, '_> {
         } else {
             self.misses += 1;
         }
+        self.run_time = self.run_time.max(started.elapsed());
     }
 
     /// Block coordinate descent on the true costs (each slot re-solved exactly with the others
@@ -313,6 +319,18 @@ struct PriceAscent {
     best: i128,
 }
 
+impl PriceAscent {
+    /// Start again from `price`.
+    fn reset(&mut self, price: Vec<i64>) {
+        self.price_f = price.iter().map(|&p| p as f64).collect();
+        self.grad.resize(price.len(), 0.0);
+        self.price = price;
+        self.theta = 1.0;
+        self.stall = 0;
+        self.best = i128::MIN;
+    }
+}
+
 /// The multipliers and the networks that evaluate the Lagrangian, and the market that scores the
 /// networks' section prices.
 struct Ascent<'a, 'p> {
@@ -322,6 +340,8 @@ struct Ascent<'a, 'p> {
     outcome: Outcome,
     /// Section prices of the networks' current solutions.
     net_price: Vec<i64>,
+    /// The longest one evaluation of all the networks has taken.
+    net_time: Duration,
     prices: PriceAscent,
     /// Price steps per multiplier step.
     price_steps: usize,
@@ -368,7 +388,7 @@ impl Ascent<'_, '_> {
         Some(div_ceil(total, Self::scale(stage)))
     }
 
-    /// `price_steps` steps of projected subgradient ascent on the section prices alone (at the
+    /// `steps` steps of projected subgradient ascent on the section prices alone (at the
     /// current `ν`), towards `ub`; `best` is raised when one of them bounds better.
     fn price_steps(
         &mut self,
@@ -377,11 +397,11 @@ impl Ascent<'_, '_> {
         u_star: Option<i128>,
         ub: i128,
         best: &mut StageBound,
-        deadline: Option<Instant>,
+        (steps, deadline): (usize, Option<Instant>),
     ) {
         let inst = self.market.inst();
         let scale = Self::scale(stage);
-        for _ in 0..self.price_steps {
+        for _ in 0..steps {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return;
             }
@@ -527,12 +547,67 @@ impl Ascent<'_, '_> {
         let mut stage_runs = 0usize;
         let nu_max = (self.unranked_weight * SCALE) as f64;
         for iter in 0usize.. {
-            if (iter > 0 || primal.best.is_some()) && deadline.is_some_and(|d| Instant::now() >= d)
-            {
+            let started = Instant::now();
+            if (iter > 0 || primal.best.is_some()) && deadline.is_some_and(|d| started >= d) {
                 return Ok(best);
             }
             let nu = self.nu.round() as i64;
             let prices = self.prices(stage, &self.lam, nu);
+            // A stage's first evaluation starts from the previous stage's flows at very
+            // different costs and takes about three times as long as later ones; it is worth
+            // it only with time left to build an assignment from it.
+            let need = if iter == 0 {
+                self.net_time * 3 + primal.run_time
+            } else {
+                self.net_time
+            };
+            if primal.best.is_some() && deadline.is_some_and(|d| started + need > d) {
+                // No time for the networks (again): what is left goes to the prices, which step
+                // in far smaller units of time, and to one assignment from the bundles they
+                // choose when there is time for it.
+                if let Some(d) = deadline
+                    && let Some((u_best, _)) = primal.best_split()
+                {
+                    if iter == 0 {
+                        self.prices.reset(vec![0; self.net_price.len()]);
+                    }
+                    let flat = Prices {
+                        lambda: None,
+                        ..prices
+                    };
+                    let ub = |primal: &Primal<'_, '_>| {
+                        primal.best_split().map_or(i128::MAX, |(u, r)| match stage {
+                            Stage::Unranked => u,
+                            Stage::RankCost => r,
+                        })
+                    };
+                    let for_prices = d.checked_sub(primal.run_time * 5 / 4).filter(|_| iter == 0);
+                    if let Some(until) = for_prices {
+                        let top = ub(primal);
+                        self.price_steps(
+                            stage,
+                            &flat,
+                            Some(u_best),
+                            top,
+                            &mut best,
+                            (usize::MAX, Some(until)),
+                        );
+                        if best.lower < top && !best.choice.is_empty() {
+                            primal.run_bundles(&best.choice, &orders[0], deadline);
+                        }
+                    }
+                    let top = ub(primal);
+                    self.price_steps(
+                        stage,
+                        &flat,
+                        Some(u_best),
+                        top,
+                        &mut best,
+                        (usize::MAX, deadline),
+                    );
+                }
+                return Ok(best);
+            }
             self.count.fill(0);
             let mut total: i128 = 0;
             let mut unranked: i64 = 0;
@@ -541,6 +616,7 @@ impl Ascent<'_, '_> {
                 total += net.solve().ok_or(net.t)?;
                 unranked += net.count_pairs(&mut self.count);
             }
+            self.net_time = self.net_time.max(started.elapsed());
             total -= self.lam.iter().map(|&l| i128::from(l)).sum::<i128>();
             let u_star = primal.best_split().map(|(u, _)| u);
             if stage == Stage::RankCost {
@@ -577,13 +653,7 @@ impl Ascent<'_, '_> {
             }
             if iter == 0 {
                 // The prices' own ascent starts where the networks are.
-                let pa = &mut self.prices;
-                pa.price.clone_from(&self.net_price);
-                pa.price_f = pa.price.iter().map(|&p| p as f64).collect();
-                pa.grad.resize(pa.price.len(), 0.0);
-                pa.theta = 1.0;
-                pa.stall = 0;
-                pa.best = i128::MIN;
+                self.prices.reset(self.net_price.clone());
             }
             // Subgradient, projected: a pair at multiplier 0 whose rule has slack stays at 0.
             let g: Vec<i32> = (0..n)
@@ -632,7 +702,14 @@ impl Ascent<'_, '_> {
             };
             if best.lower < ub {
                 let u_star = primal.best_split().map(|(u, _)| u);
-                self.price_steps(stage, &flat, u_star, ub, &mut best, deadline);
+                self.price_steps(
+                    stage,
+                    &flat,
+                    u_star,
+                    ub,
+                    &mut best,
+                    (self.price_steps, deadline),
+                );
             }
             tracker.report(Progress {
                 phase: match stage {
@@ -720,6 +797,7 @@ pub(crate) fn optimal<'a>(
         market: Market::new(inst, costs),
         outcome: Outcome::default(),
         net_price: vec![0; inst.sections.len()],
+        net_time: Duration::ZERO,
         prices: PriceAscent {
             price: Vec::new(),
             price_f: Vec::new(),
@@ -748,6 +826,7 @@ pub(crate) fn optimal<'a>(
         best: None,
         bundles: BundleSolver::default(),
         runs: 0,
+        run_time: Duration::ZERO,
         misses: 0,
     };
     primal.nets.clone_from(&ascent.nets);
