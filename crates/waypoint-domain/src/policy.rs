@@ -58,11 +58,16 @@ pub enum Action {
     ManageAccounts,
     /// Change one's own settings and API tokens.
     ManageOwnAccount,
+    /// Create and run PD days for an organisation: programme, window,
+    /// assignment, publishing.
+    ManageEvents,
+    /// See a PD day's catalogue, rank its sessions and see one's schedule.
+    AttendEvent,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -72,6 +77,8 @@ impl Action {
         Self::ManageRoster,
         Self::ManageAccounts,
         Self::ManageOwnAccount,
+        Self::ManageEvents,
+        Self::AttendEvent,
     ];
 }
 
@@ -98,6 +105,13 @@ pub enum Resource<'a> {
     },
     /// A person's own account.
     Account(PersonId),
+    /// A PD day run by the organisation at `placement`.
+    Event {
+        /// Where the organisation that runs it sits.
+        placement: Placement,
+        /// Whether the actor is in its audience (staff placed there).
+        attendee: bool,
+    },
 }
 
 /// Which staff an actor may list in the directory.
@@ -135,6 +149,9 @@ const CLASS_READERS: [Role; 4] = [
     Role::Administrator,
 ];
 /// Roles that may read student names outside their own classes.
+/// Who runs PD days: the district's professional-learning coordinators.
+const EVENT_MANAGERS: [Role; 1] = [Role::DistrictCoordinator];
+
 const ROSTER_READERS: [Role; 2] = [Role::Principal, Role::Administrator];
 
 impl Policy {
@@ -176,6 +193,16 @@ impl Policy {
                         .any(|p| actor.holds_covering(&STAFF_READERS, p))
             }
             (Action::ManageOwnAccount, Resource::Account(person)) => *person == actor.person,
+            (Action::ManageEvents, Resource::Event { placement, .. }) => {
+                actor.holds_covering(&EVENT_MANAGERS, placement)
+            }
+            (
+                Action::AttendEvent,
+                Resource::Event {
+                    placement,
+                    attendee,
+                },
+            ) => *attendee || actor.holds_covering(&EVENT_MANAGERS, placement),
             // Administrative actions belong to administrators alone, and any
             // pairing not listed above is refused.
             _ => false,
@@ -389,6 +416,47 @@ mod tests {
                 admin
             );
         }
+    }
+
+    #[test]
+    fn pd_days_are_run_by_their_districts_coordinators_and_attended_by_their_audience() {
+        let district = Placement {
+            region: Some(OrgId::new(1)),
+            district: Some(OrgId::new(10)),
+            ..Placement::default()
+        };
+        let event = |attendee| Resource::Event {
+            placement: district,
+            attendee,
+        };
+        let coordinator = actor(
+            1,
+            &[(Role::DistrictCoordinator, Scope::District(OrgId::new(10)))],
+        );
+        let elsewhere = actor(
+            2,
+            &[(Role::DistrictCoordinator, Scope::District(OrgId::new(11)))],
+        );
+        let principal = actor(3, &[(Role::Principal, Scope::School(OrgId::new(100)))]);
+        let regional = actor(
+            4,
+            &[(Role::RegionalCoordinator, Scope::Region(OrgId::new(1)))],
+        );
+        assert!(Policy::can(
+            &coordinator,
+            Action::ManageEvents,
+            &event(false)
+        ));
+        assert!(Policy::can(
+            &coordinator,
+            Action::AttendEvent,
+            &event(false)
+        ));
+        for other in [&elsewhere, &principal, &regional] {
+            assert!(!Policy::can(other, Action::ManageEvents, &event(true)));
+            assert!(!Policy::can(other, Action::AttendEvent, &event(false)));
+        }
+        assert!(Policy::can(&principal, Action::AttendEvent, &event(true)));
     }
 
     #[test]

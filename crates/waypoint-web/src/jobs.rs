@@ -131,6 +131,10 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_millis(payload.millis)).await;
             Ok(())
         }
+        crate::pdday::ASSIGN_JOB => {
+            let run: i64 = job.payload.trim().parse()?;
+            crate::pdday::run_assignment(store, run).await
+        }
         other => anyhow::bail!("unknown job kind {other}"),
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod jobs;
 pub mod middleware;
 pub mod pages;
+pub mod pdday;
 pub mod routes;
 pub mod services;
 pub mod view;

@@ -3,7 +3,7 @@
 //! without the tests noticing.
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
-use crate::pages::{admin, assets, directory, home, orgs, session, settings};
+use crate::pages::{admin, assets, directory, events, home, orgs, session, settings};
 use crate::{AppState, api};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -45,6 +45,28 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::GET, "/people/{id}", get(directory::person)),
         r(Method::GET, "/orgs/{id}", get(orgs::org)),
         r(Method::GET, "/classes/{id}", get(orgs::class)),
+        r(Method::GET, "/events", get(events::events)),
+        r(
+            Method::POST,
+            "/events",
+            post(events::create_event).layer(upload_limit.clone()),
+        ),
+        r(Method::GET, "/events/new", get(events::new_event)),
+        r(Method::GET, "/events/{id}", get(events::event)),
+        r(
+            Method::POST,
+            "/events/{id}/state",
+            post(events::change_state),
+        ),
+        r(Method::POST, "/events/{id}/assign", post(events::assign)),
+        r(Method::GET, "/events/{id}/rank", get(events::rank_form)),
+        r(Method::POST, "/events/{id}/rank", post(events::rank_submit)),
+        r(Method::GET, "/events/{id}/schedule", get(events::schedule)),
+        r(
+            Method::GET,
+            "/events/{id}/schedule.ics",
+            get(events::schedule_ics),
+        ),
         r(Method::GET, "/settings", get(settings::settings)),
         r(
             Method::POST,

@@ -108,6 +108,9 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
     if can_list_staff {
         items.push(("/people".to_owned(), "People".to_owned()));
     }
+    if !user.grants().is_empty() {
+        items.push(("/events".to_owned(), "PD days".to_owned()));
+    }
     if user.holds(Role::Administrator) {
         items.push(("/admin/imports".to_owned(), "Imports".to_owned()));
         items.push(("/admin/users".to_owned(), "Accounts".to_owned()));

@@ -55,3 +55,18 @@
     });
   });
 })();
+
+// A search box with `data-filter="selector"` hides the matching items whose
+// text does not contain what is typed. Without JavaScript everything shows.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    var items = document.querySelectorAll(input.getAttribute("data-filter"));
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(items, function (item) {
+        item.hidden = q !== "" && item.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+  });
+})();

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod assets;
 pub mod directory;
+pub mod events;
 pub mod home;
 pub mod orgs;
 pub mod session;

@@ -1,0 +1,997 @@
+//! PD-day pages: the list, creating a day from a programme file, the
+//! coordinator's event page (programme grid, live demand, assignment run and
+//! results), the educator's ranking page, and the personal schedule with its
+//! calendar file.
+
+use super::require;
+use crate::auth::CurrentUser;
+use crate::error::{WebError, WebResult};
+use crate::middleware::MultipartCsrf;
+use crate::pdday::{self, ScheduleItem};
+use crate::view::{Layout, render};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use waypoint_domain::pdday::{EventState, Ranking};
+use waypoint_domain::{
+    Action, CourseId, EventId, OrgId, OrgKind, Placement, Policy, Resource, Role, Scope,
+};
+use waypoint_store::{Course, Event, NewEvent, Programme, Run, RunStatus};
+
+/// An event as the policy sees it, for the signed-in user.
+struct Loaded {
+    event: Event,
+    placement: Placement,
+    attendee: bool,
+}
+
+impl Loaded {
+    fn resource(&self) -> Resource<'static> {
+        Resource::Event {
+            placement: self.placement,
+            attendee: self.attendee,
+        }
+    }
+}
+
+/// Whether `user` is placed at `org` (or, for a district, at any of its schools).
+async fn is_attendee(state: &AppState, user: &CurrentUser, org: OrgId) -> WebResult<bool> {
+    let Some(me) = state.store.staff(user.actor.person).await? else {
+        return Ok(false);
+    };
+    Ok(me
+        .placements
+        .iter()
+        .any(|p| p.district == Some(org) || p.school == Some(org)))
+}
+
+async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
+    let event = state
+        .store
+        .event(EventId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let org = state
+        .store
+        .org(event.org)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let attendee = is_attendee(state, user, event.org).await?;
+    let loaded = Loaded {
+        event,
+        placement: org.placement,
+        attendee,
+    };
+    require(&user.actor, Action::AttendEvent, &loaded.resource())?;
+    Ok(loaded)
+}
+
+fn can_manage(user: &CurrentUser, l: &Loaded) -> bool {
+    Policy::can(&user.actor, Action::ManageEvents, &l.resource())
+}
+
+/// The districts where `user` may run PD days.
+fn managed_districts(user: &CurrentUser) -> Vec<OrgId> {
+    let mut out: Vec<OrgId> = user
+        .grants()
+        .iter()
+        .filter(|g| g.role == Role::DistrictCoordinator || g.role == Role::Administrator)
+        .filter_map(|g| match g.scope {
+            Scope::District(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A line of the events list.
+pub struct EventLine {
+    event: Event,
+    manage: bool,
+}
+
+/// The events list.
+#[derive(Template)]
+#[template(path = "events.html")]
+pub struct EventsPage {
+    layout: Layout,
+    events: Vec<EventLine>,
+    can_create: bool,
+}
+
+/// GET /events
+pub async fn events(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    let mut lines = Vec::new();
+    for event in state.store.events().await? {
+        let Some(org) = state.store.org(event.org).await? else {
+            continue;
+        };
+        let attendee = is_attendee(&state, &user, event.org).await?;
+        let resource = Resource::Event {
+            placement: org.placement,
+            attendee,
+        };
+        if Policy::can(&user.actor, Action::AttendEvent, &resource) {
+            lines.push(EventLine {
+                manage: Policy::can(&user.actor, Action::ManageEvents, &resource),
+                event,
+            });
+        }
+    }
+    Ok(render(&EventsPage {
+        layout: Layout::for_user(&user, "PD days", "/events"),
+        events: lines,
+        can_create: !managed_districts(&user).is_empty() || user.actor.is_administrator(),
+    }))
+}
+
+/// The form for a new PD day.
+#[derive(Template)]
+#[template(path = "event_new.html")]
+pub struct NewEventPage {
+    layout: Layout,
+    orgs: Vec<(OrgId, String)>,
+    form: NewEventForm,
+    problems: Vec<String>,
+}
+
+/// What the new-event form holds (kept to refill it after a problem).
+#[derive(Debug, Clone, Default)]
+pub struct NewEventForm {
+    org: String,
+    title: String,
+    day: String,
+    timezone: String,
+    venue: String,
+    ranks: String,
+}
+
+async fn creatable_orgs(state: &AppState, user: &CurrentUser) -> WebResult<Vec<(OrgId, String)>> {
+    let mut out = Vec::new();
+    for org in state.store.orgs().await? {
+        if org.kind != OrgKind::District {
+            continue;
+        }
+        let r = Resource::Event {
+            placement: org.placement,
+            attendee: false,
+        };
+        if Policy::can(&user.actor, Action::ManageEvents, &r) {
+            out.push((org.id, org.name));
+        }
+    }
+    Ok(out)
+}
+
+/// GET /events/new
+pub async fn new_event(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    let orgs = creatable_orgs(&state, &user).await?;
+    if orgs.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    Ok(render(&NewEventPage {
+        layout: Layout::for_user(&user, "New PD day", "/events"),
+        orgs,
+        form: NewEventForm {
+            timezone: "America/Chicago".to_owned(),
+            ranks: "9".to_owned(),
+            ..NewEventForm::default()
+        },
+        problems: Vec::new(),
+    }))
+}
+
+/// POST /events (multipart: the fields, then the programme file).
+pub async fn create_event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: Option<axum::Extension<MultipartCsrf>>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    let orgs = creatable_orgs(&state, &user).await?;
+    if orgs.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let mut form = NewEventForm::default();
+    let mut file = Vec::new();
+    let mut token_ok = csrf.is_none();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "_csrf" {
+            let value = field.text().await.unwrap_or_default();
+            token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
+            continue;
+        }
+        if !token_ok {
+            break;
+        }
+        if name == "programme" {
+            file = field
+                .bytes()
+                .await
+                .map_err(|e| WebError::Unprocessable(format!("The file could not be read: {e}")))?
+                .to_vec();
+            continue;
+        }
+        let value = field.text().await.unwrap_or_default().trim().to_owned();
+        match name.as_str() {
+            "org" => form.org = value,
+            "title" => form.title = value,
+            "day" => form.day = value,
+            "timezone" => form.timezone = value,
+            "venue" => form.venue = value,
+            "ranks" => form.ranks = value,
+            _ => {}
+        }
+    }
+    if !token_ok {
+        return Err(WebError::Forbidden(
+            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
+        ));
+    }
+    let mut problems = Vec::new();
+    let org = form
+        .org
+        .parse::<i64>()
+        .ok()
+        .map(OrgId::new)
+        .filter(|o| orgs.iter().any(|(id, _)| id == o));
+    if org.is_none() {
+        problems.push("Choose the district the day is for.".to_owned());
+    }
+    if form.title.is_empty() {
+        problems.push("Give the day a title.".to_owned());
+    }
+    let day = form.day.parse::<jiff::civil::Date>().ok();
+    if day.is_none() {
+        problems.push("Give the date as YYYY-MM-DD.".to_owned());
+    }
+    let tz = pdday::time_zone(&form.timezone);
+    if let Err(e) = &tz {
+        problems.push(format!("Time zone: {e}."));
+    }
+    let ranks = form
+        .ranks
+        .parse::<i64>()
+        .ok()
+        .filter(|r| (1..=20).contains(r));
+    if ranks.is_none() {
+        problems.push("Choices to rank must be a number from 1 to 20.".to_owned());
+    }
+    if file.is_empty() {
+        problems.push("Choose the programme file (CSV).".to_owned());
+    }
+    let mut programme = None;
+    if let (Some(day), Ok(tz), false) = (day, &tz, file.is_empty()) {
+        match pdday::read_programme(&*state.store, &file, tz, day).await {
+            Ok(p) => programme = Some(p),
+            Err(ps) => problems.extend(ps.iter().map(|p| format!("Programme file, {p}."))),
+        }
+    }
+    let (Some(org), Some(day), Some(ranks), Some(programme), true) =
+        (org, day, ranks, programme, problems.is_empty())
+    else {
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            render(&NewEventPage {
+                layout: Layout::for_user(&user, "New PD day", "/events"),
+                orgs,
+                form,
+                problems,
+            }),
+        )
+            .into_response());
+    };
+    let id = state
+        .store
+        .create_event(&NewEvent {
+            org,
+            title: form.title.clone(),
+            day: day.to_string(),
+            timezone: form.timezone.clone(),
+            venue: form.venue.clone(),
+            ranks,
+            window: None,
+            created_by: user.actor.person,
+            now: now_ms(),
+        })
+        .await?;
+    state.store.replace_programme(id, &programme).await?;
+    Ok(Redirect::to(&format!("/events/{id}")).into_response())
+}
+
+/// A section in the programme grid.
+pub struct GridCell {
+    title: String,
+    code: String,
+    room: String,
+    capacity: i64,
+    facilitators: String,
+    seated: Option<i64>,
+}
+
+/// One row of the live-demand table.
+pub struct DemandRow {
+    title: String,
+    first: i64,
+    top3: i64,
+    any: i64,
+    seats: i64,
+    /// First choices per seat, as a percentage (for the bar).
+    pressure: u32,
+}
+
+/// One bar of the results chart.
+pub struct ProfileBar {
+    label: String,
+    optimal: u64,
+    fcfs: u64,
+    optimal_pct: u32,
+    fcfs_pct: u32,
+}
+
+/// The event page.
+#[derive(Template)]
+#[template(path = "event.html")]
+pub struct EventPage {
+    layout: Layout,
+    event: Event,
+    manage: bool,
+    attendee: bool,
+    state_label: &'static str,
+    when: String,
+    slots: Vec<(String, String, Vec<GridCell>)>,
+    sections: usize,
+    seats: i64,
+    audience: usize,
+    ranked: i64,
+    demand: Vec<DemandRow>,
+    run_line: Option<(&'static str, &'static str, String)>,
+    results: Option<pdday::RunReport>,
+    profile: Vec<ProfileBar>,
+    my_ranked: usize,
+}
+
+/// GET /events/{id}
+pub async fn event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    let manage = can_manage(&user, &l);
+    let store = &*state.store;
+    let programme = store.programme(l.event.id).await?;
+    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut counts: HashMap<i64, i64> = HashMap::new();
+    if manage
+        && matches!(
+            l.event.state,
+            EventState::Assigned | EventState::Published | EventState::Finished
+        )
+    {
+        for s in store.seats(l.event.id).await? {
+            if !s.facilitating {
+                *counts.entry(s.section.get()).or_default() += 1;
+            }
+        }
+    }
+    let courses: HashMap<CourseId, &Course> = programme.courses.iter().map(|c| (c.id, c)).collect();
+    let slots = programme
+        .slots
+        .iter()
+        .map(|slot| {
+            let cells = programme
+                .sections
+                .iter()
+                .filter(|s| s.slot == slot.id)
+                .map(|s| GridCell {
+                    title: courses
+                        .get(&s.course)
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default(),
+                    code: s.code.clone(),
+                    room: s.room.clone(),
+                    capacity: s.capacity,
+                    facilitators: s
+                        .facilitators
+                        .iter()
+                        .map(|f| f.1.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    seated: counts.get(&s.id.get()).copied(),
+                })
+                .collect();
+            (
+                slot.label.clone(),
+                format!(
+                    "{}–{}",
+                    pdday::clock(&tz, slot.starts_at),
+                    pdday::clock(&tz, slot.ends_at)
+                ),
+                cells,
+            )
+        })
+        .collect();
+    let seats = programme.sections.iter().map(|s| s.capacity).sum();
+    let (demand, ranked, audience) = if manage {
+        (
+            demand(&programme, &store.preferences(l.event.id).await?),
+            store.ranked_count(l.event.id).await?,
+            pdday::audience(store, l.event.org).await?.len(),
+        )
+    } else {
+        (Vec::new(), 0, 0)
+    };
+    let run = if manage {
+        store.latest_run(l.event.id).await?
+    } else {
+        None
+    };
+    let results = run
+        .as_ref()
+        .filter(|r| r.status == RunStatus::Done)
+        .and_then(|r| r.report.as_deref())
+        .and_then(|j| serde_json::from_str::<pdday::RunReport>(j).ok());
+    let profile = results.as_ref().map(profile_bars).unwrap_or_default();
+    let my_ranked = store.ranking(l.event.id, user.actor.person).await?.0.len();
+    Ok(render(&EventPage {
+        layout: Layout::for_user(&user, l.event.title.clone(), "/events").with_crumbs(vec![
+            ("/events".to_owned(), "PD days".to_owned()),
+            (String::new(), l.event.title.clone()),
+        ]),
+        state_label: l.event.state.label(),
+        when: when(&l.event, &tz),
+        sections: programme.sections.len(),
+        seats,
+        slots,
+        audience,
+        ranked,
+        demand,
+        run_line: run.as_ref().map(run_line),
+        results,
+        profile,
+        manage,
+        attendee: l.attendee,
+        my_ranked,
+        event: l.event,
+    }))
+}
+
+/// A run's status as a badge class, label and sentence.
+fn run_line(r: &Run) -> (&'static str, &'static str, String) {
+    match r.status {
+        RunStatus::Queued => (
+            "badge-info",
+            "Queued",
+            "The assignment starts in a moment; reload the page to follow it.".to_owned(),
+        ),
+        RunStatus::Running => (
+            "badge-info",
+            "Running",
+            format!(
+                "{}. Reload the page to follow it.",
+                r.progress.as_deref().unwrap_or("Assigning seats")
+            ),
+        ),
+        RunStatus::Done => (
+            "badge-ok",
+            "Done",
+            "Seats are assigned. Check the outcome below, then publish.".to_owned(),
+        ),
+        RunStatus::Failed => (
+            "badge-bad",
+            "Failed",
+            r.error
+                .clone()
+                .unwrap_or_else(|| "The assignment stopped.".to_owned()),
+        ),
+    }
+}
+
+fn when(event: &Event, tz: &jiff::tz::TimeZone) -> String {
+    let day = event
+        .day
+        .parse::<jiff::civil::Date>()
+        .map(|d| d.strftime("%A %-d %B %Y").to_string())
+        .unwrap_or_else(|_| event.day.clone());
+    match event.closes_at {
+        Some(c) if event.state == EventState::Preferences => {
+            let closes = jiff::Timestamp::from_millisecond(c)
+                .map(|t| {
+                    t.to_zoned(tz.clone())
+                        .strftime("%A %-d %B at %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            format!("{day} · ranking closes {closes}")
+        }
+        _ => day,
+    }
+}
+
+fn demand(programme: &Programme, prefs: &[waypoint_store::Preference]) -> Vec<DemandRow> {
+    let mut by_course: HashMap<CourseId, (i64, i64, i64)> = HashMap::new();
+    for p in prefs {
+        let e = by_course.entry(p.course).or_default();
+        if p.rank == 1 {
+            e.0 += 1;
+        }
+        if p.rank <= 3 {
+            e.1 += 1;
+        }
+        e.2 += 1;
+    }
+    let mut rows: Vec<DemandRow> = programme
+        .courses
+        .iter()
+        .map(|c| {
+            let (first, top3, any) = by_course.get(&c.id).copied().unwrap_or_default();
+            let seats: i64 = programme
+                .sections
+                .iter()
+                .filter(|s| s.course == c.id)
+                .map(|s| s.capacity)
+                .sum();
+            DemandRow {
+                title: c.title.clone(),
+                first,
+                top3,
+                any,
+                seats,
+                pressure: if seats > 0 {
+                    u32::try_from((first * 100 / seats).min(100)).unwrap_or(100)
+                } else {
+                    100
+                },
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (b.first * 1000 / b.seats.max(1))
+            .cmp(&(a.first * 1000 / a.seats.max(1)))
+            .then(a.title.cmp(&b.title))
+    });
+    rows
+}
+
+fn profile_bars(r: &pdday::RunReport) -> Vec<ProfileBar> {
+    let n = r.optimal.profile.len().max(r.fcfs.profile.len());
+    let mut bars: Vec<ProfileBar> = (0..n)
+        .map(|k| ProfileBar {
+            label: ordinal(k + 1),
+            optimal: r.optimal.profile.get(k).copied().unwrap_or(0),
+            fcfs: r.fcfs.profile.get(k).copied().unwrap_or(0),
+            optimal_pct: 0,
+            fcfs_pct: 0,
+        })
+        .collect();
+    bars.push(ProfileBar {
+        label: "Not ranked".to_owned(),
+        optimal: r.optimal.unranked,
+        fcfs: r.fcfs.unranked,
+        optimal_pct: 0,
+        fcfs_pct: 0,
+    });
+    let top = bars
+        .iter()
+        .map(|b| b.optimal.max(b.fcfs))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for b in &mut bars {
+        b.optimal_pct = u32::try_from(b.optimal * 100 / top).unwrap_or(100);
+        b.fcfs_pct = u32::try_from(b.fcfs * 100 / top).unwrap_or(100);
+    }
+    bars
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix} choice")
+}
+
+/// The coordinator's state change.
+#[derive(Debug, Deserialize)]
+pub struct StateForm {
+    to: String,
+    /// Local closing time (`YYYY-MM-DDTHH:MM`) when opening the window.
+    #[serde(default)]
+    closes: String,
+}
+
+/// POST /events/{id}/state
+pub async fn change_state(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<StateForm>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let to = EventState::parse(&form.to)
+        .ok_or_else(|| WebError::Unprocessable("That is not a step of a PD day.".to_owned()))?;
+    let from = l.event.state;
+    if !from.can_move_to(to) || to == EventState::Assigned {
+        return Err(WebError::Conflict(format!(
+            "A day that is \"{}\" cannot become \"{}\".",
+            from.label(),
+            to.label()
+        )));
+    }
+    let now = now_ms();
+    if to == EventState::Preferences {
+        let tz = pdday::time_zone(&l.event.timezone).map_err(WebError::Unprocessable)?;
+        let closes = if form.closes.is_empty() {
+            now + 7 * 24 * 3_600_000
+        } else {
+            let dt = form.closes.parse::<jiff::civil::DateTime>().map_err(|_| {
+                WebError::Unprocessable("Give the closing time as a date and time.".to_owned())
+            })?;
+            dt.to_zoned(tz)
+                .map_err(|e| WebError::Unprocessable(e.to_string()))?
+                .timestamp()
+                .as_millisecond()
+        };
+        if closes <= now {
+            return Err(WebError::Unprocessable(
+                "The window must close in the future.".to_owned(),
+            ));
+        }
+        state.store.set_window(l.event.id, now, closes, now).await?;
+    }
+    if !state.store.move_event(l.event.id, from, to, now).await? {
+        return Err(WebError::Conflict(
+            "Someone else changed this day a moment ago; reload the page.".to_owned(),
+        ));
+    }
+    if to == EventState::Closed {
+        state
+            .store
+            .queue_run(l.event.id, user.actor.person, pdday::ASSIGN_JOB, now)
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/events/{id}")).into_response())
+}
+
+/// POST /events/{id}/assign: run the engine again.
+pub async fn assign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    if !matches!(l.event.state, EventState::Closed | EventState::Assigned) {
+        return Err(WebError::Conflict(
+            "Seats are assigned once ranking has closed and before they are published.".to_owned(),
+        ));
+    }
+    if let Some(run) = state.store.latest_run(l.event.id).await?
+        && matches!(run.status, RunStatus::Queued | RunStatus::Running)
+    {
+        return Err(WebError::Conflict(
+            "An assignment is already running.".to_owned(),
+        ));
+    }
+    state
+        .store
+        .queue_run(l.event.id, user.actor.person, pdday::ASSIGN_JOB, now_ms())
+        .await?;
+    Ok(Redirect::to(&format!("/events/{id}")).into_response())
+}
+
+/// One catalogue entry on the ranking page.
+pub struct CatalogueItem {
+    id: CourseId,
+    title: String,
+    description: String,
+    tags: Vec<String>,
+    when: String,
+    facilitators: String,
+}
+
+/// The ranking page.
+#[derive(Template)]
+#[template(path = "rank.html")]
+pub struct RankPage {
+    layout: Layout,
+    event: Event,
+    catalogue: Vec<CatalogueItem>,
+    /// The saved choice at each rank (empty string when none).
+    choices: Vec<String>,
+    open: bool,
+    saved: Option<i64>,
+    problem: Option<String>,
+}
+
+async fn rank_page(
+    state: &AppState,
+    user: &CurrentUser,
+    l: Loaded,
+    choices: Vec<String>,
+    saved: Option<i64>,
+    problem: Option<String>,
+) -> WebResult<Response> {
+    let programme = state.store.programme(l.event.id).await?;
+    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let leading: HashSet<CourseId> = programme
+        .sections
+        .iter()
+        .filter(|s| s.facilitators.iter().any(|f| f.0 == user.actor.person))
+        .map(|s| s.course)
+        .collect();
+    let catalogue = programme
+        .courses
+        .iter()
+        .filter(|c| !leading.contains(&c.id))
+        .map(|c| {
+            let mut when = Vec::new();
+            let mut leads = Vec::new();
+            for s in programme.sections.iter().filter(|s| s.course == c.id) {
+                if let Some(slot) = programme.slots.iter().find(|t| t.id == s.slot) {
+                    when.push(format!(
+                        "{} ({})",
+                        slot.label,
+                        pdday::clock(&tz, slot.starts_at)
+                    ));
+                }
+                for f in &s.facilitators {
+                    if !leads.contains(&f.1) {
+                        leads.push(f.1.clone());
+                    }
+                }
+            }
+            CatalogueItem {
+                id: c.id,
+                title: c.title.clone(),
+                description: c.description.clone(),
+                tags: c
+                    .tags
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                when: when.join(", "),
+                facilitators: leads.join(", "),
+            }
+        })
+        .collect();
+    let open =
+        l.event.state == EventState::Preferences && l.event.closes_at.is_none_or(|c| now_ms() < c);
+    let mut choices = choices;
+    choices.resize(usize::try_from(l.event.ranks).unwrap_or(9), String::new());
+    let status = if problem.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((
+        status,
+        render(&RankPage {
+            layout: Layout::for_user(
+                user,
+                format!("Rank sessions · {}", l.event.title),
+                "/events",
+            )
+            .with_crumbs(vec![
+                ("/events".to_owned(), "PD days".to_owned()),
+                (format!("/events/{}", l.event.id), l.event.title.clone()),
+                (String::new(), "Rank sessions".to_owned()),
+            ]),
+            event: l.event,
+            catalogue,
+            choices,
+            open,
+            saved,
+            problem,
+        }),
+    )
+        .into_response())
+}
+
+/// GET /events/{id}/rank
+pub async fn rank_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    let (saved, _) = state.store.ranking(l.event.id, user.actor.person).await?;
+    let choices = saved.iter().map(ToString::to_string).collect();
+    rank_page(&state, &user, l, choices, None, None).await
+}
+
+/// POST /events/{id}/rank: the choices as `choice` fields, most wanted first
+/// (empty ones skipped).
+pub async fn rank_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| WebError::Unprocessable("The form could not be read.".to_owned()))?;
+    let raw: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "choice")
+        .map(|(_, v)| v.trim().to_owned())
+        .collect();
+    let now = now_ms();
+    let open =
+        l.event.state == EventState::Preferences && l.event.closes_at.is_none_or(|c| now < c);
+    if !open {
+        return rank_page(
+            &state,
+            &user,
+            l,
+            raw,
+            None,
+            Some("Ranking has closed for this day; your last saved choices stand.".to_owned()),
+        )
+        .await;
+    }
+    let programme = state.store.programme(l.event.id).await?;
+    let offered: HashSet<CourseId> = programme
+        .courses
+        .iter()
+        .filter(|c| {
+            !programme.sections.iter().any(|s| {
+                s.course == c.id && s.facilitators.iter().any(|f| f.0 == user.actor.person)
+            })
+        })
+        .map(|c| c.id)
+        .collect();
+    let mut picked = Vec::new();
+    for v in raw.iter().filter(|v| !v.is_empty()) {
+        match v.parse::<i64>() {
+            Ok(c) => picked.push(CourseId::new(c)),
+            Err(_) => {
+                return rank_page(
+                    &state,
+                    &user,
+                    l,
+                    raw,
+                    None,
+                    Some("One of the choices is not a session of this day.".to_owned()),
+                )
+                .await;
+            }
+        }
+    }
+    let max = usize::try_from(l.event.ranks).unwrap_or(9);
+    let ranking = match Ranking::new(picked, max, &offered) {
+        Ok(r) => r,
+        Err(e) => {
+            let titles: HashMap<CourseId, &str> = programme
+                .courses
+                .iter()
+                .map(|c| (c.id, c.title.as_str()))
+                .collect();
+            let message = match e {
+                waypoint_domain::pdday::RankingError::Duplicate(c) => format!(
+                    "\"{}\" is chosen twice; choose each session once.",
+                    titles.get(&c).copied().unwrap_or("A session")
+                ),
+                other => format!("{}.", capitalize(&other.to_string())),
+            };
+            return rank_page(&state, &user, l, raw, None, Some(message)).await;
+        }
+    };
+    let revision = state
+        .store
+        .save_ranking(l.event.id, user.actor.person, &ranking, now)
+        .await?;
+    let choices = ranking.choices().iter().map(ToString::to_string).collect();
+    rank_page(&state, &user, l, choices, Some(revision), None).await
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The personal schedule.
+#[derive(Template)]
+#[template(path = "schedule.html")]
+pub struct SchedulePage {
+    layout: Layout,
+    event: Event,
+    items: Vec<(String, ScheduleItem)>,
+}
+
+async fn my_schedule(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &Loaded,
+) -> WebResult<Vec<ScheduleItem>> {
+    if !matches!(l.event.state, EventState::Published | EventState::Finished) {
+        return Err(WebError::NotFound);
+    }
+    let programme = state.store.programme(l.event.id).await?;
+    let seats = state.store.seats_of(l.event.id, user.actor.person).await?;
+    Ok(pdday::schedule(&programme, &seats))
+}
+
+/// GET /events/{id}/schedule
+pub async fn schedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    let items = my_schedule(&state, &user, &l).await?;
+    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let items = items
+        .into_iter()
+        .map(|i| {
+            (
+                format!(
+                    "{}–{}",
+                    pdday::clock(&tz, i.starts_at),
+                    pdday::clock(&tz, i.ends_at)
+                ),
+                i,
+            )
+        })
+        .collect();
+    Ok(render(&SchedulePage {
+        layout: Layout::for_user(&user, format!("My schedule · {}", l.event.title), "/events")
+            .with_crumbs(vec![
+                ("/events".to_owned(), "PD days".to_owned()),
+                (format!("/events/{}", l.event.id), l.event.title.clone()),
+                (String::new(), "My schedule".to_owned()),
+            ]),
+        event: l.event,
+        items,
+    }))
+}
+
+/// GET /events/{id}/schedule.ics
+pub async fn schedule_ics(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    let items = my_schedule(&state, &user, &l).await?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h).to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "waypoint.local".to_owned());
+    let body = pdday::icalendar(&l.event, user.actor.person, &items, &host);
+    let mut r = body.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"pd-day-schedule.ics\""),
+    );
+    Ok(r)
+}
