@@ -25,6 +25,7 @@ on_both_backends!(
     uploaded_roster_is_imported_by_a_background_job,
     fixture_packages_import_or_are_refused_with_locations,
     corrupted_packages_change_nothing,
+    a_pd_day_runs_from_programme_to_calendar,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -52,6 +53,7 @@ struct Fixture {
     import: i64,
     reset_token: String,
     educator_token: i64,
+    event: i64,
 }
 
 async fn fixture(app: &App) -> Fixture {
@@ -122,7 +124,9 @@ async fn fixture(app: &App) -> Fixture {
         .create_api_token(educator, "t", "hash-of-nothing", 1)
         .await
         .unwrap();
+    let event = fixture_event(s, district, coach).await;
     Fixture {
+        event,
         own_class: own_class.get(),
         sibling_class: sibling_class.get(),
         far_class: far_class.get(),
@@ -136,6 +140,74 @@ async fn fixture(app: &App) -> Fixture {
         reset_token,
         educator_token,
     }
+}
+
+/// A PD day of the fixture's district, open for ranking, led in part by `lead`.
+async fn fixture_event(
+    s: &std::sync::Arc<dyn waypoint_store::Store>,
+    district: waypoint_domain::OrgId,
+    lead: PersonId,
+) -> i64 {
+    use waypoint_domain::pdday::EventState;
+    use waypoint_store::{NewCourse, NewEvent, NewProgramme, NewSection, NewSlot};
+    let id = s
+        .create_event(&NewEvent {
+            org: district,
+            title: "Fixture PD day".into(),
+            day: "2030-03-12".into(),
+            timezone: "America/Chicago".into(),
+            venue: "Central High School".into(),
+            ranks: 3,
+            window: None,
+            created_by: lead,
+            now: 1,
+        })
+        .await
+        .unwrap();
+    let course = |code: &str| NewCourse {
+        code: code.into(),
+        title: format!("Session {code}"),
+        description: String::new(),
+        tags: String::new(),
+    };
+    s.replace_programme(
+        id,
+        &NewProgramme {
+            slots: vec![NewSlot {
+                label: "Slot 1".into(),
+                starts_at: 1_900_000_000_000,
+                ends_at: 1_900_002_700_000,
+            }],
+            courses: vec![course("A"), course("B")],
+            sections: vec![
+                NewSection {
+                    code: "A1".into(),
+                    course: "A".into(),
+                    slot: "Slot 1".into(),
+                    room: "101".into(),
+                    capacity: 500,
+                    facilitators: vec![lead],
+                },
+                NewSection {
+                    code: "B1".into(),
+                    course: "B".into(),
+                    slot: "Slot 1".into(),
+                    room: "102".into(),
+                    capacity: 500,
+                    facilitators: vec![],
+                },
+            ],
+        },
+    )
+    .await
+    .unwrap();
+    s.set_window(id, 1, i64::MAX / 2, 1).await.unwrap();
+    assert!(
+        s.move_event(id, EventState::Setup, EventState::Preferences, 1)
+            .await
+            .unwrap()
+    );
+    id.get()
 }
 
 enum Body {
@@ -277,6 +349,70 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/classes/{}", f.far_class),
             Body::None,
             [303, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(M::GET, "/events", "/events".into(), Body::None, page_all),
+        case(
+            M::POST,
+            "/events",
+            "/events".into(),
+            Body::Upload,
+            [303, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        case(
+            M::GET,
+            "/events/new",
+            "/events/new".into(),
+            Body::None,
+            [303, 404, 404, 404, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}",
+            format!("/events/{}", f.event),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/state",
+            format!("/events/{}/state", f.event),
+            form(&[("to", "setup")]),
+            [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/assign",
+            format!("/events/{}/assign", f.event),
+            form(&[]),
+            [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/rank",
+            format!("/events/{}/rank", f.event),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/rank",
+            format!("/events/{}/rank", f.event),
+            form(&[("choice", "")]),
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/schedule",
+            format!("/events/{}/schedule", f.event),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/schedule.ics",
+            format!("/events/{}/schedule.ics", f.event),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         case(
             M::GET,
@@ -1283,4 +1419,191 @@ async fn corrupted_packages_change_nothing(backend: Backend) {
         );
         let _ = std::fs::remove_dir_all(&path);
     }
+}
+
+/// The coordinator creates a day from a programme file (a bad file is refused
+/// with its line and column, creating nothing), opens ranking, educators
+/// rank, closing runs the assignment as a job, the coordinator publishes, and
+/// an educator's schedule and calendar show where to be.
+async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let district = app
+        .store
+        .org_by_sourced_id("org-d1")
+        .await
+        .unwrap()
+        .unwrap();
+    let coach = app.username(Role::Coach);
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    let mut facilitator = app.signed_in(&coach).await;
+
+    let programme = |capacity: &str| {
+        format!(
+            "section_id,course_id,title,slot,capacity,facilitators,room,starts,ends\n\
+             S1,C1,Fractions on the number line,1,{capacity},{coach},Room 101,09:00,09:45\n\
+             S2,C2,Restorative circles,1,1000,,Library,09:00,09:45\n\
+             S3,C1,Fractions on the number line,2,1000,{coach},Room 101,10:00,10:45\n\
+             S4,C3,Phonics routines,2,1000,,Room 202,10:00,10:45\n"
+        )
+    };
+    let fields = [
+        ("org", district.get().to_string()),
+        ("title", "Spring PD day".to_owned()),
+        ("day", "2030-03-12".to_owned()),
+        ("timezone", "America/Chicago".to_owned()),
+        ("venue", "Central High School".to_owned()),
+        ("ranks", "3".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    coordinator.get("/events/new").await;
+    let bad = coordinator
+        .post_multipart(
+            "/events",
+            &fields,
+            ("programme", "programme.csv", programme("lots").as_bytes()),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("line 2, column capacity"), "{}", bad.body);
+    assert!(
+        app.store.events().await.unwrap().is_empty(),
+        "nothing is created"
+    );
+
+    coordinator.get("/events/new").await;
+    let made = coordinator
+        .post_multipart(
+            "/events",
+            &fields,
+            ("programme", "programme.csv", programme("1000").as_bytes()),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = made.location().to_owned();
+    let id: i64 = page.trim_start_matches("/events/").parse().unwrap();
+    let grid = coordinator.get(&page).await;
+    assert!(
+        grid.body.contains("Phonics routines") && grid.body.contains("09:00–09:45"),
+        "programme grid"
+    );
+    let opened = coordinator
+        .post_form(
+            &format!("{page}/state"),
+            &[("to", "preferences"), ("closes", "2030-03-01T17:00")],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+
+    let p = app
+        .store
+        .programme(waypoint_domain::EventId::new(id))
+        .await
+        .unwrap();
+    let course = |title: &str| {
+        p.courses
+            .iter()
+            .find(|c| c.title == title)
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let form = educator.get(&format!("{page}/rank")).await;
+    assert!(form.body.contains("Rank your sessions"));
+    let twice = educator
+        .post_form(
+            &format!("{page}/rank"),
+            &[
+                ("choice", &course("Phonics routines")),
+                ("choice", &course("Phonics routines")),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("chosen twice"), "{}", twice.body);
+    let saved = educator
+        .post_form(
+            &format!("{page}/rank"),
+            &[
+                ("choice", &course("Fractions on the number line")),
+                ("choice", &course("Phonics routines")),
+                ("choice", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert!(
+        saved.body.contains("Your choices are saved"),
+        "{}",
+        saved.body
+    );
+    // The facilitator cannot rank the session they lead.
+    let theirs = facilitator.get(&format!("{page}/rank")).await;
+    assert!(!theirs.body.contains(&format!(
+        "<option value=\"{}\"",
+        course("Fractions on the number line")
+    )));
+
+    let closed = coordinator
+        .post_form(&format!("{page}/state"), &[("to", "closed")])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    assert!(
+        waypoint_web::jobs::run_next(&app.store, "test-worker")
+            .await
+            .unwrap(),
+        "closing queued the assignment"
+    );
+    let results = coordinator.get(&page).await;
+    assert!(
+        results.body.contains("How everyone did"),
+        "{}",
+        results.body
+    );
+    assert!(results.body.contains("First come, first served"));
+    let published = coordinator
+        .post_form(&format!("{page}/state"), &[("to", "published")])
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+
+    let mine = educator.get(&format!("{page}/schedule")).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    let first = mine
+        .body
+        .find("Fractions on the number line")
+        .expect("first choice placed");
+    let second = mine
+        .body
+        .find("Phonics routines")
+        .expect("second choice placed");
+    assert!(first < second, "in time order");
+    let ics = educator.get(&format!("{page}/schedule.ics")).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    for line in [
+        "BEGIN:VCALENDAR\r\n",
+        "VERSION:2.0\r\n",
+        "PRODID:",
+        "SEQUENCE:1\r\n",
+        // 09:00 central daylight time (it began on 10 March 2030).
+        "DTSTART:20300312T140000Z\r\n",
+        "SUMMARY:Fractions on the number line\r\n",
+        "LOCATION:Room 101\\, Central High School\r\n",
+    ] {
+        assert!(
+            ics.body.contains(line),
+            "calendar lacks {line:?}:\n{}",
+            ics.body
+        );
+    }
+    let leading = facilitator.get(&format!("{page}/schedule")).await;
+    assert!(leading.body.contains("You lead it"), "{}", leading.body);
 }

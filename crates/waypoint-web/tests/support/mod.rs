@@ -277,6 +277,48 @@ impl Client {
         .await
     }
 
+    /// POSTs a multipart form: the CSRF token first, then `fields`, then
+    /// one file (`field`, `filename`, bytes).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Resp {
+        let boundary = "waypoint-test-boundary";
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut body = Vec::new();
+        let mut part = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        };
+        part("_csrf", &token);
+        for (k, v) in fields {
+            part(k, v);
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n",
+                file.0, file.1
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.2);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// POSTs raw bytes with the CSRF header.
     pub async fn post_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Resp {
         let token = self.csrf.clone().unwrap_or_default();
