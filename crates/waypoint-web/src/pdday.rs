@@ -2,6 +2,8 @@
 //! running the assignment engine as a background job, and the personal
 //! calendar. Pages live in `pages::events`.
 
+pub mod demo;
+
 use crate::now_ms;
 use anyhow::Context;
 use jiff::civil::{Date, Time};
@@ -116,7 +118,7 @@ pub async fn read_programme(
         return Err(problems);
     }
     let at = |name: &str| col(name);
-    let mut slots: Vec<(String, Option<(Time, Time)>, u64)> = Vec::new();
+    let mut slots: Vec<SlotSeen> = Vec::new();
     let mut courses: Vec<NewCourse> = Vec::new();
     let mut sections = Vec::new();
     let mut people: HashMap<String, Option<PersonId>> = HashMap::new();
@@ -322,6 +324,9 @@ pub async fn read_programme(
         Err(problems)
     }
 }
+
+/// A slot as the file names it: label, its times if given, the line that introduced it.
+type SlotSeen = (String, Option<(Time, Time)>, u64);
 
 fn push(problems: &mut Vec<ProgrammeProblem>, line: u64, column: Option<&str>, message: String) {
     problems.push(ProgrammeProblem {

@@ -49,7 +49,7 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(
             Method::POST,
             "/events",
-            post(events::create_event).layer(upload_limit.clone()),
+            post(events::create_event).layer(upload_limit),
         ),
         r(Method::GET, "/events/new", get(events::new_event)),
         r(Method::GET, "/events/{id}", get(events::event)),

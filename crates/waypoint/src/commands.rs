@@ -70,7 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sign_ins_json,
         } => {
             let store = open_store(&database_url).await?;
-            let sign_ins = load_demo(&*store, size).await?;
+            let sign_ins = load_demo(&store, size).await?;
             print_demo(&server, &sign_ins);
             if let Some(path) = sign_ins_json {
                 let json: Vec<serde_json::Value> = sign_ins
@@ -211,7 +211,10 @@ fn spinner(message: &str) -> ProgressBar {
 
 /// Loads the demo installation unless it is already there, and makes sure
 /// every demo sign-in has the demo password.
-async fn load_demo(store: &dyn Store, size: DemoSize) -> anyhow::Result<Vec<demo::DemoSignIn>> {
+async fn load_demo(
+    store: &Arc<dyn Store>,
+    size: DemoSize,
+) -> anyhow::Result<Vec<demo::DemoSignIn>> {
     let spec = match size {
         DemoSize::Full => DemoSpec::demo(),
         DemoSize::Small => DemoSpec::small(),
@@ -256,7 +259,38 @@ async fn load_demo(store: &dyn Store, size: DemoSize) -> anyhow::Result<Vec<demo
             store.set_password_hash(person, &hash, now_ms()).await?;
         }
     }
+    seed_pd_days(store, &generated.sign_ins).await?;
     Ok(generated.sign_ins)
+}
+
+/// The demo's PD days, in the district of the demo coordinator.
+async fn seed_pd_days(store: &Arc<dyn Store>, sign_ins: &[demo::DemoSignIn]) -> anyhow::Result<()> {
+    let person = |role: Role| async move {
+        let s = sign_ins
+            .iter()
+            .find(|s| s.role == role)
+            .with_context(|| format!("the demo has no {} sign-in", role.label()))?;
+        store
+            .person_by_sourced_id(&s.user)
+            .await?
+            .with_context(|| format!("demo person {} is missing", s.user))
+    };
+    let coordinator = person(Role::DistrictCoordinator).await?;
+    let educator = person(Role::Educator).await?;
+    let Some(district) = store
+        .grants_of(coordinator)
+        .await?
+        .into_iter()
+        .find_map(|g| match g.scope {
+            Scope::District(d) if g.role == Role::DistrictCoordinator => Some(d),
+            _ => None,
+        })
+    else {
+        anyhow::bail!("the demo coordinator has no district");
+    };
+    waypoint_web::pdday::demo::seed(store, district, coordinator, educator)
+        .await
+        .context("creating the demo PD days")
 }
 
 fn print_demo(server: &Server, sign_ins: &[demo::DemoSignIn]) {

@@ -1,0 +1,386 @@
+//! The demo's PD days: one open for ranking (so a demo educator can rank),
+//! one assigned and published (so the results chart and schedules are there
+//! to look at). Deterministic: the same district gives the same days.
+
+use super::{audience, local_ms, solve};
+use crate::now_ms;
+use anyhow::Context;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
+use std::sync::Arc;
+use waypoint_domain::pdday::{EventState, Ranking};
+use waypoint_domain::{CourseId, OrgId, PersonId};
+use waypoint_store::{NewCourse, NewEvent, NewProgramme, NewSection, NewSlot, Store};
+
+/// Sessions a district's own staff might lead: title, description, tags.
+const SESSIONS: [(&str, &str, &str); 24] = [
+    (
+        "Fractions on the number line",
+        "Make fractions numbers students can place, compare and reason about.",
+        "math;grades 3-5",
+    ),
+    (
+        "Restorative circles that work",
+        "Start, run and follow up a circle that repairs harm and builds belonging.",
+        "culture;behaviour",
+    ),
+    (
+        "Phonics routines for every day",
+        "Short, systematic routines that build decoding from kindergarten to grade 2.",
+        "literacy;k-2",
+    ),
+    (
+        "Feedback students act on",
+        "Feedback that moves learning: timing, form and what students do next.",
+        "assessment",
+    ),
+    (
+        "Number talks",
+        "Fifteen minutes a day of mental math and mathematical conversation.",
+        "math;k-5",
+    ),
+    (
+        "Writing conferences",
+        "One-to-one conferences that teach the writer, not the writing.",
+        "literacy;writing",
+    ),
+    (
+        "Co-teaching models",
+        "Six ways to share a classroom with a special educator, and when to use each.",
+        "inclusion;special education",
+    ),
+    (
+        "Students learning English in science",
+        "Language supports that keep the science rigorous.",
+        "multilingual learners;science",
+    ),
+    (
+        "Trauma-informed classrooms",
+        "What stress does to learning and the routines that help.",
+        "well-being;culture",
+    ),
+    (
+        "Formative assessment with exit tickets",
+        "Design, sort and act on exit tickets in ten minutes.",
+        "assessment",
+    ),
+    (
+        "Project-based learning, start to finish",
+        "Plan a two-week project with a real audience and clear criteria.",
+        "pedagogy",
+    ),
+    (
+        "Reading across the content areas",
+        "Disciplinary literacy strategies for science and social studies.",
+        "literacy;grades 6-12",
+    ),
+    (
+        "Math discourse in middle school",
+        "Talk moves that get every student explaining and justifying.",
+        "math;grades 6-8",
+    ),
+    (
+        "Universal design for learning",
+        "Plan once for the range of learners in the room.",
+        "inclusion;planning",
+    ),
+    (
+        "Classroom management in the first ten minutes",
+        "Entry routines and expectations that set up the hour.",
+        "behaviour;new teachers",
+    ),
+    (
+        "Student goal setting and self-assessment",
+        "Students who know where they are going and how they are doing.",
+        "assessment;student agency",
+    ),
+    (
+        "Small-group reading instruction",
+        "Grouping, text choice and what the rest of the class does.",
+        "literacy;k-5",
+    ),
+    (
+        "Data conversations that lead to action",
+        "Protocols for looking at student work and results as a team.",
+        "data;collaboration",
+    ),
+    (
+        "Culturally sustaining pedagogy",
+        "Curriculum and practice that draw on students' cultures as strengths.",
+        "equity;culture",
+    ),
+    (
+        "Coaching cycles for teacher leaders",
+        "Goal, model, practise, reflect: a cycle that changes practice.",
+        "coaching;leadership",
+    ),
+    (
+        "Vocabulary instruction that sticks",
+        "Choosing words and giving students many meaningful encounters.",
+        "literacy;multilingual learners",
+    ),
+    (
+        "Inquiry in the science classroom",
+        "From a phenomenon to questions students investigate.",
+        "science;pedagogy",
+    ),
+    (
+        "Digital tools for feedback",
+        "Audio, video and comment banks that save time and help students.",
+        "technology;assessment",
+    ),
+    (
+        "Supporting students with ADHD",
+        "Structures and accommodations that help attention and organisation.",
+        "special education;well-being",
+    ),
+];
+
+/// Adds the demo's PD days for the district `district`, coordinated by
+/// `coordinator`, unless the installation has PD days already. The demo
+/// educator `keep_open` is left without a ranking on the open day.
+pub async fn seed(
+    store: &Arc<dyn Store>,
+    district: OrgId,
+    coordinator: PersonId,
+    keep_open: PersonId,
+) -> anyhow::Result<()> {
+    if !store.events().await?.is_empty() {
+        return Ok(());
+    }
+    let people = audience(&**store, district).await?;
+    anyhow::ensure!(
+        people.len() >= 6,
+        "the demo district has too few staff for a PD day"
+    );
+    let now = now_ms();
+    let today = jiff::Timestamp::from_millisecond(now)?
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let tz = super::time_zone("America/Chicago").map_err(anyhow::Error::msg)?;
+
+    // The day that already happened: published, with everyone's schedule.
+    let past = today.checked_sub(jiff::Span::new().days(40))?;
+    let id = create(
+        store,
+        district,
+        coordinator,
+        "Fall district PD day",
+        past,
+        &tz,
+        &people,
+        11,
+    )
+    .await?;
+    rank_everyone(store, id, &people, None, now, 11).await?;
+    store
+        .set_window(id, now - 50 * DAY, now - 45 * DAY, now)
+        .await?;
+    move_to(store, id, EventState::Setup, EventState::Preferences).await?;
+    move_to(store, id, EventState::Preferences, EventState::Closed).await?;
+    let run = store
+        .queue_run(id, coordinator, super::ASSIGN_JOB, now)
+        .await?;
+    // Solved here rather than by the job runner, so the demo starts complete.
+    if let Some(job) = run.job
+        && let Some(claimed) = store.claim_job("demo", now, 60_000).await?
+    {
+        anyhow::ensure!(
+            claimed.id == job,
+            "the demo found an unexpected job waiting"
+        );
+        let programme = store.programme(id).await?;
+        let prefs = store.preferences(id).await?;
+        let everyone = people.clone();
+        let (seats, report) =
+            tokio::task::spawn_blocking(move || solve(&programme, &prefs, &everyone))
+                .await?
+                .map_err(anyhow::Error::msg)?;
+        store
+            .finish_run(run.id, &seats, &serde_json::to_string(&report)?, now)
+            .await?;
+        store.finish_job(job, "demo", None, now).await?;
+    }
+    move_to(store, id, EventState::Assigned, EventState::Published).await?;
+
+    // The day to come: open for ranking for two more weeks.
+    let future = today.checked_add(jiff::Span::new().days(30))?;
+    let id = create(
+        store,
+        district,
+        coordinator,
+        "Spring district PD day",
+        future,
+        &tz,
+        &people,
+        7,
+    )
+    .await?;
+    store.set_window(id, now - DAY, now + 14 * DAY, now).await?;
+    move_to(store, id, EventState::Setup, EventState::Preferences).await?;
+    rank_everyone(store, id, &people, Some(keep_open), now, 7).await?;
+    Ok(())
+}
+
+const DAY: i64 = 24 * 3_600_000;
+
+async fn move_to(
+    store: &Arc<dyn Store>,
+    id: waypoint_domain::EventId,
+    from: EventState,
+    to: EventState,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        store.move_event(id, from, to, now_ms()).await?,
+        "the demo day could not move to {to}"
+    );
+    Ok(())
+}
+
+/// A day of three breakout slots whose sections are led by staff of the
+/// district, with about 10% more seats than people.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument named there"
+)]
+async fn create(
+    store: &Arc<dyn Store>,
+    district: OrgId,
+    coordinator: PersonId,
+    title: &str,
+    day: jiff::civil::Date,
+    tz: &jiff::tz::TimeZone,
+    people: &[PersonId],
+    seed: u64,
+) -> anyhow::Result<waypoint_domain::EventId> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let id = store
+        .create_event(&NewEvent {
+            org: district,
+            title: title.to_owned(),
+            day: day.to_string(),
+            timezone: "America/Chicago".to_owned(),
+            venue: "Central High School".to_owned(),
+            ranks: 9,
+            window: None,
+            created_by: coordinator,
+            now: now_ms(),
+        })
+        .await?;
+    let mut slots = Vec::new();
+    for (k, (start, end)) in [((9, 0), (9, 50)), ((10, 5), (10, 55)), ((13, 0), (13, 50))]
+        .into_iter()
+        .enumerate()
+    {
+        let t = |(h, m): (i8, i8)| jiff::civil::Time::new(h, m, 0, 0);
+        slots.push(NewSlot {
+            label: format!("Slot {}", k + 1),
+            starts_at: local_ms(tz, day, t(start)?).map_err(anyhow::Error::msg)?,
+            ends_at: local_ms(tz, day, t(end)?).map_err(anyhow::Error::msg)?,
+        });
+    }
+    let courses: Vec<NewCourse> = SESSIONS
+        .iter()
+        .enumerate()
+        .map(|(i, (title, description, tags))| NewCourse {
+            code: format!("C{:02}", i + 1),
+            title: (*title).to_owned(),
+            description: (*description).to_owned(),
+            tags: (*tags).to_owned(),
+        })
+        .collect();
+    // The eight most popular sessions run in two slots, the rest in one.
+    let mut runnings: Vec<(usize, usize)> = Vec::new();
+    for c in 0..courses.len() {
+        let first = c % 3;
+        runnings.push((c, first));
+        if c < 8 {
+            runnings.push((c, (first + 1) % 3));
+        }
+    }
+    let per_slot = |t: usize| runnings.iter().filter(|r| r.1 == t).count();
+    let mut leads: Vec<PersonId> = people.to_vec();
+    leads.shuffle(&mut rng);
+    let mut sections = Vec::new();
+    let mut lead_of = std::collections::HashMap::new();
+    for (k, &(c, t)) in runnings.iter().enumerate() {
+        let seats_needed = people.len() * 11 / 10 / per_slot(t).max(1);
+        let capacity = (seats_needed as i64 + rng.gen_range(-3..=3)).max(8);
+        let lead = *lead_of.entry(c).or_insert_with(|| leads[c % leads.len()]);
+        sections.push(NewSection {
+            code: format!("S{:02}", k + 1),
+            course: courses[c].code.clone(),
+            slot: slots[t].label.clone(),
+            room: format!("Room {}", 100 + k),
+            capacity,
+            facilitators: vec![lead],
+        });
+    }
+    store
+        .replace_programme(
+            id,
+            &NewProgramme {
+                slots,
+                courses,
+                sections,
+            },
+        )
+        .await
+        .context("the demo programme")?;
+    Ok(id)
+}
+
+/// Everyone but `skip` ranks 3–9 sessions, popular ones more often (a Zipf-like skew).
+async fn rank_everyone(
+    store: &Arc<dyn Store>,
+    id: waypoint_domain::EventId,
+    people: &[PersonId],
+    skip: Option<PersonId>,
+    now: i64,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let programme = store.programme(id).await?;
+    let mut by_code: Vec<(String, CourseId)> = programme
+        .courses
+        .iter()
+        .map(|c| (c.code.clone(), c.id))
+        .collect();
+    by_code.sort();
+    let weights: Vec<f64> = (0..by_code.len()).map(|k| 1.0 / (k as f64 + 1.5)).collect();
+    let offered: HashSet<CourseId> = by_code.iter().map(|c| c.1).collect();
+    for (n, &p) in people.iter().enumerate() {
+        if Some(p) == skip || n % 12 == 11 {
+            // About one in twelve never ranks; they are placed all the same.
+            continue;
+        }
+        let leading: HashSet<CourseId> = programme
+            .sections
+            .iter()
+            .filter(|s| s.facilitators.iter().any(|f| f.0 == p))
+            .map(|s| s.course)
+            .collect();
+        let want = rng.gen_range(3..=9);
+        let mut pool: Vec<usize> = (0..by_code.len())
+            .filter(|&k| !leading.contains(&by_code[k].1))
+            .collect();
+        let mut picked = Vec::new();
+        while picked.len() < want && !pool.is_empty() {
+            let total: f64 = pool.iter().map(|&k| weights[k]).sum();
+            let mut x = rng.gen_range(0.0..total);
+            let mut at = 0;
+            for (i, &k) in pool.iter().enumerate() {
+                x -= weights[k];
+                at = i;
+                if x <= 0.0 {
+                    break;
+                }
+            }
+            picked.push(by_code[pool.remove(at)].1);
+        }
+        let ranking = Ranking::new(picked, 9, &offered)?;
+        store.save_ranking(id, p, &ranking, now).await?;
+    }
+    Ok(())
+}
