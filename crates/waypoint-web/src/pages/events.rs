@@ -459,7 +459,10 @@ pub async fn event(
         audience,
         ranked,
         demand,
-        run_line: run.as_ref().map(run_line),
+        run_line: run
+            .as_ref()
+            .filter(|_| matches!(l.event.state, EventState::Closed | EventState::Assigned))
+            .map(run_line),
         results,
         profile,
         manage,
@@ -570,7 +573,7 @@ fn profile_bars(r: &pdday::RunReport) -> Vec<ProfileBar> {
     let n = r.optimal.profile.len().max(r.fcfs.profile.len());
     let mut bars: Vec<ProfileBar> = (0..n)
         .map(|k| ProfileBar {
-            label: ordinal(k + 1),
+            label: ordinal(i64::try_from(k + 1).unwrap_or(i64::MAX)),
             optimal: r.optimal.profile.get(k).copied().unwrap_or(0),
             fcfs: r.fcfs.profile.get(k).copied().unwrap_or(0),
             optimal_pct: 0,
@@ -597,7 +600,9 @@ fn profile_bars(r: &pdday::RunReport) -> Vec<ProfileBar> {
     bars
 }
 
-fn ordinal(n: usize) -> String {
+/// "1st choice", "2nd choice", …
+pub fn ordinal(n: impl Into<i64>) -> String {
+    let n: i64 = n.into();
     let suffix = match (n % 10, n % 100) {
         (1, 11) | (2, 12) | (3, 13) => "th",
         (1, _) => "st",
@@ -718,6 +723,7 @@ pub struct RankPage {
     /// The saved choice at each rank (empty string when none).
     choices: Vec<String>,
     open: bool,
+    closes: String,
     saved: Option<i64>,
     problem: Option<String>,
 }
@@ -797,6 +803,16 @@ async fn rank_page(
                 (format!("/events/{}", l.event.id), l.event.title.clone()),
                 (String::new(), "Rank sessions".to_owned()),
             ]),
+            closes: l
+                .event
+                .closes_at
+                .and_then(|c| jiff::Timestamp::from_millisecond(c).ok())
+                .map(|t| {
+                    t.to_zoned(tz.clone())
+                        .strftime("%A %-d %B at %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default(),
             event: l.event,
             catalogue,
             choices,
