@@ -919,7 +919,7 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
             .expect("move")
     );
     let run = store
-        .queue_run(id, staff[0], "pd-assign", 3)
+        .queue_run(id, Some(staff[0]), "pd-assign", 3)
         .await
         .expect("queue");
     assert_eq!(run.status, RunStatus::Queued);

@@ -342,11 +342,12 @@ pub trait PdDays: Send + Sync {
     /// How many people have saved a ranking.
     async fn ranked_count(&self, event: EventId) -> StoreResult<i64>;
     /// Queues an assignment run and the background job that performs it, in
-    /// one transaction.
+    /// one transaction; `requested_by` is `None` when the window closed on
+    /// its own.
     async fn queue_run(
         &self,
         event: EventId,
-        requested_by: PersonId,
+        requested_by: Option<PersonId>,
         job_kind: &str,
         now: i64,
     ) -> StoreResult<Run>;

@@ -330,7 +330,7 @@ macro_rules! portable_pd_days {
             async fn queue_run(
                 &self,
                 event: ::waypoint_domain::EventId,
-                requested_by: ::waypoint_domain::PersonId,
+                requested_by: Option<::waypoint_domain::PersonId>,
                 job_kind: &str,
                 now: i64,
             ) -> $crate::StoreResult<$crate::Run> {
@@ -339,7 +339,7 @@ macro_rules! portable_pd_days {
                     "INSERT INTO pd_runs (event_id, status, requested_by, created_at) VALUES ($1, 'queued', $2, $3) RETURNING id",
                 )
                 .bind(event.get())
-                .bind(requested_by.get())
+                .bind(requested_by.map(|p| p.get()))
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -365,7 +365,7 @@ macro_rules! portable_pd_days {
                     progress: None,
                     report: None,
                     error: None,
-                    requested_by: Some(requested_by),
+                    requested_by,
                     created_at: now,
                     finished_at: None,
                 })

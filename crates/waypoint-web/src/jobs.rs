@@ -35,7 +35,8 @@ pub struct PingJob {
     pub millis: u64,
 }
 
-/// Claims and runs jobs until `shutdown` resolves.
+/// Claims and runs jobs until `shutdown` resolves; between jobs, closes the
+/// preference windows whose closing time has passed.
 pub async fn run_worker(
     store: Arc<dyn Store>,
     worker: String,
@@ -50,6 +51,10 @@ pub async fn run_worker(
         match run_next(&store, &worker).await {
             Ok(true) => {}
             Ok(false) => {
+                // Idle: a good moment to close preference windows whose time has come.
+                if let Err(e) = crate::pdday::close_due(&*store, now_ms()).await {
+                    tracing::error!(error = %e, "closing due preference windows failed");
+                }
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_millis(500)) => {}
                     _ = shutdown.changed() => {}

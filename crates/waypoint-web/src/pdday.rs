@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use waypoint_assign::{InstanceBuilder, Mechanism, RankCost, SolveOptions};
+use waypoint_domain::pdday::EventState;
 use waypoint_domain::{OrgId, OrgKind, PersonId};
 use waypoint_store::{
     Event, NewCourse, NewProgramme, NewSection, NewSlot, Programme, Seat, SeatSource, Store,
@@ -361,6 +362,26 @@ pub async fn audience(store: &dyn Store, org: OrgId) -> Result<Vec<PersonId>, St
         }
     }
     Ok(people)
+}
+
+/// Closes every preference window whose closing time has passed and queues
+/// its assignment. Safe on several servers at once: only the one whose
+/// state change lands queues the run. Returns how many it closed.
+pub async fn close_due(store: &dyn Store, now: i64) -> Result<usize, StoreError> {
+    let mut closed = 0;
+    for e in store.events().await? {
+        if e.state == EventState::Preferences
+            && e.closes_at.is_some_and(|c| c <= now)
+            && store
+                .move_event(e.id, EventState::Preferences, EventState::Closed, now)
+                .await?
+        {
+            store.queue_run(e.id, None, ASSIGN_JOB, now).await?;
+            tracing::info!(event = %e.id, "ranking closed at its closing time; assignment queued");
+            closed += 1;
+        }
+    }
+    Ok(closed)
 }
 
 /// What a finished run reports, stored as JSON with the run.

@@ -26,6 +26,7 @@ on_both_backends!(
     fixture_packages_import_or_are_refused_with_locations,
     corrupted_packages_change_nothing,
     a_pd_day_runs_from_programme_to_calendar,
+    a_window_closes_by_itself_and_queues_the_assignment,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -1606,4 +1607,73 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
     }
     let leading = facilitator.get(&format!("{page}/schedule")).await;
     assert!(leading.body.contains("You lead it"), "{}", leading.body);
+}
+
+/// At its closing time a preference window closes without the coordinator,
+/// exactly once, and the assignment is queued; ranking is refused after it.
+async fn a_window_closes_by_itself_and_queues_the_assignment(backend: Backend) {
+    use waypoint_domain::pdday::EventState;
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let district = app
+        .store
+        .org_by_sourced_id("org-d1")
+        .await
+        .unwrap()
+        .unwrap();
+    let lead = app.person(Role::Coach).await;
+    let id = waypoint_domain::EventId::new(fixture_event(&app.store, district, lead).await);
+    let now = waypoint_web::now_ms();
+    assert_eq!(
+        waypoint_web::pdday::close_due(&*app.store, now)
+            .await
+            .unwrap(),
+        0,
+        "still open"
+    );
+    app.store.set_window(id, 1, now - 1, now).await.unwrap();
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    educator.get(&format!("/events/{id}/rank")).await;
+    let late = educator
+        .post_form(&format!("/events/{id}/rank"), &[("choice", "")])
+        .await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(late.body.contains("Ranking has closed"), "{}", late.body);
+    assert_eq!(
+        waypoint_web::pdday::close_due(&*app.store, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        waypoint_web::pdday::close_due(&*app.store, now)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(
+        app.store.event(id).await.unwrap().unwrap().state,
+        EventState::Closed
+    );
+    let run = app
+        .store
+        .latest_run(id)
+        .await
+        .unwrap()
+        .expect("a run is queued");
+    assert_eq!(
+        (run.status, run.requested_by),
+        (waypoint_store::RunStatus::Queued, None)
+    );
+    assert!(
+        waypoint_web::jobs::run_next(&app.store, "test-worker")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.store.event(id).await.unwrap().unwrap().state,
+        EventState::Assigned
+    );
 }

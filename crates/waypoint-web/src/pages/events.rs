@@ -670,7 +670,7 @@ pub async fn change_state(
     if to == EventState::Closed {
         state
             .store
-            .queue_run(l.event.id, user.actor.person, pdday::ASSIGN_JOB, now)
+            .queue_run(l.event.id, Some(user.actor.person), pdday::ASSIGN_JOB, now)
             .await?;
     }
     Ok(Redirect::to(&format!("/events/{id}")).into_response())
@@ -698,7 +698,12 @@ pub async fn assign(
     }
     state
         .store
-        .queue_run(l.event.id, user.actor.person, pdday::ASSIGN_JOB, now_ms())
+        .queue_run(
+            l.event.id,
+            Some(user.actor.person),
+            pdday::ASSIGN_JOB,
+            now_ms(),
+        )
         .await?;
     Ok(Redirect::to(&format!("/events/{id}")).into_response())
 }

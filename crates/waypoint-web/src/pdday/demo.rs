@@ -180,7 +180,7 @@ pub async fn seed(
     move_to(store, id, EventState::Setup, EventState::Preferences).await?;
     move_to(store, id, EventState::Preferences, EventState::Closed).await?;
     let run = store
-        .queue_run(id, coordinator, super::ASSIGN_JOB, now)
+        .queue_run(id, Some(coordinator), super::ASSIGN_JOB, now)
         .await?;
     // Solved here rather than by the job runner, so the demo starts complete.
     if let Some(job) = run.job
