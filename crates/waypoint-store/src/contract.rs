@@ -8,8 +8,8 @@
 )]
 
 use crate::{
-    AuditEntry, NewCourse, NewEvent, NewImport, NewPerson, NewProgramme, NewSection, NewSlot,
-    PageRequest, RunStatus, Seat, SeatSource, SessionRecord, Store, StoreError,
+    AuditEntry, MoveRefused, NewCourse, NewEvent, NewImport, NewPerson, NewProgramme, NewSection,
+    NewSlot, PageRequest, RunStatus, Seat, SeatSource, SessionRecord, Store, StoreError,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -731,6 +731,7 @@ fn programme(lead: PersonId, drop_course: bool) -> NewProgramme {
     if !drop_course {
         p.courses.push(course("C3", "Phonics routines"));
         p.sections.push(section("S4", "C3", "Slot 2", 30, vec![]));
+        p.sections.push(section("S5", "C3", "Slot 2", 1, vec![]));
     }
     p
 }
@@ -755,7 +756,7 @@ pub async fn pd_day_programme_and_rankings(store: Arc<dyn Store>) {
     let p = store.programme(id).await.expect("programme");
     assert_eq!(
         (p.slots.len(), p.courses.len(), p.sections.len()),
-        (2, 3, 4)
+        (2, 3, 5)
     );
     assert_eq!(p.slots[0].label, "Slot 1");
     let s1 = p.sections.iter().find(|s| s.code == "S1").expect("S1");
@@ -1000,4 +1001,48 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
     );
     let e = store.event(id).await.expect("event").expect("exists");
     assert_eq!((e.sequence, e.published_at), (1, Some(7)));
+
+    // Moves by hand: every rule still applies, and a published day's sequence moves.
+    let mv = |person: PersonId, code: &str| {
+        let store = Arc::clone(&store);
+        let target = section(code).id;
+        async move { store.move_seat(id, person, target, 8).await.expect("move") }
+    };
+    assert_eq!(
+        mv(staff[2], "S1").await,
+        Err(MoveRefused::Duplicate),
+        "C1 is held in slot 2"
+    );
+    assert_eq!(mv(staff[1], "S2").await, Err(MoveRefused::Facilitating));
+    assert_eq!(mv(staff[0], "S2").await, Err(MoveRefused::NotSeated));
+    // Two moves race for the last seat: one wins, the other is told it is full.
+    let (a, b) = tokio::join!(mv(staff[2], "S5"), mv(staff[1], "S5"));
+    let winner = match (a, b) {
+        (Ok(()), Err(MoveRefused::Full)) => staff[2],
+        (Err(MoveRefused::Full), Ok(())) => staff[1],
+        other => panic!("one seat, one winner: {other:?}"),
+    };
+    let moved = store.seats_of(id, winner).await.expect("seats");
+    assert_eq!(
+        (moved[1].section, moved[1].source),
+        (section("S5").id, SeatSource::Manual)
+    );
+    let roster = store
+        .section_roster(section("S5").id)
+        .await
+        .expect("roster");
+    assert_eq!(
+        roster.iter().map(|r| r.person).collect::<Vec<_>>(),
+        vec![winner]
+    );
+    assert!(
+        store
+            .section_roster(section("S1").id)
+            .await
+            .expect("roster")
+            .is_empty(),
+        "facilitators are not on their own roster"
+    );
+    let e = store.event(id).await.expect("event").expect("exists");
+    assert_eq!(e.sequence, 2, "calendars see the change");
 }

@@ -290,6 +290,41 @@ pub struct Seat {
     pub source: SeatSource,
 }
 
+/// Someone seated in a section, for its facilitators' roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RosterLine {
+    /// Who.
+    pub person: PersonId,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// E-mail, when the roster has one.
+    pub email: Option<String>,
+    /// The rank they gave the session, if any.
+    pub rank: Option<i64>,
+}
+
+/// Why a coordinator's move was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoveRefused {
+    /// The section is not part of the event.
+    #[error("that session is not part of this day")]
+    UnknownSection,
+    /// The person has no seat in that section's slot.
+    #[error("that person has no seat in that slot")]
+    NotSeated,
+    /// The person leads a session in that slot.
+    #[error("that person leads a session in that slot")]
+    Facilitating,
+    /// The section is full.
+    #[error("that session is full")]
+    Full,
+    /// The person already takes that course in another slot.
+    #[error("that person already takes this session in another slot")]
+    Duplicate,
+}
+
 /// PD-day storage. Every multi-row change is one transaction.
 #[async_trait]
 pub trait PdDays: Send + Sync {
@@ -374,4 +409,19 @@ pub trait PdDays: Send + Sync {
     async fn seats(&self, event: EventId) -> StoreResult<Vec<Seat>>;
     /// One person's seats at the event, by slot.
     async fn seats_of(&self, event: EventId, person: PersonId) -> StoreResult<Vec<Seat>>;
+    /// The attendees seated in a section (facilitators not included), by
+    /// family name.
+    async fn section_roster(&self, section: SectionId) -> StoreResult<Vec<RosterLine>>;
+    /// Moves `person` into `section` (in that section's slot) by hand, in one
+    /// transaction that holds the section while it counts: capacity and
+    /// "never the same course twice" still apply. Moving into the section
+    /// already held is a no-op. The event's sequence is bumped when it is
+    /// published, so calendars update.
+    async fn move_seat(
+        &self,
+        event: EventId,
+        person: PersonId,
+        section: SectionId,
+        now: i64,
+    ) -> StoreResult<Result<(), MoveRefused>>;
 }

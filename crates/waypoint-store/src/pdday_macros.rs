@@ -473,6 +473,121 @@ macro_rules! portable_pd_days {
                 rows.into_iter().map($crate::portable::seat_from).collect()
             }
 
+            async fn section_roster(&self, section: ::waypoint_domain::SectionId) -> $crate::StoreResult<Vec<$crate::RosterLine>> {
+                let rows: Vec<(i64, String, String, Option<String>, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT p.id, p.given_name, p.family_name, p.email, a.rank FROM pd_assignments a \
+                     JOIN people p ON p.id = a.person_id \
+                     WHERE a.section_id = $1 AND NOT a.facilitating ORDER BY p.family_name, p.given_name, p.id",
+                )
+                .bind(section.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, given_name, family_name, email, rank)| $crate::RosterLine {
+                        person: ::waypoint_domain::PersonId::new(id),
+                        given_name,
+                        family_name,
+                        email,
+                        rank,
+                    })
+                    .collect())
+            }
+
+            async fn move_seat(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                section: ::waypoint_domain::SectionId,
+                now: i64,
+            ) -> $crate::StoreResult<Result<(), $crate::MoveRefused>> {
+                use $crate::MoveRefused;
+                let mut tx = self.pool.begin_with($begin).await?;
+                // Holding the section's row makes concurrent moves into it count one after the other.
+                let held = $crate::sqlx::query::<$db>("UPDATE pd_sections SET capacity = capacity WHERE id = $1 AND event_id = $2")
+                    .bind(section.get())
+                    .bind(event.get())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if held != 1 {
+                    return Ok(Err(MoveRefused::UnknownSection));
+                }
+                let (slot, course, capacity): (i64, i64, i64) = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT slot_id, course_id, capacity FROM pd_sections WHERE id = $1",
+                )
+                .bind(section.get())
+                .fetch_one(&mut *tx)
+                .await?;
+                let current: Option<(i64, bool)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT section_id, facilitating FROM pd_assignments WHERE event_id = $1 AND person_id = $2 AND slot_id = $3",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .bind(slot)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((from, facilitating)) = current else {
+                    return Ok(Err(MoveRefused::NotSeated));
+                };
+                if facilitating {
+                    return Ok(Err(MoveRefused::Facilitating));
+                }
+                if from == section.get() {
+                    return Ok(Ok(()));
+                }
+                let seated = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM pd_assignments WHERE section_id = $1 AND NOT facilitating",
+                )
+                .bind(section.get())
+                .fetch_one(&mut *tx)
+                .await?;
+                if seated >= capacity {
+                    return Ok(Err(MoveRefused::Full));
+                }
+                let twice = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM pd_assignments a JOIN pd_sections s ON s.id = a.section_id \
+                     WHERE a.event_id = $1 AND a.person_id = $2 AND a.slot_id <> $3 AND s.course_id = $4",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .bind(slot)
+                .bind(course)
+                .fetch_one(&mut *tx)
+                .await?;
+                if twice > 0 {
+                    return Ok(Err(MoveRefused::Duplicate));
+                }
+                let rank = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT rank FROM pd_preferences WHERE event_id = $1 AND person_id = $2 AND course_id = $3",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .bind(course)
+                .fetch_optional(&mut *tx)
+                .await?;
+                $crate::sqlx::query::<$db>(
+                    "UPDATE pd_assignments SET section_id = $4, rank = $5, source = 'manual' \
+                     WHERE event_id = $1 AND person_id = $2 AND slot_id = $3",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .bind(slot)
+                .bind(section.get())
+                .bind(rank)
+                .execute(&mut *tx)
+                .await?;
+                $crate::sqlx::query::<$db>(
+                    "UPDATE pd_events SET updated_at = $2, sequence = sequence + CASE WHEN state = 'published' THEN 1 ELSE 0 END WHERE id = $1",
+                )
+                .bind(event.get())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            }
+
             async fn seats_of(&self, event: ::waypoint_domain::EventId, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Vec<$crate::Seat>> {
                 let sql = format!("{} WHERE a.event_id = $1 AND a.person_id = $2 ORDER BY t.position", $crate::portable::SEAT_SELECT);
                 let rows: Vec<$crate::portable::SeatTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
