@@ -589,6 +589,8 @@ pub struct ScheduleItem {
     pub facilitating: bool,
     /// The slot's id (for stable calendar UIDs).
     pub slot_id: i64,
+    /// The section's id (for its roster).
+    pub section_id: i64,
 }
 
 /// A person's schedule from their seats, in time order.
@@ -617,6 +619,7 @@ pub fn schedule(programme: &Programme, seats: &[Seat]) -> Vec<ScheduleItem> {
                 rank: seat.rank,
                 facilitating: seat.facilitating,
                 slot_id: slot.id.get(),
+                section_id: sec.id.get(),
             },
         );
     }

@@ -59,6 +59,17 @@ pub fn table(state: &AppState) -> Vec<Route> {
             post(events::change_state),
         ),
         r(Method::POST, "/events/{id}/assign", post(events::assign)),
+        r(Method::POST, "/events/{id}/move", post(events::move_person)),
+        r(
+            Method::GET,
+            "/events/{id}/sections/{section}/roster",
+            get(events::roster),
+        ),
+        r(
+            Method::GET,
+            "/events/{id}/sections/{section}/roster.csv",
+            get(events::roster_csv),
+        ),
         r(Method::GET, "/events/{id}/rank", get(events::rank_form)),
         r(Method::POST, "/events/{id}/rank", post(events::rank_submit)),
         r(Method::GET, "/events/{id}/schedule", get(events::schedule)),

@@ -70,3 +70,11 @@
     });
   });
 })();
+
+// `data-print` buttons print the page.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

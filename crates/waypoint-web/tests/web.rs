@@ -55,6 +55,8 @@ struct Fixture {
     reset_token: String,
     educator_token: i64,
     event: i64,
+    /// A section of `event` led by the coach.
+    section: i64,
 }
 
 async fn fixture(app: &App) -> Fixture {
@@ -126,8 +128,19 @@ async fn fixture(app: &App) -> Fixture {
         .await
         .unwrap();
     let event = fixture_event(s, district, coach).await;
+    let section = s
+        .programme(waypoint_domain::EventId::new(event))
+        .await
+        .unwrap()
+        .sections
+        .iter()
+        .find(|x| x.code == "A1")
+        .unwrap()
+        .id
+        .get();
     Fixture {
         event,
+        section,
         own_class: own_class.get(),
         sibling_class: sibling_class.get(),
         far_class: far_class.get(),
@@ -386,6 +399,27 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/events/{}/assign", f.event),
             form(&[]),
             [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/move",
+            format!("/events/{}/move", f.event),
+            form(&[("person", "nobody"), ("section", "1")]),
+            [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/sections/{section}/roster",
+            format!("/events/{}/sections/{}/roster", f.event, f.section),
+            Body::None,
+            [303, 404, 404, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/sections/{section}/roster.csv",
+            format!("/events/{}/sections/{}/roster.csv", f.event, f.section),
+            Body::None,
+            [303, 404, 404, 200, 200, 404, 200, 404],
         ),
         case(
             M::GET,
@@ -1607,6 +1641,64 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
     }
     let leading = facilitator.get(&format!("{page}/schedule")).await;
     assert!(leading.body.contains("You lead it"), "{}", leading.body);
+
+    // The facilitator's roster lists the educator placed there.
+    let s1 = p.sections.iter().find(|s| s.code == "S1").unwrap().id;
+    let roster = facilitator
+        .get(&format!("{page}/sections/{s1}/roster.csv"))
+        .await;
+    assert_eq!(roster.status, StatusCode::OK);
+    let educator_id = app.person(Role::Educator).await;
+    let me = app.store.staff(educator_id).await.unwrap().unwrap().row;
+    assert!(
+        roster
+            .body
+            .starts_with("family_name,given_name,email,rank\n")
+    );
+    assert!(
+        roster
+            .body
+            .contains(&format!("{},{},", me.family_name, me.given_name)),
+        "{}",
+        roster.body
+    );
+
+    // The coordinator moves the educator by hand; the rules still hold.
+    let section = |code: &str| {
+        p.sections
+            .iter()
+            .find(|s| s.code == code)
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let username = app.username(Role::Educator);
+    let twice = coordinator
+        .post_form(
+            &format!("{page}/move"),
+            &[("person", &username), ("section", &section("S3"))],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        twice.body.contains("already takes this session"),
+        "{}",
+        twice.body
+    );
+    let moved = coordinator
+        .post_form(
+            &format!("{page}/move"),
+            &[("person", &username), ("section", &section("S2"))],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let mine = educator.get(&format!("{page}/schedule")).await;
+    assert!(mine.body.contains("Restorative circles"), "{}", mine.body);
+    let ics = educator.get(&format!("{page}/schedule.ics")).await;
+    assert!(
+        ics.body.contains("SEQUENCE:2\r\n"),
+        "a change bumps the sequence"
+    );
 }
 
 /// At its closing time a preference window closes without the coordinator,

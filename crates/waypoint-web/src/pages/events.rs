@@ -12,7 +12,7 @@ use crate::view::{Layout, render};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -313,6 +313,9 @@ pub async fn create_event(
 
 /// A section in the programme grid.
 pub struct GridCell {
+    id: i64,
+    /// Whether the viewer may open its roster.
+    roster: bool,
     title: String,
     code: String,
     room: String,
@@ -361,6 +364,9 @@ pub struct EventPage {
     results: Option<pdday::RunReport>,
     profile: Vec<ProfileBar>,
     my_ranked: usize,
+    /// Every section, for the coordinator's move form: id and label.
+    section_options: Vec<(i64, String)>,
+    moved: bool,
 }
 
 /// GET /events/{id}
@@ -368,6 +374,7 @@ pub async fn event(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let l = load(&state, &user, id).await?;
     let manage = can_manage(&user, &l);
@@ -397,6 +404,8 @@ pub async fn event(
                 .iter()
                 .filter(|s| s.slot == slot.id)
                 .map(|s| GridCell {
+                    id: s.id.get(),
+                    roster: manage || s.facilitators.iter().any(|f| f.0 == user.actor.person),
                     title: courses
                         .get(&s.course)
                         .map(|c| c.title.clone())
@@ -446,6 +455,34 @@ pub async fn event(
         .and_then(|j| serde_json::from_str::<pdday::RunReport>(j).ok());
     let profile = results.as_ref().map(profile_bars).unwrap_or_default();
     let my_ranked = store.ranking(l.event.id, user.actor.person).await?.0.len();
+    let section_options = if manage {
+        programme
+            .sections
+            .iter()
+            .map(|s| {
+                let slot = programme
+                    .slots
+                    .iter()
+                    .find(|t| t.id == s.slot)
+                    .map(|t| t.label.as_str())
+                    .unwrap_or_default();
+                let title = courses
+                    .get(&s.course)
+                    .map(|c| c.title.as_str())
+                    .unwrap_or_default();
+                let placed = counts.get(&s.id.get()).copied().unwrap_or(0);
+                (
+                    s.id.get(),
+                    format!(
+                        "{slot} · {title} ({}) · {placed} of {} seats",
+                        s.code, s.capacity
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(render(&EventPage {
         layout: Layout::for_user(&user, l.event.title.clone(), "/events").with_crumbs(vec![
             ("/events".to_owned(), "PD days".to_owned()),
@@ -468,6 +505,8 @@ pub async fn event(
         manage,
         attendee: l.attendee,
         my_ranked,
+        section_options,
+        moved: query.contains_key("moved"),
         event: l.event,
     }))
 }
@@ -1013,6 +1052,179 @@ pub async fn schedule_ics(
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"pd-day-schedule.ics\""),
+    );
+    Ok(r)
+}
+
+/// The coordinator's move of one person.
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    /// Username of the person to move.
+    person: String,
+    /// Section id to move them into.
+    section: i64,
+}
+
+/// POST /events/{id}/move
+pub async fn move_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<MoveForm>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    if !matches!(l.event.state, EventState::Assigned | EventState::Published) {
+        return Err(WebError::Conflict(
+            "People can be moved once seats are assigned.".to_owned(),
+        ));
+    }
+    let username = form.person.trim();
+    let Some(account) = state.store.account_by_username(username).await? else {
+        return Err(WebError::Unprocessable(format!(
+            "No one has the username \"{username}\"."
+        )));
+    };
+    match state
+        .store
+        .move_seat(
+            l.event.id,
+            account.person,
+            waypoint_domain::SectionId::new(form.section),
+            now_ms(),
+        )
+        .await?
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/events/{id}?moved={}", account.person)).into_response())
+        }
+        Err(refused) => Err(WebError::Unprocessable(format!(
+            "{} was not moved: {refused}.",
+            account.display_name
+        ))),
+    }
+}
+
+/// A section's roster page.
+#[derive(Template)]
+#[template(path = "roster.html")]
+pub struct RosterPage {
+    layout: Layout,
+    event: Event,
+    title: String,
+    when: String,
+    room: String,
+    section: i64,
+    lines: Vec<waypoint_store::RosterLine>,
+    capacity: i64,
+}
+
+/// The section `section` of the event, if the user leads it or runs the day.
+async fn roster_section(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    section: i64,
+) -> WebResult<(Loaded, Programme, waypoint_store::Section)> {
+    let l = load(state, user, id).await?;
+    let programme = state.store.programme(l.event.id).await?;
+    let Some(sec) = programme
+        .sections
+        .iter()
+        .find(|s| s.id.get() == section)
+        .cloned()
+    else {
+        return Err(WebError::NotFound);
+    };
+    let leads = sec.facilitators.iter().any(|f| f.0 == user.actor.person);
+    if !(leads || can_manage(user, &l)) {
+        return Err(WebError::NotFound);
+    }
+    Ok((l, programme, sec))
+}
+
+/// GET /events/{id}/sections/{section}/roster
+pub async fn roster(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let (l, programme, sec) = roster_section(&state, &user, id, section).await?;
+    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let slot = programme.slots.iter().find(|t| t.id == sec.slot);
+    let title = programme
+        .courses
+        .iter()
+        .find(|c| c.id == sec.course)
+        .map(|c| c.title.clone())
+        .unwrap_or_default();
+    let lines = state.store.section_roster(sec.id).await?;
+    Ok(render(&RosterPage {
+        layout: Layout::for_user(&user, format!("Roster · {title}"), "/events").with_crumbs(vec![
+            ("/events".to_owned(), "PD days".to_owned()),
+            (format!("/events/{}", l.event.id), l.event.title.clone()),
+            (String::new(), "Roster".to_owned()),
+        ]),
+        when: slot
+            .map(|t| {
+                format!(
+                    "{}, {}–{}",
+                    t.label,
+                    pdday::clock(&tz, t.starts_at),
+                    pdday::clock(&tz, t.ends_at)
+                )
+            })
+            .unwrap_or_default(),
+        room: sec.room.clone(),
+        section: sec.id.get(),
+        capacity: sec.capacity,
+        event: l.event,
+        title,
+        lines,
+    }))
+}
+
+/// GET /events/{id}/sections/{section}/roster.csv
+pub async fn roster_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let (_, _, sec) = roster_section(&state, &user, id, section).await?;
+    let lines = state.store.section_roster(sec.id).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let write = |out: &mut csv::Writer<Vec<u8>>, row: [&str; 4]| {
+        out.write_record(row)
+            .map_err(|e| WebError::Internal(anyhow::anyhow!(e)))
+    };
+    write(&mut out, ["family_name", "given_name", "email", "rank"])?;
+    for l in &lines {
+        let rank = l.rank.map(|r| r.to_string()).unwrap_or_default();
+        write(
+            &mut out,
+            [
+                &l.family_name,
+                &l.given_name,
+                l.email.as_deref().unwrap_or(""),
+                &rank,
+            ],
+        )?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"roster-{}.csv\"",
+            sec.code.replace(['"', '\\'], "")
+        ))
+        .unwrap_or(HeaderValue::from_static("attachment")),
     );
     Ok(r)
 }
