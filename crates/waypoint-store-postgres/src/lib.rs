@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_org_sizes.sql"),
     ),
     (3, "pd_days", include_str!("../migrations/0003_pd_days.sql")),
+    (
+        4,
+        "pd_waitlist",
+        include_str!("../migrations/0004_pd_waitlist.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_org_sizes.sql"),
     ),
     (3, "pd_days", include_str!("../migrations/0003_pd_days.sql")),
+    (
+        4,
+        "pd_waitlist",
+        include_str!("../migrations/0004_pd_waitlist.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).

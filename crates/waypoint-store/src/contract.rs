@@ -1018,8 +1018,8 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
     // Two moves race for the last seat: one wins, the other is told it is full.
     let (a, b) = tokio::join!(mv(staff[2], "S5"), mv(staff[1], "S5"));
     let winner = match (a, b) {
-        (Ok(()), Err(MoveRefused::Full)) => staff[2],
-        (Err(MoveRefused::Full), Ok(())) => staff[1],
+        (Ok(_), Err(MoveRefused::Full)) => staff[2],
+        (Err(MoveRefused::Full), Ok(_)) => staff[1],
         other => panic!("one seat, one winner: {other:?}"),
     };
     let moved = store.seats_of(id, winner).await.expect("seats");
@@ -1045,4 +1045,57 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
     );
     let e = store.event(id).await.expect("event").expect("exists");
     assert_eq!(e.sequence, 2, "calendars see the change");
+
+    // The loser waits for the full section; when the winner leaves it, the seat is theirs.
+    // The winner goes back to where they came from.
+    let (loser, back) = if winner == staff[2] {
+        (staff[1], "S3")
+    } else {
+        (staff[2], "S4")
+    };
+    let s5 = section("S5").id;
+    assert_eq!(
+        store
+            .join_waitlist(id, staff[2], section("S4").id, 9)
+            .await
+            .expect("join"),
+        Err(MoveRefused::SeatsFree),
+        "a session with free seats is taken, not waited for"
+    );
+    assert_eq!(
+        store.join_waitlist(id, loser, s5, 9).await.expect("join"),
+        Ok(())
+    );
+    assert_eq!(
+        store.waitlists_of(id, loser).await.expect("lists"),
+        vec![s5]
+    );
+    let moved = store
+        .take_seat(id, winner, section(back).id, 10)
+        .await
+        .expect("take");
+    assert_eq!(
+        moved,
+        Ok(vec![loser]),
+        "the freed seat went to the waiting list"
+    );
+    let now_in = store.seats_of(id, loser).await.expect("seats");
+    assert_eq!(
+        (now_in[1].section, now_in[1].source),
+        (s5, SeatSource::Waitlist)
+    );
+    assert!(
+        store
+            .waitlists_of(id, loser)
+            .await
+            .expect("lists")
+            .is_empty()
+    );
+    let counts: std::collections::HashMap<_, _> = store
+        .seat_counts(id)
+        .await
+        .expect("counts")
+        .into_iter()
+        .collect();
+    assert_eq!(counts.get(&s5), Some(&1), "never above capacity");
 }

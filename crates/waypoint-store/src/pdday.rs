@@ -254,6 +254,10 @@ pub enum SeatSource {
     Engine,
     /// Moved by the coordinator.
     Manual,
+    /// Chosen by the person after publication.
+    SelfService,
+    /// Given from the waiting list when a seat freed.
+    Waitlist,
 }
 
 impl SeatSource {
@@ -262,14 +266,21 @@ impl SeatSource {
         match self {
             Self::Engine => "engine",
             Self::Manual => "manual",
+            Self::SelfService => "self",
+            Self::Waitlist => "waitlist",
         }
     }
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Engine, Self::Manual]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::Engine,
+            Self::Manual,
+            Self::SelfService,
+            Self::Waitlist,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -323,6 +334,9 @@ pub enum MoveRefused {
     /// The person already takes that course in another slot.
     #[error("that person already takes this session in another slot")]
     Duplicate,
+    /// The section has free seats, so there is nothing to wait for.
+    #[error("that session has free seats")]
+    SeatsFree,
 }
 
 /// PD-day storage. Every multi-row change is one transaction.
@@ -413,15 +427,44 @@ pub trait PdDays: Send + Sync {
     /// family name.
     async fn section_roster(&self, section: SectionId) -> StoreResult<Vec<RosterLine>>;
     /// Moves `person` into `section` (in that section's slot) by hand, in one
-    /// transaction that holds the section while it counts: capacity and
-    /// "never the same course twice" still apply. Moving into the section
-    /// already held is a no-op. The event's sequence is bumped when it is
-    /// published, so calendars update.
+    /// transaction that holds the event while it counts: capacity and "never
+    /// the same course twice" still apply, and the seat left behind goes to
+    /// the waiting list. Moving into the section already held is a no-op.
+    /// The event's sequence is bumped when it is published, so calendars
+    /// update. Returns the people the waiting list moved.
     async fn move_seat(
         &self,
         event: EventId,
         person: PersonId,
         section: SectionId,
         now: i64,
+    ) -> StoreResult<Result<Vec<PersonId>, MoveRefused>>;
+    /// As [`move_seat`](Self::move_seat), asked for by the person themselves.
+    async fn take_seat(
+        &self,
+        event: EventId,
+        person: PersonId,
+        section: SectionId,
+        now: i64,
+    ) -> StoreResult<Result<Vec<PersonId>, MoveRefused>>;
+    /// Puts `person` on the waiting list of a full section (the rules of a
+    /// move apply; a section with free seats is refused: take one instead).
+    async fn join_waitlist(
+        &self,
+        event: EventId,
+        person: PersonId,
+        section: SectionId,
+        now: i64,
     ) -> StoreResult<Result<(), MoveRefused>>;
+    /// Takes `person` off a section's waiting list; whether they were on it.
+    async fn leave_waitlist(
+        &self,
+        event: EventId,
+        person: PersonId,
+        section: SectionId,
+    ) -> StoreResult<bool>;
+    /// The sections whose waiting list `person` is on.
+    async fn waitlists_of(&self, event: EventId, person: PersonId) -> StoreResult<Vec<SectionId>>;
+    /// Attendees seated per section (sections with nobody are absent).
+    async fn seat_counts(&self, event: EventId) -> StoreResult<Vec<(SectionId, i64)>>;
 }

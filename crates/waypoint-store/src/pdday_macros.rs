@@ -500,92 +500,98 @@ macro_rules! portable_pd_days {
                 person: ::waypoint_domain::PersonId,
                 section: ::waypoint_domain::SectionId,
                 now: i64,
+            ) -> $crate::StoreResult<Result<Vec<::waypoint_domain::PersonId>, $crate::MoveRefused>> {
+                self.pd_change_seat(event.get(), person.get(), section.get(), $crate::SeatSource::Manual, now).await
+            }
+
+            async fn take_seat(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                section: ::waypoint_domain::SectionId,
+                now: i64,
+            ) -> $crate::StoreResult<Result<Vec<::waypoint_domain::PersonId>, $crate::MoveRefused>> {
+                self.pd_change_seat(event.get(), person.get(), section.get(), $crate::SeatSource::SelfService, now).await
+            }
+
+            async fn join_waitlist(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                section: ::waypoint_domain::SectionId,
+                now: i64,
             ) -> $crate::StoreResult<Result<(), $crate::MoveRefused>> {
-                use $crate::MoveRefused;
                 let mut tx = self.pool.begin_with($begin).await?;
-                // Holding the section's row makes concurrent moves into it count one after the other.
-                let held = $crate::sqlx::query::<$db>("UPDATE pd_sections SET capacity = capacity WHERE id = $1 AND event_id = $2")
-                    .bind(section.get())
-                    .bind(event.get())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if held != 1 {
-                    return Ok(Err(MoveRefused::UnknownSection));
-                }
-                let (slot, course, capacity): (i64, i64, i64) = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT slot_id, course_id, capacity FROM pd_sections WHERE id = $1",
-                )
-                .bind(section.get())
-                .fetch_one(&mut *tx)
-                .await?;
-                let current: Option<(i64, bool)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT section_id, facilitating FROM pd_assignments WHERE event_id = $1 AND person_id = $2 AND slot_id = $3",
-                )
-                .bind(event.get())
-                .bind(person.get())
-                .bind(slot)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((from, facilitating)) = current else {
-                    return Ok(Err(MoveRefused::NotSeated));
+                Self::pd_hold_event(&mut *tx, event.get()).await?;
+                let check = Self::pd_check(&mut *tx, event.get(), person.get(), section.get()).await?;
+                let (_, _, capacity, from) = match check {
+                    Ok(c) => c,
+                    Err(refused) => return Ok(Err(refused)),
                 };
-                if facilitating {
-                    return Ok(Err(MoveRefused::Facilitating));
-                }
                 if from == section.get() {
                     return Ok(Ok(()));
                 }
-                let seated = $crate::sqlx::query_scalar::<$db, i64>(
-                    "SELECT COUNT(*) FROM pd_assignments WHERE section_id = $1 AND NOT facilitating",
-                )
-                .bind(section.get())
-                .fetch_one(&mut *tx)
-                .await?;
-                if seated >= capacity {
-                    return Ok(Err(MoveRefused::Full));
+                if Self::pd_seated(&mut *tx, section.get()).await? < capacity {
+                    return Ok(Err($crate::MoveRefused::SeatsFree));
                 }
-                let twice = $crate::sqlx::query_scalar::<$db, i64>(
-                    "SELECT COUNT(*) FROM pd_assignments a JOIN pd_sections s ON s.id = a.section_id \
-                     WHERE a.event_id = $1 AND a.person_id = $2 AND a.slot_id <> $3 AND s.course_id = $4",
-                )
-                .bind(event.get())
-                .bind(person.get())
-                .bind(slot)
-                .bind(course)
-                .fetch_one(&mut *tx)
-                .await?;
-                if twice > 0 {
-                    return Ok(Err(MoveRefused::Duplicate));
-                }
-                let rank = $crate::sqlx::query_scalar::<$db, i64>(
-                    "SELECT rank FROM pd_preferences WHERE event_id = $1 AND person_id = $2 AND course_id = $3",
-                )
-                .bind(event.get())
-                .bind(person.get())
-                .bind(course)
-                .fetch_optional(&mut *tx)
-                .await?;
                 $crate::sqlx::query::<$db>(
-                    "UPDATE pd_assignments SET section_id = $4, rank = $5, source = 'manual' \
-                     WHERE event_id = $1 AND person_id = $2 AND slot_id = $3",
+                    "INSERT INTO pd_waitlist (event_id, person_id, section_id, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (section_id, person_id) DO NOTHING",
                 )
                 .bind(event.get())
                 .bind(person.get())
-                .bind(slot)
                 .bind(section.get())
-                .bind(rank)
-                .execute(&mut *tx)
-                .await?;
-                $crate::sqlx::query::<$db>(
-                    "UPDATE pd_events SET updated_at = $2, sequence = sequence + CASE WHEN state = 'published' THEN 1 ELSE 0 END WHERE id = $1",
-                )
-                .bind(event.get())
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
                 Ok(Ok(()))
+            }
+
+            async fn leave_waitlist(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                section: ::waypoint_domain::SectionId,
+            ) -> $crate::StoreResult<bool> {
+                let gone = $crate::sqlx::query::<$db>(
+                    "DELETE FROM pd_waitlist WHERE event_id = $1 AND person_id = $2 AND section_id = $3",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .bind(section.get())
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(gone > 0)
+            }
+
+            async fn waitlists_of(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+            ) -> $crate::StoreResult<Vec<::waypoint_domain::SectionId>> {
+                let rows = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT section_id FROM pd_waitlist WHERE event_id = $1 AND person_id = $2 ORDER BY section_id",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(::waypoint_domain::SectionId::new).collect())
+            }
+
+            async fn seat_counts(
+                &self,
+                event: ::waypoint_domain::EventId,
+            ) -> $crate::StoreResult<Vec<(::waypoint_domain::SectionId, i64)>> {
+                let rows: Vec<(i64, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT section_id, COUNT(*) FROM pd_assignments WHERE event_id = $1 AND NOT facilitating GROUP BY section_id",
+                )
+                .bind(event.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(s, n)| (::waypoint_domain::SectionId::new(s), n)).collect())
             }
 
             async fn seats_of(&self, event: ::waypoint_domain::EventId, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Vec<$crate::Seat>> {
@@ -596,6 +602,184 @@ macro_rules! portable_pd_days {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.into_iter().map($crate::portable::seat_from).collect()
+            }
+        }
+
+        impl $store {
+            /// Takes the event's row lock: every seat change of one event runs
+            /// one after the other, so counts cannot go stale and no two
+            /// changes deadlock.
+            async fn pd_hold_event(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                event: i64,
+            ) -> Result<(), $crate::sqlx::Error> {
+                $crate::sqlx::query::<$db>("UPDATE pd_events SET sequence = sequence WHERE id = $1")
+                    .bind(event)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            }
+
+            /// Attendees seated in a section.
+            async fn pd_seated(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                section: i64,
+            ) -> Result<i64, $crate::sqlx::Error> {
+                $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM pd_assignments WHERE section_id = $1 AND NOT facilitating",
+                )
+                .bind(section)
+                .fetch_one(&mut *conn)
+                .await
+            }
+
+            /// Whether `person` may sit in `section` (capacity aside):
+            /// `(slot, course, capacity, section held now in that slot)`.
+            async fn pd_check(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                event: i64,
+                person: i64,
+                section: i64,
+            ) -> Result<Result<(i64, i64, i64, i64), $crate::MoveRefused>, $crate::sqlx::Error> {
+                use $crate::MoveRefused;
+                let Some((slot, course, capacity)): Option<(i64, i64, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT slot_id, course_id, capacity FROM pd_sections WHERE id = $1 AND event_id = $2",
+                )
+                .bind(section)
+                .bind(event)
+                .fetch_optional(&mut *conn)
+                .await?
+                else {
+                    return Ok(Err(MoveRefused::UnknownSection));
+                };
+                let current: Option<(i64, bool)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT section_id, facilitating FROM pd_assignments WHERE event_id = $1 AND person_id = $2 AND slot_id = $3",
+                )
+                .bind(event)
+                .bind(person)
+                .bind(slot)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some((from, facilitating)) = current else {
+                    return Ok(Err(MoveRefused::NotSeated));
+                };
+                if facilitating {
+                    return Ok(Err(MoveRefused::Facilitating));
+                }
+                let twice = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM pd_assignments a JOIN pd_sections s ON s.id = a.section_id \
+                     WHERE a.event_id = $1 AND a.person_id = $2 AND a.slot_id <> $3 AND s.course_id = $4",
+                )
+                .bind(event)
+                .bind(person)
+                .bind(slot)
+                .bind(course)
+                .fetch_one(&mut *conn)
+                .await?;
+                if twice > 0 {
+                    return Ok(Err(MoveRefused::Duplicate));
+                }
+                Ok(Ok((slot, course, capacity, from)))
+            }
+
+            /// Moves `person` (already checked) into `section` in `slot`.
+            async fn pd_seat(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                event: i64,
+                person: i64,
+                (slot, course, section): (i64, i64, i64),
+                source: $crate::SeatSource,
+            ) -> Result<(), $crate::sqlx::Error> {
+                let rank = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT rank FROM pd_preferences WHERE event_id = $1 AND person_id = $2 AND course_id = $3",
+                )
+                .bind(event)
+                .bind(person)
+                .bind(course)
+                .fetch_optional(&mut *conn)
+                .await?;
+                $crate::sqlx::query::<$db>(
+                    "UPDATE pd_assignments SET section_id = $4, rank = $5, source = $6 \
+                     WHERE event_id = $1 AND person_id = $2 AND slot_id = $3",
+                )
+                .bind(event)
+                .bind(person)
+                .bind(slot)
+                .bind(section)
+                .bind(rank)
+                .bind(source.as_str())
+                .execute(&mut *conn)
+                .await?;
+                // Whoever gets a seat in a slot stops waiting for the others in it.
+                $crate::sqlx::query::<$db>(
+                    "DELETE FROM pd_waitlist WHERE event_id = $1 AND person_id = $2 \
+                     AND section_id IN (SELECT id FROM pd_sections WHERE slot_id = $3)",
+                )
+                .bind(event)
+                .bind(person)
+                .bind(slot)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// One seat change and the waiting-list moves it sets off, in one
+            /// transaction holding the event.
+            async fn pd_change_seat(
+                &self,
+                event: i64,
+                person: i64,
+                section: i64,
+                source: $crate::SeatSource,
+                now: i64,
+            ) -> $crate::StoreResult<Result<Vec<::waypoint_domain::PersonId>, $crate::MoveRefused>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                Self::pd_hold_event(&mut *tx, event).await?;
+                let (slot, course, capacity, from) = match Self::pd_check(&mut *tx, event, person, section).await? {
+                    Ok(c) => c,
+                    Err(refused) => return Ok(Err(refused)),
+                };
+                if from == section {
+                    return Ok(Ok(Vec::new()));
+                }
+                if Self::pd_seated(&mut *tx, section).await? >= capacity {
+                    return Ok(Err($crate::MoveRefused::Full));
+                }
+                Self::pd_seat(&mut *tx, event, person, (slot, course, section), source).await?;
+                // The seat just left goes to the best-placed person waiting for it, whose own
+                // seat then goes to whoever waits for that one, and so on.
+                let mut moved = Vec::new();
+                let mut freed = vec![from];
+                while let Some(sec) = freed.pop() {
+                    let waiting: Vec<i64> = $crate::sqlx::query_scalar::<$db, i64>(
+                        "SELECT w.person_id FROM pd_waitlist w JOIN pd_sections s ON s.id = w.section_id \
+                         LEFT JOIN pd_preferences p ON p.event_id = w.event_id AND p.person_id = w.person_id AND p.course_id = s.course_id \
+                         WHERE w.section_id = $1 ORDER BY COALESCE(p.rank, 1000000), w.created_at, w.person_id",
+                    )
+                    .bind(sec)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for who in waiting {
+                        let Ok((slot, course, capacity, left)) = Self::pd_check(&mut *tx, event, who, sec).await? else {
+                            continue;
+                        };
+                        if Self::pd_seated(&mut *tx, sec).await? >= capacity {
+                            break;
+                        }
+                        Self::pd_seat(&mut *tx, event, who, (slot, course, sec), $crate::SeatSource::Waitlist).await?;
+                        moved.push(::waypoint_domain::PersonId::new(who));
+                        freed.push(left);
+                    }
+                }
+                $crate::sqlx::query::<$db>(
+                    "UPDATE pd_events SET updated_at = $2, sequence = sequence + CASE WHEN state = 'published' THEN 1 ELSE 0 END WHERE id = $1",
+                )
+                .bind(event)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Ok(moved))
             }
         }
     };

@@ -1095,7 +1095,7 @@ pub async fn move_person(
         )
         .await?
     {
-        Ok(()) => {
+        Ok(_) => {
             Ok(Redirect::to(&format!("/events/{id}?moved={}", account.person)).into_response())
         }
         Err(refused) => Err(WebError::Unprocessable(format!(
