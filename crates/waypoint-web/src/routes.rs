@@ -62,6 +62,22 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::POST, "/events/{id}/move", post(events::move_person)),
         r(
             Method::GET,
+            "/events/{id}/slots/{slot}/change",
+            get(events::change_form),
+        ),
+        r(Method::POST, "/events/{id}/seat", post(events::take_seat)),
+        r(
+            Method::POST,
+            "/events/{id}/waitlist",
+            post(events::join_waitlist),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/waitlist/leave",
+            post(events::leave_waitlist),
+        ),
+        r(
+            Method::GET,
             "/events/{id}/sections/{section}/roster",
             get(events::roster),
         ),

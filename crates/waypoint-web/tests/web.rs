@@ -57,6 +57,8 @@ struct Fixture {
     event: i64,
     /// A section of `event` led by the coach.
     section: i64,
+    /// The slot of `event`.
+    slot: i64,
 }
 
 async fn fixture(app: &App) -> Fixture {
@@ -128,10 +130,11 @@ async fn fixture(app: &App) -> Fixture {
         .await
         .unwrap();
     let event = fixture_event(s, district, coach).await;
-    let section = s
+    let programme = s
         .programme(waypoint_domain::EventId::new(event))
         .await
-        .unwrap()
+        .unwrap();
+    let section = programme
         .sections
         .iter()
         .find(|x| x.code == "A1")
@@ -141,6 +144,7 @@ async fn fixture(app: &App) -> Fixture {
     Fixture {
         event,
         section,
+        slot: programme.slots[0].id.get(),
         own_class: own_class.get(),
         sibling_class: sibling_class.get(),
         far_class: far_class.get(),
@@ -406,6 +410,34 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/events/{}/move", f.event),
             form(&[("person", "nobody"), ("section", "1")]),
             [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/slots/{slot}/change",
+            format!("/events/{}/slots/{}/change", f.event, f.slot),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/seat",
+            format!("/events/{}/seat", f.event),
+            form(&[("section", "1")]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/waitlist",
+            format!("/events/{}/waitlist", f.event),
+            form(&[("section", "1")]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/waitlist/leave",
+            format!("/events/{}/waitlist/leave", f.event),
+            form(&[("section", "1")]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         case(
             M::GET,
@@ -1698,6 +1730,28 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
     assert!(
         ics.body.contains("SEQUENCE:2\r\n"),
         "a change bumps the sequence"
+    );
+
+    // The educator changes their own first slot back to an open seat.
+    let slot1 = p.slots.iter().find(|t| t.label == "Slot 1").unwrap().id;
+    let change = educator.get(&format!("{page}/slots/{slot1}/change")).await;
+    assert_eq!(change.status, StatusCode::OK);
+    assert!(
+        change.body.contains("Your seat") && change.body.contains("Take this seat"),
+        "{}",
+        change.body
+    );
+    let took = educator
+        .post_form(&format!("{page}/seat"), &[("section", &section("S1"))])
+        .await;
+    assert_eq!(took.status, StatusCode::SEE_OTHER, "{}", took.body);
+    let mine = educator.get(took.location()).await;
+    assert!(mine.body.contains("Your new seat is saved"));
+    assert!(mine.body.contains("Fractions on the number line"));
+    let ics = educator.get(&format!("{page}/schedule.ics")).await;
+    assert!(
+        ics.body.contains("SEQUENCE:3\r\n"),
+        "the person's own change bumps it too"
     );
 }
 

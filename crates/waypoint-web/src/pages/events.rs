@@ -978,6 +978,7 @@ fn capitalize(s: &str) -> String {
 pub struct SchedulePage {
     layout: Layout,
     event: Event,
+    changed: bool,
     items: Vec<(String, ScheduleItem)>,
 }
 
@@ -999,6 +1000,7 @@ pub async fn schedule(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let l = load(&state, &user, id).await?;
     let items = my_schedule(&state, &user, &l).await?;
@@ -1023,6 +1025,7 @@ pub async fn schedule(
                 (format!("/events/{}", l.event.id), l.event.title.clone()),
                 (String::new(), "My schedule".to_owned()),
             ]),
+        changed: query.contains_key("changed"),
         event: l.event,
         items,
     }))
@@ -1227,4 +1230,199 @@ pub async fn roster_csv(
         .unwrap_or(HeaderValue::from_static("attachment")),
     );
     Ok(r)
+}
+
+/// One section offered on the change page.
+pub struct SlotOption {
+    id: i64,
+    title: String,
+    room: String,
+    facilitators: String,
+    free: i64,
+    mine: bool,
+    waiting: bool,
+    rank: Option<i64>,
+}
+
+/// The page where an educator changes their session in one slot.
+#[derive(Template)]
+#[template(path = "change.html")]
+pub struct ChangePage {
+    layout: Layout,
+    event: Event,
+    slot: String,
+    when: String,
+    options: Vec<SlotOption>,
+}
+
+/// The event, published, for someone with seats in it.
+async fn published_for(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
+    let l = load(state, user, id).await?;
+    if l.event.state != EventState::Published {
+        return Err(WebError::NotFound);
+    }
+    Ok(l)
+}
+
+/// GET /events/{id}/slots/{slot}/change
+pub async fn change_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, slot)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let l = published_for(&state, &user, id).await?;
+    let store = &*state.store;
+    let programme = store.programme(l.event.id).await?;
+    let t = programme
+        .slots
+        .iter()
+        .find(|t| t.id.get() == slot)
+        .ok_or(WebError::NotFound)?;
+    let seats = store.seats_of(l.event.id, user.actor.person).await?;
+    let Some(mine) = seats.iter().find(|s| s.slot == t.id && !s.facilitating) else {
+        return Err(WebError::NotFound);
+    };
+    let counts: HashMap<_, _> = store.seat_counts(l.event.id).await?.into_iter().collect();
+    let waiting: HashSet<_> = store
+        .waitlists_of(l.event.id, user.actor.person)
+        .await?
+        .into_iter()
+        .collect();
+    let (ranking, _) = store.ranking(l.event.id, user.actor.person).await?;
+    let elsewhere: HashSet<CourseId> = seats
+        .iter()
+        .filter(|s| s.slot != t.id)
+        .filter_map(|s| programme.sections.iter().find(|x| x.id == s.section))
+        .map(|x| x.course)
+        .collect();
+    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let options = programme
+        .sections
+        .iter()
+        .filter(|s| s.slot == t.id && !elsewhere.contains(&s.course))
+        .map(|s| SlotOption {
+            id: s.id.get(),
+            title: programme
+                .courses
+                .iter()
+                .find(|c| c.id == s.course)
+                .map(|c| c.title.clone())
+                .unwrap_or_default(),
+            room: s.room.clone(),
+            facilitators: s
+                .facilitators
+                .iter()
+                .map(|f| f.1.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            free: (s.capacity - counts.get(&s.id).copied().unwrap_or(0)).max(0),
+            mine: s.id == mine.section,
+            waiting: waiting.contains(&s.id),
+            rank: ranking
+                .iter()
+                .position(|c| *c == s.course)
+                .and_then(|p| i64::try_from(p + 1).ok()),
+        })
+        .collect();
+    Ok(render(&ChangePage {
+        layout: Layout::for_user(&user, format!("Change {}", t.label), "/events").with_crumbs(
+            vec![
+                ("/events".to_owned(), "PD days".to_owned()),
+                (format!("/events/{}", l.event.id), l.event.title.clone()),
+                (
+                    format!("/events/{}/schedule", l.event.id),
+                    "My schedule".to_owned(),
+                ),
+                (String::new(), format!("Change {}", t.label)),
+            ],
+        ),
+        slot: t.label.clone(),
+        when: format!(
+            "{}–{}",
+            pdday::clock(&tz, t.starts_at),
+            pdday::clock(&tz, t.ends_at)
+        ),
+        event: l.event,
+        options,
+    }))
+}
+
+/// A section chosen on the change page.
+#[derive(Debug, Deserialize)]
+pub struct SectionForm {
+    section: i64,
+}
+
+/// POST /events/{id}/seat: take an open seat.
+pub async fn take_seat(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<SectionForm>,
+) -> WebResult<Response> {
+    let l = published_for(&state, &user, id).await?;
+    match state
+        .store
+        .take_seat(
+            l.event.id,
+            user.actor.person,
+            waypoint_domain::SectionId::new(form.section),
+            now_ms(),
+        )
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/events/{id}/schedule?changed=1")).into_response()),
+        Err(waypoint_store::MoveRefused::Full) => Err(WebError::Conflict(
+            "Someone took the last seat a moment ago. Go back to see what is still open, or join the waiting list.".to_owned(),
+        )),
+        Err(refused) => Err(WebError::Unprocessable(format!(
+            "That seat cannot be yours: {refused}."
+        ))),
+    }
+}
+
+/// POST /events/{id}/waitlist: wait for a seat in a full section.
+pub async fn join_waitlist(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<SectionForm>,
+) -> WebResult<Response> {
+    let l = published_for(&state, &user, id).await?;
+    let section = waypoint_domain::SectionId::new(form.section);
+    let slot = state
+        .store
+        .programme(l.event.id)
+        .await?
+        .sections
+        .iter()
+        .find(|s| s.id == section)
+        .map(|s| s.slot.get())
+        .ok_or(WebError::NotFound)?;
+    match state
+        .store
+        .join_waitlist(l.event.id, user.actor.person, section, now_ms())
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/events/{id}/slots/{slot}/change")).into_response()),
+        Err(refused) => Err(WebError::Unprocessable(format!(
+            "You cannot wait for that session: {refused}."
+        ))),
+    }
+}
+
+/// POST /events/{id}/waitlist/leave
+pub async fn leave_waitlist(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<SectionForm>,
+) -> WebResult<Response> {
+    let l = published_for(&state, &user, id).await?;
+    let section = waypoint_domain::SectionId::new(form.section);
+    state
+        .store
+        .leave_waitlist(l.event.id, user.actor.person, section)
+        .await?;
+    Ok(Redirect::to(&format!("/events/{id}/schedule")).into_response())
 }
