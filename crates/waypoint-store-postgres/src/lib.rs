@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_waitlist",
         include_str!("../migrations/0004_pd_waitlist.sql"),
     ),
+    (
+        5,
+        "pd_attendance",
+        include_str!("../migrations/0005_pd_attendance.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

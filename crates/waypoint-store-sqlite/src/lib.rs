@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_waitlist",
         include_str!("../migrations/0004_pd_waitlist.sql"),
     ),
+    (
+        5,
+        "pd_attendance",
+        include_str!("../migrations/0005_pd_attendance.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).

@@ -1098,4 +1098,49 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
         .into_iter()
         .collect();
     assert_eq!(counts.get(&s5), Some(&1), "never above capacity");
+
+    // The day: a check-in code per section, and marks by a facilitator.
+    let s2 = section("S2").id;
+    store
+        .set_checkin_code(id, s2, "ABC123")
+        .await
+        .expect("code");
+    assert_eq!(
+        store.checkin_code(s2).await.expect("code").as_deref(),
+        Some("ABC123")
+    );
+    let taken = store
+        .set_checkin_code(id, section("S4").id, "ABC123")
+        .await
+        .expect_err("codes are unique in a day");
+    assert!(matches!(taken, StoreError::Conflict(_)), "{taken}");
+    assert_eq!(
+        store
+            .check_in(id, staff[1], "ABC123", 11)
+            .await
+            .expect("check in"),
+        None,
+        "only people seated there"
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            store
+                .check_in(id, staff[2], "ABC123", 11)
+                .await
+                .expect("check in"),
+            Some(s2)
+        );
+    }
+    store
+        .mark_attendance(s2, staff[0], true, staff[1], 12)
+        .await
+        .expect("mark");
+    store
+        .mark_attendance(s2, staff[0], false, staff[1], 13)
+        .await
+        .expect("unmark");
+    assert_eq!(
+        store.attendance(s2).await.expect("attendance"),
+        vec![staff[2]]
+    );
 }

@@ -467,4 +467,35 @@ pub trait PdDays: Send + Sync {
     async fn waitlists_of(&self, event: EventId, person: PersonId) -> StoreResult<Vec<SectionId>>;
     /// Attendees seated per section (sections with nobody are absent).
     async fn seat_counts(&self, event: EventId) -> StoreResult<Vec<(SectionId, i64)>>;
+    /// Marks `person` present in (or, with `present` false, absent from) a
+    /// section, as `by` saw; idempotent.
+    async fn mark_attendance(
+        &self,
+        section: SectionId,
+        person: PersonId,
+        present: bool,
+        by: PersonId,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Who was there, in a section.
+    async fn attendance(&self, section: SectionId) -> StoreResult<Vec<PersonId>>;
+    /// A section's check-in code, if one was made.
+    async fn checkin_code(&self, section: SectionId) -> StoreResult<Option<String>>;
+    /// Gives a section a check-in code (replacing any earlier one); fails
+    /// with a conflict when another section of the event has it.
+    async fn set_checkin_code(
+        &self,
+        event: EventId,
+        section: SectionId,
+        code: &str,
+    ) -> StoreResult<()>;
+    /// Checks `person` in with a code: the section of the event with that
+    /// code, when they are seated in it; `None` otherwise.
+    async fn check_in(
+        &self,
+        event: EventId,
+        person: PersonId,
+        code: &str,
+        now: i64,
+    ) -> StoreResult<Option<SectionId>>;
 }

@@ -594,6 +594,98 @@ macro_rules! portable_pd_days {
                 Ok(rows.into_iter().map(|(s, n)| (::waypoint_domain::SectionId::new(s), n)).collect())
             }
 
+            async fn mark_attendance(
+                &self,
+                section: ::waypoint_domain::SectionId,
+                person: ::waypoint_domain::PersonId,
+                present: bool,
+                by: ::waypoint_domain::PersonId,
+                now: i64,
+            ) -> $crate::StoreResult<()> {
+                if present {
+                    $crate::sqlx::query::<$db>(
+                        "INSERT INTO pd_attendance (section_id, person_id, checked_in_at, marked_by) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (section_id, person_id) DO NOTHING",
+                    )
+                    .bind(section.get())
+                    .bind(person.get())
+                    .bind(now)
+                    .bind(by.get())
+                    .execute(&self.pool)
+                    .await?;
+                } else {
+                    $crate::sqlx::query::<$db>("DELETE FROM pd_attendance WHERE section_id = $1 AND person_id = $2")
+                        .bind(section.get())
+                        .bind(person.get())
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn attendance(&self, section: ::waypoint_domain::SectionId) -> $crate::StoreResult<Vec<::waypoint_domain::PersonId>> {
+                let rows = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT person_id FROM pd_attendance WHERE section_id = $1 ORDER BY person_id",
+                )
+                .bind(section.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(::waypoint_domain::PersonId::new).collect())
+            }
+
+            async fn checkin_code(&self, section: ::waypoint_domain::SectionId) -> $crate::StoreResult<Option<String>> {
+                Ok($crate::sqlx::query_scalar::<$db, String>("SELECT code FROM pd_checkin_codes WHERE section_id = $1")
+                    .bind(section.get())
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn set_checkin_code(&self, event: ::waypoint_domain::EventId, section: ::waypoint_domain::SectionId, code: &str) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO pd_checkin_codes (section_id, event_id, code) VALUES ($1, $2, $3) \
+                     ON CONFLICT (section_id) DO UPDATE SET code = EXCLUDED.code",
+                )
+                .bind(section.get())
+                .bind(event.get())
+                .bind(code)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| $crate::portable::conflict_or(e, "another session of this day has that code"))?;
+                Ok(())
+            }
+
+            async fn check_in(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                code: &str,
+                now: i64,
+            ) -> $crate::StoreResult<Option<::waypoint_domain::SectionId>> {
+                let section = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT c.section_id FROM pd_checkin_codes c JOIN pd_assignments a \
+                     ON a.section_id = c.section_id AND a.person_id = $3 AND NOT a.facilitating \
+                     WHERE c.event_id = $1 AND c.code = $2",
+                )
+                .bind(event.get())
+                .bind(code)
+                .bind(person.get())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(section) = section else {
+                    return Ok(None);
+                };
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO pd_attendance (section_id, person_id, checked_in_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (section_id, person_id) DO NOTHING",
+                )
+                .bind(section)
+                .bind(person.get())
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(Some(::waypoint_domain::SectionId::new(section)))
+            }
+
             async fn seats_of(&self, event: ::waypoint_domain::EventId, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Vec<$crate::Seat>> {
                 let sql = format!("{} WHERE a.event_id = $1 AND a.person_id = $2 ORDER BY t.position", $crate::portable::SEAT_SELECT);
                 let rows: Vec<$crate::portable::SeatTuple> = $crate::sqlx::query_as::<$db, _>(&sql)
