@@ -86,6 +86,17 @@ pub fn table(state: &AppState) -> Vec<Route> {
             "/events/{id}/sections/{section}/roster.csv",
             get(events::roster_csv),
         ),
+        r(
+            Method::POST,
+            "/events/{id}/sections/{section}/attendance",
+            post(events::mark_attendance),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/sections/{section}/code",
+            post(events::make_code),
+        ),
+        r(Method::POST, "/events/{id}/checkin", post(events::check_in)),
         r(Method::GET, "/events/{id}/rank", get(events::rank_form)),
         r(Method::POST, "/events/{id}/rank", post(events::rank_submit)),
         r(Method::GET, "/events/{id}/schedule", get(events::schedule)),

@@ -440,6 +440,27 @@ fn table(f: &Fixture) -> Vec<Case> {
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         case(
+            M::POST,
+            "/events/{id}/sections/{section}/attendance",
+            format!("/events/{}/sections/{}/attendance", f.event, f.section),
+            form(&[("person", "1"), ("present", "1")]),
+            [303, 404, 404, 409, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/sections/{section}/code",
+            format!("/events/{}/sections/{}/code", f.event, f.section),
+            form(&[]),
+            [303, 404, 404, 303, 303, 404, 303, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/checkin",
+            format!("/events/{}/checkin", f.event),
+            form(&[("code", "X")]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
             M::GET,
             "/events/{id}/sections/{section}/roster",
             format!("/events/{}/sections/{}/roster", f.event, f.section),
@@ -1752,6 +1773,42 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
     assert!(
         ics.body.contains("SEQUENCE:3\r\n"),
         "the person's own change bumps it too"
+    );
+
+    // The day: the facilitator shows a code, the educator checks in with it.
+    let roster_page = format!("{page}/sections/{s1}/roster");
+    let made = facilitator
+        .post_form(&format!("{page}/sections/{s1}/code"), &[])
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let shown = facilitator.get(&roster_page).await;
+    let code = shown
+        .body
+        .split("class=\"checkin-code\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the code is shown")
+        .to_owned();
+    assert!(shown.body.contains("Mark present"));
+    let wrong = educator
+        .post_form(&format!("{page}/checkin"), &[("code", "ZZZZZZ")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let checked = educator
+        .post_form(
+            &format!("{page}/checkin"),
+            &[("code", &code.to_lowercase())],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.body);
+    let after = facilitator.get(&roster_page).await;
+    assert!(after.body.contains(">Present</span>"), "{}", after.body);
+    assert_eq!(
+        app.store
+            .attendance(p.sections.iter().find(|s| s.code == "S1").unwrap().id)
+            .await
+            .unwrap(),
+        vec![educator_id]
     );
 }
 

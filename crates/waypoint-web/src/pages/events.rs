@@ -979,6 +979,7 @@ pub struct SchedulePage {
     layout: Layout,
     event: Event,
     changed: bool,
+    checked_in: bool,
     items: Vec<(String, ScheduleItem)>,
 }
 
@@ -1026,6 +1027,7 @@ pub async fn schedule(
                 (String::new(), "My schedule".to_owned()),
             ]),
         changed: query.contains_key("changed"),
+        checked_in: query.contains_key("checked_in"),
         event: l.event,
         items,
     }))
@@ -1120,6 +1122,8 @@ pub struct RosterPage {
     section: i64,
     lines: Vec<waypoint_store::RosterLine>,
     capacity: i64,
+    present: HashSet<waypoint_domain::PersonId>,
+    code: Option<String>,
 }
 
 /// The section `section` of the event, if the user leads it or runs the day.
@@ -1162,7 +1166,11 @@ pub async fn roster(
         .map(|c| c.title.clone())
         .unwrap_or_default();
     let lines = state.store.section_roster(sec.id).await?;
+    let present = state.store.attendance(sec.id).await?.into_iter().collect();
+    let code = state.store.checkin_code(sec.id).await?;
     Ok(render(&RosterPage {
+        present,
+        code,
         layout: Layout::for_user(&user, format!("Roster · {title}"), "/events").with_crumbs(vec![
             ("/events".to_owned(), "PD days".to_owned()),
             (format!("/events/{}", l.event.id), l.event.title.clone()),
@@ -1425,4 +1433,125 @@ pub async fn leave_waitlist(
         .leave_waitlist(l.event.id, user.actor.person, section)
         .await?;
     Ok(Redirect::to(&format!("/events/{id}/schedule")).into_response())
+}
+
+/// A facilitator's mark.
+#[derive(Debug, Deserialize)]
+pub struct AttendanceForm {
+    person: i64,
+    present: String,
+}
+
+/// POST /events/{id}/sections/{section}/attendance
+pub async fn mark_attendance(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section)): Path<(i64, i64)>,
+    Form(form): Form<AttendanceForm>,
+) -> WebResult<Response> {
+    let (l, _, sec) = roster_section(&state, &user, id, section).await?;
+    if !matches!(l.event.state, EventState::Published | EventState::Finished) {
+        return Err(WebError::Conflict(
+            "Attendance is taken once schedules are published.".to_owned(),
+        ));
+    }
+    let person = waypoint_domain::PersonId::new(form.person);
+    let seated = state
+        .store
+        .section_roster(sec.id)
+        .await?
+        .iter()
+        .any(|r| r.person == person);
+    if !seated {
+        return Err(WebError::Unprocessable(
+            "That person is not placed in this session.".to_owned(),
+        ));
+    }
+    state
+        .store
+        .mark_attendance(
+            sec.id,
+            person,
+            form.present == "1",
+            user.actor.person,
+            now_ms(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/events/{id}/sections/{section}/roster#p{}",
+        form.person
+    ))
+    .into_response())
+}
+
+/// POST /events/{id}/sections/{section}/code: make (or remake) the check-in code.
+pub async fn make_code(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let (l, _, sec) = roster_section(&state, &user, id, section).await?;
+    // Six characters without look-alikes (no 0/O, 1/I/L); retried on the rare clash.
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    for _ in 0..8 {
+        let code: String = {
+            use rand::Rng;
+            let mut rng = rand::thread_rng();
+            (0..6)
+                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+                .collect()
+        };
+        match state
+            .store
+            .set_checkin_code(l.event.id, sec.id, &code)
+            .await
+        {
+            Ok(()) => {
+                return Ok(
+                    Redirect::to(&format!("/events/{id}/sections/{section}/roster"))
+                        .into_response(),
+                );
+            }
+            Err(waypoint_store::StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(WebError::Conflict(
+        "No free code was found; try again.".to_owned(),
+    ))
+}
+
+/// The code an attendee types.
+#[derive(Debug, Deserialize)]
+pub struct CheckInForm {
+    code: String,
+}
+
+/// POST /events/{id}/checkin
+pub async fn check_in(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CheckInForm>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, id).await?;
+    if !matches!(l.event.state, EventState::Published | EventState::Finished) {
+        return Err(WebError::NotFound);
+    }
+    let code: String = form
+        .code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    match state
+        .store
+        .check_in(l.event.id, user.actor.person, &code, now_ms())
+        .await?
+    {
+        Some(_) => Ok(Redirect::to(&format!("/events/{id}/schedule?checked_in=1")).into_response()),
+        None => Err(WebError::Unprocessable(
+            "That code is not the code of a session you are placed in. Check it with your facilitator.".to_owned(),
+        )),
+    }
 }
