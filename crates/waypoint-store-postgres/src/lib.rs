@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_attendance",
         include_str!("../migrations/0005_pd_attendance.sql"),
     ),
+    (
+        6,
+        "pd_feedback",
+        include_str!("../migrations/0006_pd_feedback.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_attendance",
         include_str!("../migrations/0005_pd_attendance.sql"),
     ),
+    (
+        6,
+        "pd_feedback",
+        include_str!("../migrations/0006_pd_feedback.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).

@@ -8,8 +8,9 @@
 )]
 
 use crate::{
-    AuditEntry, MoveRefused, NewCourse, NewEvent, NewImport, NewPerson, NewProgramme, NewSection,
-    NewSlot, PageRequest, RunStatus, Seat, SeatSource, SessionRecord, Store, StoreError,
+    AuditEntry, Feedback, MoveRefused, NewCourse, NewEvent, NewImport, NewPerson, NewProgramme,
+    NewSection, NewSlot, PageRequest, RunStatus, Seat, SeatSource, SessionRecord, Store,
+    StoreError,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -1142,5 +1143,40 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
     assert_eq!(
         store.attendance(s2).await.expect("attendance"),
         vec![staff[2]]
+    );
+
+    // After: feedback only from people who were there; a second answer replaces the first.
+    let answer = |n: i64, text: &str| Feedback {
+        relevant: n,
+        well_run: n,
+        will_use: n,
+        will_try: text.to_owned(),
+    };
+    assert!(
+        !store
+            .save_feedback(s2, staff[0], &answer(5, "x"), 14)
+            .await
+            .expect("save"),
+        "not there, no feedback"
+    );
+    for (n, text) in [(3, "circles"), (4, "morning circles")] {
+        assert!(
+            store
+                .save_feedback(s2, staff[2], &answer(n, text), 14 + n)
+                .await
+                .expect("save")
+        );
+    }
+    assert_eq!(
+        store.feedback_on(s2).await.expect("feedback"),
+        vec![answer(4, "morning circles")]
+    );
+    assert_eq!(
+        store.my_feedback(s2, staff[2]).await.expect("mine"),
+        Some(answer(4, "morning circles"))
+    );
+    assert_eq!(
+        store.attended(id, staff[2]).await.expect("attended"),
+        vec![s2]
     );
 }

@@ -339,6 +339,21 @@ pub enum MoveRefused {
     SeatsFree,
 }
 
+/// An attendee's reaction to a session (Guskey's first level): agreement
+/// from 1 (strongly disagree) to 5 (strongly agree) with three statements,
+/// and what they will try with their students.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Feedback {
+    /// "The session was relevant to my work."
+    pub relevant: i64,
+    /// "The session was well run and made good use of the time."
+    pub well_run: i64,
+    /// "I will use what I learned with my students."
+    pub will_use: i64,
+    /// "What will you try with your students?"
+    pub will_try: String,
+}
+
 /// PD-day storage. Every multi-row change is one transaction.
 #[async_trait]
 pub trait PdDays: Send + Sync {
@@ -489,6 +504,25 @@ pub trait PdDays: Send + Sync {
         section: SectionId,
         code: &str,
     ) -> StoreResult<()>;
+    /// Saves (or replaces) `person`'s feedback on a section; `false`, and
+    /// nothing stored, unless they are recorded as having attended it.
+    async fn save_feedback(
+        &self,
+        section: SectionId,
+        person: PersonId,
+        feedback: &Feedback,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Every response on a section, in no particular order (never with who gave it).
+    async fn feedback_on(&self, section: SectionId) -> StoreResult<Vec<Feedback>>;
+    /// `person`'s own feedback on a section.
+    async fn my_feedback(
+        &self,
+        section: SectionId,
+        person: PersonId,
+    ) -> StoreResult<Option<Feedback>>;
+    /// Sections of the event `person` attended.
+    async fn attended(&self, event: EventId, person: PersonId) -> StoreResult<Vec<SectionId>>;
     /// Checks `person` in with a code: the section of the event with that
     /// code, when they are seated in it; `None` otherwise.
     async fn check_in(

@@ -654,6 +654,78 @@ macro_rules! portable_pd_days {
                 Ok(())
             }
 
+            async fn save_feedback(
+                &self,
+                section: ::waypoint_domain::SectionId,
+                person: ::waypoint_domain::PersonId,
+                f: &$crate::Feedback,
+                now: i64,
+            ) -> $crate::StoreResult<bool> {
+                let saved = $crate::sqlx::query::<$db>(
+                    "INSERT INTO pd_feedback (section_id, person_id, relevant, well_run, will_use, will_try, submitted_at) \
+                     SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS \
+                       (SELECT 1 FROM pd_attendance WHERE section_id = $1 AND person_id = $2) \
+                     ON CONFLICT (section_id, person_id) DO UPDATE SET relevant = EXCLUDED.relevant, \
+                       well_run = EXCLUDED.well_run, will_use = EXCLUDED.will_use, will_try = EXCLUDED.will_try, \
+                       submitted_at = EXCLUDED.submitted_at",
+                )
+                .bind(section.get())
+                .bind(person.get())
+                .bind(f.relevant)
+                .bind(f.well_run)
+                .bind(f.will_use)
+                .bind(&f.will_try)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(saved > 0)
+            }
+
+            async fn feedback_on(&self, section: ::waypoint_domain::SectionId) -> $crate::StoreResult<Vec<$crate::Feedback>> {
+                let rows: Vec<(i64, i64, i64, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT relevant, well_run, will_use, will_try FROM pd_feedback WHERE section_id = $1 ORDER BY submitted_at, will_try",
+                )
+                .bind(section.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(relevant, well_run, will_use, will_try)| $crate::Feedback { relevant, well_run, will_use, will_try })
+                    .collect())
+            }
+
+            async fn my_feedback(
+                &self,
+                section: ::waypoint_domain::SectionId,
+                person: ::waypoint_domain::PersonId,
+            ) -> $crate::StoreResult<Option<$crate::Feedback>> {
+                let row: Option<(i64, i64, i64, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT relevant, well_run, will_use, will_try FROM pd_feedback WHERE section_id = $1 AND person_id = $2",
+                )
+                .bind(section.get())
+                .bind(person.get())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(relevant, well_run, will_use, will_try)| $crate::Feedback { relevant, well_run, will_use, will_try }))
+            }
+
+            async fn attended(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+            ) -> $crate::StoreResult<Vec<::waypoint_domain::SectionId>> {
+                let rows = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT a.section_id FROM pd_attendance a JOIN pd_sections s ON s.id = a.section_id \
+                     WHERE s.event_id = $1 AND a.person_id = $2 ORDER BY a.section_id",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(::waypoint_domain::SectionId::new).collect())
+            }
+
             async fn check_in(
                 &self,
                 event: ::waypoint_domain::EventId,
