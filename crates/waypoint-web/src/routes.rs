@@ -97,6 +97,16 @@ pub fn table(state: &AppState) -> Vec<Route> {
             post(events::make_code),
         ),
         r(Method::POST, "/events/{id}/checkin", post(events::check_in)),
+        r(
+            Method::GET,
+            "/events/{id}/sections/{section}/feedback",
+            get(events::feedback_form),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/sections/{section}/feedback",
+            post(events::feedback_submit),
+        ),
         r(Method::GET, "/events/{id}/rank", get(events::rank_form)),
         r(Method::POST, "/events/{id}/rank", post(events::rank_submit)),
         r(Method::GET, "/events/{id}/schedule", get(events::schedule)),

@@ -454,6 +454,20 @@ fn table(f: &Fixture) -> Vec<Case> {
             [303, 404, 404, 303, 303, 404, 303, 404],
         ),
         case(
+            M::GET,
+            "/events/{id}/sections/{section}/feedback",
+            format!("/events/{}/sections/{}/feedback", f.event, f.section),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/sections/{section}/feedback",
+            format!("/events/{}/sections/{}/feedback", f.event, f.section),
+            form(&[("relevant", "5"), ("well_run", "5"), ("will_use", "5")]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
             M::POST,
             "/events/{id}/checkin",
             format!("/events/{}/checkin", f.event),
@@ -1809,6 +1823,45 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
             .await
             .unwrap(),
         vec![educator_id]
+    );
+
+    // After: the educator's feedback; the facilitator sees totals, not the words of one person.
+    let feedback_page = format!("{page}/sections/{s1}/feedback");
+    let form = educator.get(&feedback_page).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let half = educator
+        .post_form(&feedback_page, &[("relevant", "5")])
+        .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let sent = educator
+        .post_form(
+            &feedback_page,
+            &[
+                ("relevant", "5"),
+                ("well_run", "4"),
+                ("will_use", "5"),
+                ("will_try", "Number lines as exit tickets"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(
+        sent.body.contains("your feedback is saved"),
+        "{}",
+        sent.body
+    );
+    let theirs = facilitator.get(&roster_page).await;
+    assert!(theirs.body.contains("1 response;"), "{}", theirs.body);
+    assert!(!theirs.body.contains("Number lines as exit tickets"));
+    let all = coordinator.get(&roster_page).await;
+    assert!(all.body.contains("Number lines as exit tickets"));
+    let other = educator
+        .get(&format!("{page}/sections/{}/feedback", section("S4")))
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::NOT_FOUND,
+        "only for sessions attended"
     );
 }
 

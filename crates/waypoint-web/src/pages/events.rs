@@ -367,6 +367,8 @@ pub struct EventPage {
     /// Every section, for the coordinator's move form: id and label.
     section_options: Vec<(i64, String)>,
     moved: bool,
+    /// Per section with answers: id, title, slot label, summary (coordinator only).
+    feedback: Vec<(i64, String, String, FeedbackSummary)>,
 }
 
 /// GET /events/{id}
@@ -455,6 +457,26 @@ pub async fn event(
         .and_then(|j| serde_json::from_str::<pdday::RunReport>(j).ok());
     let profile = results.as_ref().map(profile_bars).unwrap_or_default();
     let my_ranked = store.ranking(l.event.id, user.actor.person).await?.0.len();
+    let mut feedback = Vec::new();
+    if manage && matches!(l.event.state, EventState::Published | EventState::Finished) {
+        for s in &programme.sections {
+            let answers = store.feedback_on(s.id).await?;
+            if answers.is_empty() {
+                continue;
+            }
+            let title = courses
+                .get(&s.course)
+                .map(|c| c.title.clone())
+                .unwrap_or_default();
+            let slot = programme
+                .slots
+                .iter()
+                .find(|t| t.id == s.slot)
+                .map(|t| t.label.clone())
+                .unwrap_or_default();
+            feedback.push((s.id.get(), title, slot, summarise(&answers, false)));
+        }
+    }
     let section_options = if manage {
         programme
             .sections
@@ -507,6 +529,7 @@ pub async fn event(
         my_ranked,
         section_options,
         moved: query.contains_key("moved"),
+        feedback,
         event: l.event,
     }))
 }
@@ -980,6 +1003,9 @@ pub struct SchedulePage {
     event: Event,
     changed: bool,
     checked_in: bool,
+    /// Sections attended (feedback can be given), and those already answered.
+    attended: HashSet<i64>,
+    answered: HashSet<i64>,
     items: Vec<(String, ScheduleItem)>,
 }
 
@@ -1005,6 +1031,24 @@ pub async fn schedule(
 ) -> WebResult<Response> {
     let l = load(&state, &user, id).await?;
     let items = my_schedule(&state, &user, &l).await?;
+    let attended: HashSet<i64> = state
+        .store
+        .attended(l.event.id, user.actor.person)
+        .await?
+        .into_iter()
+        .map(|s| s.get())
+        .collect();
+    let mut answered = HashSet::new();
+    for &s in &attended {
+        if state
+            .store
+            .my_feedback(waypoint_domain::SectionId::new(s), user.actor.person)
+            .await?
+            .is_some()
+        {
+            answered.insert(s);
+        }
+    }
     let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let items = items
         .into_iter()
@@ -1028,6 +1072,8 @@ pub async fn schedule(
             ]),
         changed: query.contains_key("changed"),
         checked_in: query.contains_key("checked_in"),
+        attended,
+        answered,
         event: l.event,
         items,
     }))
@@ -1124,6 +1170,7 @@ pub struct RosterPage {
     capacity: i64,
     present: HashSet<waypoint_domain::PersonId>,
     code: Option<String>,
+    feedback: FeedbackSummary,
 }
 
 /// The section `section` of the event, if the user leads it or runs the day.
@@ -1168,9 +1215,14 @@ pub async fn roster(
     let lines = state.store.section_roster(sec.id).await?;
     let present = state.store.attendance(sec.id).await?.into_iter().collect();
     let code = state.store.checkin_code(sec.id).await?;
+    let answers = state.store.feedback_on(sec.id).await?;
+    // The coordinator reads every answer; a facilitator only once no one can be singled out.
+    let show = can_manage(&user, &l) || answers.len() >= MIN_RESPONSES_FOR_COMMENTS;
+    let feedback = summarise(&answers, show);
     Ok(render(&RosterPage {
         present,
         code,
+        feedback,
         layout: Layout::for_user(&user, format!("Roster · {title}"), "/events").with_crumbs(vec![
             ("/events".to_owned(), "PD days".to_owned()),
             (format!("/events/{}", l.event.id), l.event.title.clone()),
@@ -1554,4 +1606,241 @@ pub async fn check_in(
             "That code is not the code of a session you are placed in. Check it with your facilitator.".to_owned(),
         )),
     }
+}
+
+/// The statements of the feedback form, with the field that holds each.
+pub const FEEDBACK_ITEMS: [(&str, &str); 3] = [
+    ("relevant", "The session was relevant to my work."),
+    (
+        "well_run",
+        "The session was well run and made good use of the time.",
+    ),
+    ("will_use", "I will use what I learned with my students."),
+];
+
+/// Labels of the agreement scale, 1 to 5.
+pub const AGREEMENT: [&str; 5] = [
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+];
+
+/// Feedback on one section, summed up.
+pub struct FeedbackSummary {
+    /// Responses.
+    pub n: usize,
+    /// Mean per item, one decimal.
+    pub means: [String; 3],
+    /// What people will try, shown only where enough responded.
+    pub comments: Option<Vec<String>>,
+}
+
+/// Facilitators see individual answers only from 3 responses up.
+pub const MIN_RESPONSES_FOR_COMMENTS: usize = 3;
+
+fn summarise(rows: &[waypoint_store::Feedback], show_comments: bool) -> FeedbackSummary {
+    let n = rows.len();
+    let mean = |f: fn(&waypoint_store::Feedback) -> i64| {
+        if n == 0 {
+            "–".to_owned()
+        } else {
+            format!("{:.1}", rows.iter().map(f).sum::<i64>() as f64 / n as f64)
+        }
+    };
+    FeedbackSummary {
+        n,
+        means: [
+            mean(|r| r.relevant),
+            mean(|r| r.well_run),
+            mean(|r| r.will_use),
+        ],
+        comments: show_comments.then(|| {
+            rows.iter()
+                .map(|r| r.will_try.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect()
+        }),
+    }
+}
+
+/// The feedback form.
+#[derive(Template)]
+#[template(path = "feedback.html")]
+pub struct FeedbackPage {
+    layout: Layout,
+    event: Event,
+    section: i64,
+    title: String,
+    /// Field, statement, the answer given (0 for none).
+    questions: Vec<(&'static str, &'static str, usize)>,
+    will_try: String,
+    saved: bool,
+    problem: Option<String>,
+}
+
+/// The event and section, for someone recorded as there.
+async fn attended_section(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    section: i64,
+) -> WebResult<(Loaded, String)> {
+    let l = load(state, user, id).await?;
+    let section_id = waypoint_domain::SectionId::new(section);
+    if !state
+        .store
+        .attended(l.event.id, user.actor.person)
+        .await?
+        .contains(&section_id)
+    {
+        return Err(WebError::NotFound);
+    }
+    let programme = state.store.programme(l.event.id).await?;
+    let title = programme
+        .sections
+        .iter()
+        .find(|s| s.id == section_id)
+        .and_then(|s| programme.courses.iter().find(|c| c.id == s.course))
+        .map(|c| c.title.clone())
+        .unwrap_or_default();
+    Ok((l, title))
+}
+
+fn feedback_page(
+    user: &CurrentUser,
+    l: Loaded,
+    title: String,
+    section: i64,
+    (current, will_try): ([i64; 3], String),
+    saved: bool,
+    problem: Option<String>,
+) -> Response {
+    let status = if problem.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (
+        status,
+        render(&FeedbackPage {
+            layout: Layout::for_user(user, format!("Feedback · {title}"), "/events").with_crumbs(
+                vec![
+                    ("/events".to_owned(), "PD days".to_owned()),
+                    (format!("/events/{}", l.event.id), l.event.title.clone()),
+                    (
+                        format!("/events/{}/schedule", l.event.id),
+                        "My schedule".to_owned(),
+                    ),
+                    (String::new(), "Feedback".to_owned()),
+                ],
+            ),
+            event: l.event,
+            section,
+            title,
+            questions: FEEDBACK_ITEMS
+                .iter()
+                .zip(current)
+                .map(|(&(field, text), n)| (field, text, usize::try_from(n).unwrap_or(0)))
+                .collect(),
+            will_try,
+            saved,
+            problem,
+        }),
+    )
+        .into_response()
+}
+
+/// GET /events/{id}/sections/{section}/feedback
+pub async fn feedback_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let (l, title) = attended_section(&state, &user, id, section).await?;
+    let mine = state
+        .store
+        .my_feedback(waypoint_domain::SectionId::new(section), user.actor.person)
+        .await?;
+    let (current, will_try) = mine.map_or(([0; 3], String::new()), |f| {
+        ([f.relevant, f.well_run, f.will_use], f.will_try)
+    });
+    Ok(feedback_page(
+        &user,
+        l,
+        title,
+        section,
+        (current, will_try),
+        false,
+        None,
+    ))
+}
+
+/// The submitted form.
+#[derive(Debug, Deserialize)]
+pub struct FeedbackForm {
+    #[serde(default)]
+    relevant: String,
+    #[serde(default)]
+    well_run: String,
+    #[serde(default)]
+    will_use: String,
+    #[serde(default)]
+    will_try: String,
+}
+
+/// POST /events/{id}/sections/{section}/feedback
+pub async fn feedback_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section)): Path<(i64, i64)>,
+    Form(form): Form<FeedbackForm>,
+) -> WebResult<Response> {
+    let (l, title) = attended_section(&state, &user, id, section).await?;
+    let score = |v: &str| v.parse::<i64>().ok().filter(|n| (1..=5).contains(n));
+    let will_try: String = form.will_try.trim().chars().take(2000).collect();
+    let (Some(relevant), Some(well_run), Some(will_use)) = (
+        score(&form.relevant),
+        score(&form.well_run),
+        score(&form.will_use),
+    ) else {
+        let current =
+            [&form.relevant, &form.well_run, &form.will_use].map(|v| score(v).unwrap_or(0));
+        return Ok(feedback_page(
+            &user,
+            l,
+            title,
+            section,
+            (current, will_try),
+            false,
+            Some("Answer each of the three statements.".to_owned()),
+        ));
+    };
+    let saved = state
+        .store
+        .save_feedback(
+            waypoint_domain::SectionId::new(section),
+            user.actor.person,
+            &waypoint_store::Feedback {
+                relevant,
+                well_run,
+                will_use,
+                will_try: will_try.clone(),
+            },
+            now_ms(),
+        )
+        .await?;
+    if !saved {
+        return Err(WebError::NotFound);
+    }
+    Ok(feedback_page(
+        &user,
+        l,
+        title,
+        section,
+        ([relevant, well_run, will_use], will_try),
+        true,
+        None,
+    ))
 }

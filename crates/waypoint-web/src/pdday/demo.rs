@@ -203,6 +203,8 @@ pub async fn seed(
         store.finish_job(job, "demo", None, now).await?;
     }
     move_to(store, id, EventState::Assigned, EventState::Published).await?;
+    attend_and_react(store, id, coordinator, now).await?;
+    move_to(store, id, EventState::Published, EventState::Finished).await?;
 
     // The day to come: open for ranking for two more weeks.
     let future = today.checked_add(jiff::Span::new().days(30))?;
@@ -224,6 +226,59 @@ pub async fn seed(
 }
 
 const DAY: i64 = 24 * 3_600_000;
+
+/// What attendees of the demo's past day say they will try.
+const WILL_TRY: [&str; 10] = [
+    "A number talk every morning this week.",
+    "Exit tickets sorted into three piles to plan tomorrow's groups.",
+    "A restorative circle after recess on Mondays.",
+    "Sentence frames for the science lab write-up.",
+    "Students setting one reading goal per week and checking it on Fridays.",
+    "Two-minute conferences with four writers a day.",
+    "Audio feedback on the next essay draft.",
+    "A visual schedule and movement breaks for my afternoon block.",
+    "Co-planning one lesson a week with our special educator.",
+    "Starting the unit with a phenomenon instead of the vocabulary list.",
+];
+
+/// Nine in ten people were there; most of those answered the feedback form.
+async fn attend_and_react(
+    store: &Arc<dyn Store>,
+    id: waypoint_domain::EventId,
+    coordinator: PersonId,
+    now: i64,
+) -> anyhow::Result<()> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0xfeed);
+    for seat in store.seats(id).await? {
+        if seat.facilitating || rng.gen_bool(0.1) {
+            continue;
+        }
+        store
+            .mark_attendance(seat.section, seat.person, true, coordinator, now)
+            .await?;
+        if rng.gen_bool(0.3) {
+            continue;
+        }
+        // Better-ranked sessions are liked a little more.
+        let lift = i64::from(seat.rank.is_some_and(|r| r <= 3));
+        let mut score =
+            || (rng.gen_range(3..=5) + lift - i64::from(rng.gen_bool(0.15))).clamp(1, 5);
+        let feedback = waypoint_store::Feedback {
+            relevant: score(),
+            well_run: score(),
+            will_use: score(),
+            will_try: if rng.gen_bool(0.7) {
+                WILL_TRY[rng.gen_range(0..WILL_TRY.len())].to_owned()
+            } else {
+                String::new()
+            },
+        };
+        store
+            .save_feedback(seat.section, seat.person, &feedback, now)
+            .await?;
+    }
+    Ok(())
+}
 
 async fn move_to(
     store: &Arc<dyn Store>,
