@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_feedback",
         include_str!("../migrations/0006_pd_feedback.sql"),
     ),
+    (
+        7,
+        "pd_feeds",
+        include_str!("../migrations/0007_pd_feeds.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

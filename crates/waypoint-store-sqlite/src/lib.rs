@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_feedback",
         include_str!("../migrations/0006_pd_feedback.sql"),
     ),
+    (
+        7,
+        "pd_feeds",
+        include_str!("../migrations/0007_pd_feeds.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).

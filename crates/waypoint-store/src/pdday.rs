@@ -523,6 +523,13 @@ pub trait PdDays: Send + Sync {
     ) -> StoreResult<Option<Feedback>>;
     /// Sections of the event `person` attended.
     async fn attended(&self, event: EventId, person: PersonId) -> StoreResult<Vec<SectionId>>;
+    /// Sets `person`'s private calendar-feed token (by hash), replacing any
+    /// earlier one.
+    async fn set_feed_token(&self, person: PersonId, hash: &str, now: i64) -> StoreResult<()>;
+    /// The owner of a feed token, by hash.
+    async fn feed_token_owner(&self, hash: &str) -> StoreResult<Option<PersonId>>;
+    /// The events where `person` has seats, published or finished.
+    async fn events_seated(&self, person: PersonId) -> StoreResult<Vec<EventId>>;
     /// Checks `person` in with a code: the section of the event with that
     /// code, when they are seated in it; `None` otherwise.
     async fn check_in(

@@ -726,6 +726,41 @@ macro_rules! portable_pd_days {
                 Ok(rows.into_iter().map(::waypoint_domain::SectionId::new).collect())
             }
 
+            async fn set_feed_token(&self, person: ::waypoint_domain::PersonId, hash: &str, now: i64) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO pd_feed_tokens (person_id, token_hash, created_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (person_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at",
+                )
+                .bind(person.get())
+                .bind(hash)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn feed_token_owner(&self, hash: &str) -> $crate::StoreResult<Option<::waypoint_domain::PersonId>> {
+                let id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT t.person_id FROM pd_feed_tokens t JOIN people p ON p.id = t.person_id \
+                     WHERE t.token_hash = $1 AND p.enabled AND p.status = 'active'",
+                )
+                .bind(hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(id.map(::waypoint_domain::PersonId::new))
+            }
+
+            async fn events_seated(&self, person: ::waypoint_domain::PersonId) -> $crate::StoreResult<Vec<::waypoint_domain::EventId>> {
+                let rows = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT DISTINCT a.event_id FROM pd_assignments a JOIN pd_events e ON e.id = a.event_id \
+                     WHERE a.person_id = $1 AND e.state IN ('published', 'finished') ORDER BY a.event_id",
+                )
+                .bind(person.get())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(::waypoint_domain::EventId::new).collect())
+            }
+
             async fn check_in(
                 &self,
                 event: ::waypoint_domain::EventId,

@@ -626,9 +626,15 @@ pub fn schedule(programme: &Programme, seats: &[Seat]) -> Vec<ScheduleItem> {
     out.into_values().collect()
 }
 
-/// The schedule as an iCalendar file (RFC 5545), times in UTC. Each slot's
-/// event keeps its UID across changes; SEQUENCE follows the event's.
-pub fn icalendar(event: &Event, person: PersonId, items: &[ScheduleItem], host: &str) -> String {
+/// Schedules as an iCalendar file (RFC 5545), times in UTC, named `name`.
+/// Each slot's event keeps its UID across changes; SEQUENCE follows the
+/// day's.
+pub fn icalendar(
+    name: &str,
+    days: &[(Event, Vec<ScheduleItem>)],
+    person: PersonId,
+    host: &str,
+) -> String {
     let mut out = String::new();
     let mut line = |s: String| fold(&mut out, &s);
     line("BEGIN:VCALENDAR".into());
@@ -636,40 +642,42 @@ pub fn icalendar(event: &Event, person: PersonId, items: &[ScheduleItem], host: 
     line("PRODID:-//Waypoint//PD day schedule//EN".into());
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
-    line(format!("X-WR-CALNAME:{}", text(&event.title)));
-    for item in items {
-        line("BEGIN:VEVENT".into());
-        line(format!(
-            "UID:pd-{}-slot-{}-person-{}@{}",
-            event.id, item.slot_id, person, host
-        ));
-        line(format!("DTSTAMP:{}", utc(event.updated_at)));
-        line(format!("DTSTART:{}", utc(item.starts_at)));
-        line(format!("DTEND:{}", utc(item.ends_at)));
-        line(format!("SEQUENCE:{}", event.sequence));
-        let summary = if item.facilitating {
-            format!("Leading: {}", item.title)
-        } else {
-            item.title.clone()
-        };
-        line(format!("SUMMARY:{}", text(&summary)));
-        let location = if item.room.is_empty() {
-            event.venue.clone()
-        } else {
-            format!("{}, {}", item.room, event.venue)
-        };
-        line(format!("LOCATION:{}", text(&location)));
-        let mut description = item.description.clone();
-        if !item.facilitators.is_empty() {
-            let _ = write!(
-                description,
-                "\n\nFacilitators: {}",
-                item.facilitators.join(", ")
-            );
+    line(format!("X-WR-CALNAME:{}", text(name)));
+    for (event, items) in days {
+        for item in items {
+            line("BEGIN:VEVENT".into());
+            line(format!(
+                "UID:pd-{}-slot-{}-person-{}@{}",
+                event.id, item.slot_id, person, host
+            ));
+            line(format!("DTSTAMP:{}", utc(event.updated_at)));
+            line(format!("DTSTART:{}", utc(item.starts_at)));
+            line(format!("DTEND:{}", utc(item.ends_at)));
+            line(format!("SEQUENCE:{}", event.sequence));
+            let summary = if item.facilitating {
+                format!("Leading: {}", item.title)
+            } else {
+                item.title.clone()
+            };
+            line(format!("SUMMARY:{}", text(&summary)));
+            let location = if item.room.is_empty() {
+                event.venue.clone()
+            } else {
+                format!("{}, {}", item.room, event.venue)
+            };
+            line(format!("LOCATION:{}", text(&location)));
+            let mut description = item.description.clone();
+            if !item.facilitators.is_empty() {
+                let _ = write!(
+                    description,
+                    "\n\nFacilitators: {}",
+                    item.facilitators.join(", ")
+                );
+            }
+            line(format!("DESCRIPTION:{}", text(&description)));
+            line("STATUS:CONFIRMED".into());
+            line("END:VEVENT".into());
         }
-        line(format!("DESCRIPTION:{}", text(&description)));
-        line("STATUS:CONFIRMED".into());
-        line("END:VEVENT".into());
     }
     line("END:VCALENDAR".into());
     out

@@ -115,6 +115,8 @@ pub fn table(state: &AppState) -> Vec<Route> {
             "/events/{id}/schedule.ics",
             get(events::schedule_ics),
         ),
+        r(Method::POST, "/calendar-feed", post(events::new_feed)),
+        r(Method::GET, "/calendar/{token}", get(events::feed)),
         r(Method::GET, "/settings", get(settings::settings)),
         r(
             Method::POST,
@@ -202,10 +204,12 @@ pub fn build(state: AppState) -> Router {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        // Reset links carry a secret in the path; it never reaches the logs.
+        // Reset links and calendar feeds carry a secret in the path; it never reaches the logs.
         let path = req.uri().path();
         let path = if path.starts_with("/reset/") {
             "/reset/{token}"
+        } else if path.starts_with("/calendar/") {
+            "/calendar/{token}"
         } else {
             path
         };

@@ -371,6 +371,20 @@ fn table(f: &Fixture) -> Vec<Case> {
         case(M::GET, "/events", "/events".into(), Body::None, page_all),
         case(
             M::POST,
+            "/calendar-feed",
+            "/calendar-feed".into(),
+            form(&[]),
+            page_all,
+        ),
+        case(
+            M::GET,
+            "/calendar/{token}",
+            "/calendar/not-a-token.ics".into(),
+            Body::None,
+            [404; 8],
+        ),
+        case(
+            M::POST,
             "/events",
             "/events".into(),
             Body::Upload,
@@ -1862,6 +1876,37 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
         other.status,
         StatusCode::NOT_FOUND,
         "only for sessions attended"
+    );
+
+    // A private feed for calendar apps: no session, the link is the secret; a new one revokes it.
+    let link = |body: &str| {
+        body.split("<code class=\"token\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .map(|url| {
+                url.split("/calendar/")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .expect("the link is shown")
+    };
+    educator.get(&format!("{page}/schedule")).await;
+    let first = link(&educator.post_form("/calendar-feed", &[]).await.body);
+    let mut app_client = app.client();
+    let fetched = app_client.get(&format!("/calendar/{first}")).await;
+    assert_eq!(fetched.status, StatusCode::OK);
+    assert!(fetched.body.contains("BEGIN:VEVENT") && fetched.body.contains("X-WR-CALNAME:PD days"));
+    educator.get(&format!("{page}/schedule")).await;
+    let second = link(&educator.post_form("/calendar-feed", &[]).await.body);
+    assert_ne!(first, second);
+    assert_eq!(
+        app_client.get(&format!("/calendar/{first}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app_client.get(&format!("/calendar/{second}")).await.status,
+        StatusCode::OK
     );
 }
 

@@ -1094,7 +1094,8 @@ pub async fn schedule_ics(
         .map(|h| h.split(':').next().unwrap_or(h).to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "waypoint.local".to_owned());
-    let body = pdday::icalendar(&l.event, user.actor.person, &items, &host);
+    let name = l.event.title.clone();
+    let body = pdday::icalendar(&name, &[(l.event, items)], user.actor.person, &host);
     let mut r = body.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -1843,4 +1844,73 @@ pub async fn feedback_submit(
         true,
         None,
     ))
+}
+
+/// The page that shows a new private calendar link, once.
+#[derive(Template)]
+#[template(path = "feed.html")]
+pub struct FeedPage {
+    layout: Layout,
+    url: String,
+}
+
+/// POST /calendar-feed: a new private calendar link (the old one stops working).
+pub async fn new_feed(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    let token = crate::auth::random_token();
+    state
+        .store
+        .set_feed_token(
+            user.actor.person,
+            &crate::auth::token_hash(&token),
+            now_ms(),
+        )
+        .await?;
+    let base = state.config.public_url.clone();
+    Ok(render(&FeedPage {
+        layout: Layout::for_user(&user, "Your calendar link", "/events"),
+        url: format!("{}/calendar/{token}.ics", base.trim_end_matches('/')),
+    }))
+}
+
+/// GET /calendar/{token}: every published PD-day schedule of the link's
+/// owner, for calendar apps (no session; the secret is the link).
+pub async fn feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    let token = token.strip_suffix(".ics").unwrap_or(&token);
+    let Some(person) = state
+        .store
+        .feed_token_owner(&crate::auth::token_hash(token))
+        .await?
+    else {
+        return Err(WebError::NotFound);
+    };
+    let mut days = Vec::new();
+    for id in state.store.events_seated(person).await? {
+        let Some(event) = state.store.event(id).await? else {
+            continue;
+        };
+        let programme = state.store.programme(id).await?;
+        let seats = state.store.seats_of(id, person).await?;
+        days.push((event, pdday::schedule(&programme, &seats)));
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h).to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "waypoint.local".to_owned());
+    let body = pdday::icalendar("PD days", &days, person, &host);
+    let mut r = body.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
 }
