@@ -1179,4 +1179,36 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
         store.attended(id, staff[2]).await.expect("attended"),
         vec![s2]
     );
+    // A late arrival gets the best open seat in every slot, never the same course twice.
+    let offered: HashSet<CourseId> = p.courses.iter().map(|c| c.id).collect();
+    let c3 = p.courses.iter().find(|c| c.code == "C3").expect("C3").id;
+    let c1 = p.courses.iter().find(|c| c.code == "C1").expect("C1").id;
+    let ranking = Ranking::new(vec![c3, c1], 9, &offered).expect("ranking");
+    store
+        .save_ranking(id, staff[0], &ranking, 16)
+        .await
+        .expect("rank");
+    let late = store.place_late(id, staff[0], 17).await.expect("late");
+    let codes: Vec<&str> = late
+        .iter()
+        .map(|s| {
+            p.sections
+                .iter()
+                .find(|x| x.id == s.section)
+                .expect("section")
+                .code
+                .as_str()
+        })
+        .collect();
+    // Slot 1 offers C1 (S1) and C2 (S2): C1 is ranked. Slot 2: C3 is ranked first, S4 has seats (S5 is full).
+    assert_eq!(codes, vec!["S1", "S4"]);
+    assert_eq!(late[1].rank, Some(1));
+    assert!(
+        store
+            .place_late(id, staff[0], 18)
+            .await
+            .expect("late")
+            .is_empty(),
+        "only once"
+    );
 }

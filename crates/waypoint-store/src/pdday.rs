@@ -258,6 +258,8 @@ pub enum SeatSource {
     SelfService,
     /// Given from the waiting list when a seat freed.
     Waitlist,
+    /// Given to someone who arrived after the assignment.
+    Late,
 }
 
 impl SeatSource {
@@ -268,6 +270,7 @@ impl SeatSource {
             Self::Manual => "manual",
             Self::SelfService => "self",
             Self::Waitlist => "waitlist",
+            Self::Late => "late",
         }
     }
 
@@ -278,6 +281,7 @@ impl SeatSource {
             Self::Manual,
             Self::SelfService,
             Self::Waitlist,
+            Self::Late,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
@@ -480,6 +484,18 @@ pub trait PdDays: Send + Sync {
     ) -> StoreResult<bool>;
     /// The sections whose waiting list `person` is on.
     async fn waitlists_of(&self, event: EventId, person: PersonId) -> StoreResult<Vec<SectionId>>;
+    /// Seats someone who has none at the event (they arrived after the
+    /// assignment): in each slot, the best-ranked session with an open seat
+    /// that they do not take elsewhere, else the open session with the most
+    /// seats left. One transaction holding the event. Returns the seats
+    /// given (none if they had seats already or a slot has no open seat, in
+    /// which case nothing is written).
+    async fn place_late(
+        &self,
+        event: EventId,
+        person: PersonId,
+        now: i64,
+    ) -> StoreResult<Vec<Seat>>;
     /// Attendees seated per section (sections with nobody are absent).
     async fn seat_counts(&self, event: EventId) -> StoreResult<Vec<(SectionId, i64)>>;
     /// Marks `person` present in (or, with `present` false, absent from) a

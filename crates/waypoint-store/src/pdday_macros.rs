@@ -581,6 +581,80 @@ macro_rules! portable_pd_days {
                 Ok(rows.into_iter().map(::waypoint_domain::SectionId::new).collect())
             }
 
+            async fn place_late(
+                &self,
+                event: ::waypoint_domain::EventId,
+                person: ::waypoint_domain::PersonId,
+                now: i64,
+            ) -> $crate::StoreResult<Vec<$crate::Seat>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                Self::pd_hold_event(&mut *tx, event.get()).await?;
+                let has = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM pd_assignments WHERE event_id = $1 AND person_id = $2",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .fetch_one(&mut *tx)
+                .await?;
+                if has > 0 {
+                    return Ok(Vec::new());
+                }
+                // Every section with its slot, course, seats left and the person's rank of its course.
+                let options: Vec<(i64, i64, i64, i64, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT s.id, s.slot_id, s.course_id, \
+                       s.capacity - (SELECT COUNT(*) FROM pd_assignments a WHERE a.section_id = s.id AND NOT a.facilitating), \
+                       (SELECT p.rank FROM pd_preferences p WHERE p.event_id = s.event_id AND p.person_id = $2 AND p.course_id = s.course_id) \
+                     FROM pd_sections s JOIN pd_slots t ON t.id = s.slot_id WHERE s.event_id = $1 ORDER BY t.position, s.id",
+                )
+                .bind(event.get())
+                .bind(person.get())
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut slots: Vec<i64> = options.iter().map(|o| o.1).collect();
+                slots.dedup();
+                let mut taken_courses = Vec::new();
+                let mut seats = Vec::new();
+                for slot in slots {
+                    let best = options
+                        .iter()
+                        .filter(|o| o.1 == slot && o.3 > 0 && !taken_courses.contains(&o.2))
+                        .min_by_key(|o| (o.4.unwrap_or(i64::MAX), -o.3, o.0));
+                    let Some(&(section, _, course, _, rank)) = best else {
+                        return Ok(Vec::new());
+                    };
+                    taken_courses.push(course);
+                    seats.push($crate::Seat {
+                        person,
+                        slot: ::waypoint_domain::SlotId::new(slot),
+                        section: ::waypoint_domain::SectionId::new(section),
+                        rank,
+                        facilitating: false,
+                        source: $crate::SeatSource::Late,
+                    });
+                }
+                for s in &seats {
+                    $crate::sqlx::query::<$db>(
+                        "INSERT INTO pd_assignments (event_id, person_id, slot_id, section_id, rank, facilitating, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 'late')",
+                    )
+                    .bind(event.get())
+                    .bind(person.get())
+                    .bind(s.slot.get())
+                    .bind(s.section.get())
+                    .bind(s.rank)
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                $crate::sqlx::query::<$db>("UPDATE pd_events SET updated_at = $2 WHERE id = $1")
+                    .bind(event.get())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(seats)
+            }
+
             async fn seat_counts(
                 &self,
                 event: ::waypoint_domain::EventId,

@@ -66,6 +66,7 @@ pub fn table(state: &AppState) -> Vec<Route> {
             get(events::change_form),
         ),
         r(Method::POST, "/events/{id}/seat", post(events::take_seat)),
+        r(Method::POST, "/events/{id}/late", post(events::place_late)),
         r(
             Method::POST,
             "/events/{id}/waitlist",

@@ -441,6 +441,13 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             M::POST,
+            "/events/{id}/late",
+            format!("/events/{}/late", f.event),
+            form(&[]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
             "/events/{id}/waitlist",
             format!("/events/{}/waitlist", f.event),
             form(&[("section", "1")]),

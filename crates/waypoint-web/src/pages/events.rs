@@ -1914,3 +1914,28 @@ pub async fn feed(
     );
     Ok(r)
 }
+
+/// POST /events/{id}/late: seats for someone who has none yet.
+pub async fn place_late(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let l = published_for(&state, &user, id).await?;
+    let seats = state
+        .store
+        .place_late(l.event.id, user.actor.person, now_ms())
+        .await?;
+    if seats.is_empty()
+        && state
+            .store
+            .seats_of(l.event.id, user.actor.person)
+            .await?
+            .is_empty()
+    {
+        return Err(WebError::Conflict(
+            "There is no open seat left in one of the slots. Ask the coordinator to add seats or to move you by hand.".to_owned(),
+        ));
+    }
+    Ok(Redirect::to(&format!("/events/{id}/schedule?changed=1")).into_response())
+}
