@@ -53,6 +53,11 @@ pub fn time_zone(name: &str) -> Result<TimeZone, String> {
         .map_err(|_| format!("\"{name}\" is not a time zone name (for example America/Chicago)"))
 }
 
+/// An event's time zone; UTC if its stored name is no longer known.
+pub fn event_tz(event: &Event) -> TimeZone {
+    time_zone(&event.timezone).unwrap_or(TimeZone::UTC)
+}
+
 /// Milliseconds since the epoch of `time` on `day` in `tz`.
 pub fn local_ms(tz: &TimeZone, day: Date, time: Time) -> Result<i64, String> {
     let zoned = day

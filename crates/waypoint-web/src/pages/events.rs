@@ -71,6 +71,47 @@ async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded
     Ok(loaded)
 }
 
+/// The trail above a page of an event: the list, then the event.
+fn event_crumbs(event: &Event, rest: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut trail = vec![
+        ("/events".to_owned(), "PD days".to_owned()),
+        (format!("/events/{}", event.id), event.title.clone()),
+    ];
+    trail.extend(rest);
+    trail
+}
+
+/// The courses `person` leads a section of (they never attend or rank those).
+fn led_courses(programme: &Programme, person: waypoint_domain::PersonId) -> HashSet<CourseId> {
+    programme
+        .sections
+        .iter()
+        .filter(|s| s.facilitators.iter().any(|f| f.0 == person))
+        .map(|s| s.course)
+        .collect()
+}
+
+/// A calendar file of `days` for `person`, its UIDs under the request's host.
+fn calendar_response(
+    headers: &HeaderMap,
+    name: &str,
+    days: &[(Event, Vec<ScheduleItem>)],
+    person: waypoint_domain::PersonId,
+) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h).to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "waypoint.local".to_owned());
+    let mut r = pdday::icalendar(name, days, person, &host).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    r
+}
+
 fn can_manage(user: &CurrentUser, l: &Loaded) -> bool {
     Policy::can(&user.actor, Action::ManageEvents, &l.resource())
 }
@@ -382,7 +423,7 @@ pub async fn event(
     let manage = can_manage(&user, &l);
     let store = &*state.store;
     let programme = store.programme(l.event.id).await?;
-    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = pdday::event_tz(&l.event);
     let mut counts: HashMap<i64, i64> = HashMap::new();
     if manage
         && matches!(
@@ -390,10 +431,8 @@ pub async fn event(
             EventState::Assigned | EventState::Published | EventState::Finished
         )
     {
-        for s in store.seats(l.event.id).await? {
-            if !s.facilitating {
-                *counts.entry(s.section.get()).or_default() += 1;
-            }
+        for (section, n) in store.seat_counts(l.event.id).await? {
+            counts.insert(section.get(), n);
         }
     }
     let courses: HashMap<CourseId, &Course> = programme.courses.iter().map(|c| (c.id, c)).collect();
@@ -804,13 +843,8 @@ async fn rank_page(
     problem: Option<String>,
 ) -> WebResult<Response> {
     let programme = state.store.programme(l.event.id).await?;
-    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let leading: HashSet<CourseId> = programme
-        .sections
-        .iter()
-        .filter(|s| s.facilitators.iter().any(|f| f.0 == user.actor.person))
-        .map(|s| s.course)
-        .collect();
+    let tz = pdday::event_tz(&l.event);
+    let leading = led_courses(&programme, user.actor.person);
     let catalogue = programme
         .courses
         .iter()
@@ -865,11 +899,10 @@ async fn rank_page(
                 format!("Rank sessions · {}", l.event.title),
                 "/events",
             )
-            .with_crumbs(vec![
-                ("/events".to_owned(), "PD days".to_owned()),
-                (format!("/events/{}", l.event.id), l.event.title.clone()),
-                (String::new(), "Rank sessions".to_owned()),
-            ]),
+            .with_crumbs(event_crumbs(
+                &l.event,
+                vec![(String::new(), "Rank sessions".to_owned())],
+            )),
             closes: l
                 .event
                 .closes_at
@@ -934,15 +967,12 @@ pub async fn rank_submit(
         .await;
     }
     let programme = state.store.programme(l.event.id).await?;
+    let leading = led_courses(&programme, user.actor.person);
     let offered: HashSet<CourseId> = programme
         .courses
         .iter()
-        .filter(|c| {
-            !programme.sections.iter().any(|s| {
-                s.course == c.id && s.facilitators.iter().any(|f| f.0 == user.actor.person)
-            })
-        })
         .map(|c| c.id)
+        .filter(|c| !leading.contains(c))
         .collect();
     let mut picked = Vec::new();
     for v in raw.iter().filter(|v| !v.is_empty()) {
@@ -1049,7 +1079,7 @@ pub async fn schedule(
             answered.insert(s);
         }
     }
-    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = pdday::event_tz(&l.event);
     let items = items
         .into_iter()
         .map(|i| {
@@ -1065,11 +1095,10 @@ pub async fn schedule(
         .collect();
     Ok(render(&SchedulePage {
         layout: Layout::for_user(&user, format!("My schedule · {}", l.event.title), "/events")
-            .with_crumbs(vec![
-                ("/events".to_owned(), "PD days".to_owned()),
-                (format!("/events/{}", l.event.id), l.event.title.clone()),
-                (String::new(), "My schedule".to_owned()),
-            ]),
+            .with_crumbs(event_crumbs(
+                &l.event,
+                vec![(String::new(), "My schedule".to_owned())],
+            )),
         changed: query.contains_key("changed"),
         checked_in: query.contains_key("checked_in"),
         attended,
@@ -1088,19 +1117,8 @@ pub async fn schedule_ics(
 ) -> WebResult<Response> {
     let l = load(&state, &user, id).await?;
     let items = my_schedule(&state, &user, &l).await?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| h.split(':').next().unwrap_or(h).to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "waypoint.local".to_owned());
     let name = l.event.title.clone();
-    let body = pdday::icalendar(&name, &[(l.event, items)], user.actor.person, &host);
-    let mut r = body.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
+    let mut r = calendar_response(&headers, &name, &[(l.event, items)], user.actor.person);
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"pd-day-schedule.ics\""),
@@ -1205,7 +1223,7 @@ pub async fn roster(
     Path((id, section)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
     let (l, programme, sec) = roster_section(&state, &user, id, section).await?;
-    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = pdday::event_tz(&l.event);
     let slot = programme.slots.iter().find(|t| t.id == sec.slot);
     let title = programme
         .courses
@@ -1224,11 +1242,9 @@ pub async fn roster(
         present,
         code,
         feedback,
-        layout: Layout::for_user(&user, format!("Roster · {title}"), "/events").with_crumbs(vec![
-            ("/events".to_owned(), "PD days".to_owned()),
-            (format!("/events/{}", l.event.id), l.event.title.clone()),
-            (String::new(), "Roster".to_owned()),
-        ]),
+        layout: Layout::for_user(&user, format!("Roster · {title}"), "/events").with_crumbs(
+            event_crumbs(&l.event, vec![(String::new(), "Roster".to_owned())]),
+        ),
         when: slot
             .map(|t| {
                 format!(
@@ -1356,7 +1372,7 @@ pub async fn change_form(
         .filter_map(|s| programme.sections.iter().find(|x| x.id == s.section))
         .map(|x| x.course)
         .collect();
-    let tz = pdday::time_zone(&l.event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = pdday::event_tz(&l.event);
     let options = programme
         .sections
         .iter()
@@ -1387,15 +1403,16 @@ pub async fn change_form(
         .collect();
     Ok(render(&ChangePage {
         layout: Layout::for_user(&user, format!("Change {}", t.label), "/events").with_crumbs(
-            vec![
-                ("/events".to_owned(), "PD days".to_owned()),
-                (format!("/events/{}", l.event.id), l.event.title.clone()),
-                (
-                    format!("/events/{}/schedule", l.event.id),
-                    "My schedule".to_owned(),
-                ),
-                (String::new(), format!("Change {}", t.label)),
-            ],
+            event_crumbs(
+                &l.event,
+                vec![
+                    (
+                        format!("/events/{}/schedule", l.event.id),
+                        "My schedule".to_owned(),
+                    ),
+                    (String::new(), format!("Change {}", t.label)),
+                ],
+            ),
         ),
         slot: t.label.clone(),
         when: format!(
@@ -1727,15 +1744,16 @@ fn feedback_page(
         status,
         render(&FeedbackPage {
             layout: Layout::for_user(user, format!("Feedback · {title}"), "/events").with_crumbs(
-                vec![
-                    ("/events".to_owned(), "PD days".to_owned()),
-                    (format!("/events/{}", l.event.id), l.event.title.clone()),
-                    (
-                        format!("/events/{}/schedule", l.event.id),
-                        "My schedule".to_owned(),
-                    ),
-                    (String::new(), "Feedback".to_owned()),
-                ],
+                event_crumbs(
+                    &l.event,
+                    vec![
+                        (
+                            format!("/events/{}/schedule", l.event.id),
+                            "My schedule".to_owned(),
+                        ),
+                        (String::new(), "Feedback".to_owned()),
+                    ],
+                ),
             ),
             event: l.event,
             section,
@@ -1896,18 +1914,7 @@ pub async fn feed(
         let seats = state.store.seats_of(id, person).await?;
         days.push((event, pdday::schedule(&programme, &seats)));
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| h.split(':').next().unwrap_or(h).to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "waypoint.local".to_owned());
-    let body = pdday::icalendar("PD days", &days, person, &host);
-    let mut r = body.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
+    let mut r = calendar_response(&headers, "PD days", &days, person);
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
