@@ -59,3 +59,7 @@ id_type!(
     /// A breakout slot of an event.
     SlotId
 );
+id_type!(
+    /// A session proposed for an event, before (and after) review.
+    ProposalId
+);

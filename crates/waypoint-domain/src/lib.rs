@@ -12,7 +12,7 @@ pub mod policy;
 pub mod role;
 pub mod roster;
 
-pub use ids::{ClassId, CourseId, EventId, OrgId, PersonId, SectionId, SlotId};
+pub use ids::{ClassId, CourseId, EventId, OrgId, PersonId, ProposalId, SectionId, SlotId};
 pub use org::{OrgKind, Placement};
 pub use policy::{Action, Actor, Policy, Resource, StaffVisibility};
 pub use role::{Grant, Role, Scope};

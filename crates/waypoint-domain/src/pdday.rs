@@ -220,14 +220,35 @@ impl ProposalStatus {
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Submitted,
-            Self::ChangesRequested,
-            Self::Accepted,
-            Self::Declined,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Every status, in review order.
+    pub const ALL: [Self; 4] = [
+        Self::Submitted,
+        Self::ChangesRequested,
+        Self::Accepted,
+        Self::Declined,
+    ];
+
+    /// A human label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Submitted => "Waiting for review",
+            Self::ChangesRequested => "Changes asked for",
+            Self::Accepted => "Accepted",
+            Self::Declined => "Declined",
+        }
+    }
+
+    /// The badge class that shows it.
+    pub const fn badge(self) -> &'static str {
+        match self {
+            Self::Submitted => "badge-info",
+            Self::ChangesRequested => "badge-warn",
+            Self::Accepted => "badge-ok",
+            Self::Declined => "badge-muted",
+        }
     }
 
     /// Whether the proposer may still edit it.
@@ -239,6 +260,150 @@ impl ProposalStatus {
     /// once accepted or declined).
     pub const fn reviewable(self) -> bool {
         matches!(self, Self::Submitted | Self::ChangesRequested)
+    }
+}
+
+/// What a coordinator decides about a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Review {
+    /// It becomes a course in the programme.
+    Accept,
+    /// The proposer is asked to change it and send it again.
+    AskForChanges,
+    /// It will not be offered.
+    Decline,
+}
+
+impl Review {
+    /// Parses a form value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "accept" => Some(Self::Accept),
+            "changes" => Some(Self::AskForChanges),
+            "decline" => Some(Self::Decline),
+            _ => None,
+        }
+    }
+
+    /// The status it leaves the proposal in.
+    pub const fn status(self) -> ProposalStatus {
+        match self {
+            Self::Accept => ProposalStatus::Accepted,
+            Self::AskForChanges => ProposalStatus::ChangesRequested,
+            Self::Decline => ProposalStatus::Declined,
+        }
+    }
+
+    /// Whether a note to the proposer must come with it (a decline or a
+    /// request for changes says why).
+    pub const fn needs_note(self) -> bool {
+        !matches!(self, Self::Accept)
+    }
+}
+
+/// The longest title a session may have.
+pub const MAX_TITLE: usize = 200;
+/// The longest description a session may have.
+pub const MAX_DESCRIPTION: usize = 4_000;
+/// The longest short field (audience, room needs, a note).
+pub const MAX_SHORT: usize = 500;
+
+/// A session proposal as the proposer wrote it, checked: a title and a
+/// description, the audience it is for, its tags, and what it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalText {
+    title: String,
+    description: String,
+    audience: String,
+    tags: String,
+    room_needs: String,
+}
+
+/// A field of a proposal that cannot be accepted, with why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldProblem {
+    /// The form field.
+    pub field: &'static str,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl ProposalText {
+    /// Checks a proposal's text; every problem is reported, by field. Tags
+    /// may be separated by `;` or `,` and are kept trimmed, distinct and
+    /// `;`-separated.
+    pub fn new(
+        title: &str,
+        description: &str,
+        audience: &str,
+        tags: &str,
+        room_needs: &str,
+    ) -> Result<Self, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let mut check = |field: &'static str, value: &str, max: usize, required: bool| {
+            let value = value.trim();
+            if required && value.is_empty() {
+                problems.push(FieldProblem {
+                    field,
+                    message: "this is needed".to_owned(),
+                });
+            } else if value.chars().count() > max {
+                problems.push(FieldProblem {
+                    field,
+                    message: format!("keep it to {max} characters"),
+                });
+            }
+            value.to_owned()
+        };
+        let title = check("title", title, MAX_TITLE, true);
+        let description = check("description", description, MAX_DESCRIPTION, true);
+        let audience = check("audience", audience, MAX_SHORT, false);
+        let room_needs = check("room_needs", room_needs, MAX_SHORT, false);
+        let tags = check("tags", tags, MAX_SHORT, false);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut seen = HashSet::new();
+        let tags = tags
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && seen.insert(t.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(";");
+        Ok(Self {
+            title,
+            description,
+            audience,
+            tags,
+            room_needs,
+        })
+    }
+
+    /// The session's title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// What it is about, for the catalogue.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Who it is for (a grade band, a subject, a role).
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    /// Tags or competencies, `;`-separated.
+    pub fn tags(&self) -> &str {
+        &self.tags
+    }
+
+    /// What the room needs (projector, lab, movable tables).
+    pub fn room_needs(&self) -> &str {
+        &self.room_needs
     }
 }
 
@@ -312,6 +477,18 @@ mod tests {
             Ranking::new(ids(&[7]), 9, &offered),
             Err(RankingError::NotOffered(CourseId::new(7)))
         );
+    }
+
+    #[test]
+    fn proposal_text_is_checked_by_field() {
+        let t = ProposalText::new(" Number talks ", "Daily routines", "K-5", "math; Fluency,math ;", "")
+            .expect("valid");
+        assert_eq!((t.title(), t.tags()), ("Number talks", "math;Fluency"));
+        let e = ProposalText::new("", &"x".repeat(MAX_DESCRIPTION + 1), "", "", "").unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["title", "description"]);
+        assert!(Review::Decline.needs_note() && !Review::Accept.needs_note());
+        assert_eq!(Review::parse("changes").map(Review::status), Some(ProposalStatus::ChangesRequested));
     }
 
     #[test]

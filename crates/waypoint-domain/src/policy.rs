@@ -63,11 +63,15 @@ pub enum Action {
     ManageEvents,
     /// See a PD day's catalogue, rank its sessions and see one's schedule.
     AttendEvent,
+    /// Propose a session for a PD day (its audience, while proposals are open).
+    ProposeSession,
+    /// Read a session proposal: its authors and the event's managers.
+    ViewProposal,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -79,6 +83,8 @@ impl Action {
         Self::ManageOwnAccount,
         Self::ManageEvents,
         Self::AttendEvent,
+        Self::ProposeSession,
+        Self::ViewProposal,
     ];
 }
 
@@ -111,6 +117,13 @@ pub enum Resource<'a> {
         placement: Placement,
         /// Whether the actor is in its audience (staff placed there).
         attendee: bool,
+    },
+    /// A session proposed for a PD day run by the organisation at `placement`.
+    Proposal {
+        /// Where the organisation that runs the day sits.
+        placement: Placement,
+        /// Whether the actor proposed it or is named to lead it with the proposer.
+        author: bool,
     },
 }
 
@@ -203,6 +216,10 @@ impl Policy {
                     attendee,
                 },
             ) => *attendee || actor.holds_covering(&EVENT_MANAGERS, placement),
+            (Action::ProposeSession, Resource::Event { attendee, .. }) => *attendee,
+            (Action::ViewProposal, Resource::Proposal { placement, author }) => {
+                *author || actor.holds_covering(&EVENT_MANAGERS, placement)
+            }
             // Administrative actions belong to administrators alone, and any
             // pairing not listed above is refused.
             _ => false,
@@ -457,6 +474,18 @@ mod tests {
             assert!(!Policy::can(other, Action::AttendEvent, &event(false)));
         }
         assert!(Policy::can(&principal, Action::AttendEvent, &event(true)));
+        // Proposing is for the audience; a proposal is read by its authors
+        // and the day's managers, not by the rest of the audience.
+        assert!(Policy::can(&principal, Action::ProposeSession, &event(true)));
+        assert!(!Policy::can(&elsewhere, Action::ProposeSession, &event(false)));
+        let proposal = |author| Resource::Proposal {
+            placement: district,
+            author,
+        };
+        assert!(Policy::can(&principal, Action::ViewProposal, &proposal(true)));
+        assert!(!Policy::can(&principal, Action::ViewProposal, &proposal(false)));
+        assert!(Policy::can(&coordinator, Action::ViewProposal, &proposal(false)));
+        assert!(!Policy::can(&elsewhere, Action::ViewProposal, &proposal(false)));
     }
 
     #[test]
