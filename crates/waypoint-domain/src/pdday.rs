@@ -69,6 +69,13 @@ impl EventState {
         }
     }
 
+    /// Whether sections may still be added to or taken out of the
+    /// programme: until ranking closes (a hot session can get another
+    /// section while people rank).
+    pub const fn programme_editable(self) -> bool {
+        matches!(self, Self::Setup | Self::Proposals | Self::Preferences)
+    }
+
     /// Whether the coordinator may move an event from `self` to `to`.
     /// Going back is allowed where nothing promised to people is undone:
     /// proposals can reopen set-up, a closed window can reopen, and an

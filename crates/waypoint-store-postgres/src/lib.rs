@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_feeds",
         include_str!("../migrations/0007_pd_feeds.sql"),
     ),
+    (
+        8,
+        "pd_proposals",
+        include_str!("../migrations/0008_pd_proposals.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -266,3 +271,4 @@ mod contract {
 }
 
 waypoint_store::portable_pd_days!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_proposals!(PgStore, sqlx::Postgres, begin = "BEGIN");

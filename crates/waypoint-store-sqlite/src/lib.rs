@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_feeds",
         include_str!("../migrations/0007_pd_feeds.sql"),
     ),
+    (
+        8,
+        "pd_proposals",
+        include_str!("../migrations/0008_pd_proposals.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -207,3 +212,4 @@ mod contract {
 }
 
 waypoint_store::portable_pd_days!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_proposals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

@@ -8,9 +8,9 @@
 )]
 
 use crate::{
-    AuditEntry, Feedback, MoveRefused, NewCourse, NewEvent, NewImport, NewPerson, NewProgramme,
-    NewSection, NewSlot, PageRequest, RunStatus, Seat, SeatSource, SessionRecord, Store,
-    StoreError,
+    AddSection, AuditEntry, Feedback, MoveRefused, NewCourse, NewEvent, NewImport, NewPerson,
+    NewProgramme, NewProposal, NewSection, NewSlot, PageRequest, ProgrammeRefused, RunStatus, Seat,
+    SeatSource, SessionRecord, Store, StoreError,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -32,7 +32,8 @@ macro_rules! contract_suite {
             accounts_and_sign_in_facts, sessions_round_trip, grants_and_directory_scope,
             roster_reads_are_audited, jobs_are_claimed_once, tokens_are_single_use_or_revocable,
             import_history_round_trip, pd_day_programme_and_rankings,
-            pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats);
+            pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
+            pd_day_proposals_become_courses_and_sections);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -1210,5 +1211,261 @@ pub async fn pd_day_runs_store_seats(store: Arc<dyn Store>) {
             .expect("late")
             .is_empty(),
         "only once"
+    );
+}
+
+/// A proposal is taken only while the day calls for them, read back with its
+/// co-facilitators and slots, revised by its proposer alone, decided once;
+/// accepting it adds a course, which the coordinator then places in slots
+/// (never with a facilitator in two places at once) until ranking closes.
+pub async fn pd_day_proposals_become_courses_and_sections(store: Arc<dyn Store>) {
+    use waypoint_domain::pdday::{ProposalStatus, ProposalText, Review};
+    let (district, staff) = pd_day_setup(&*store).await;
+    let id = store
+        .create_event(&new_event(district, staff[2]))
+        .await
+        .expect("create");
+    store
+        .replace_programme(id, &programme(staff[1], false))
+        .await
+        .expect("programme");
+    let p = store.programme(id).await.expect("programme");
+    let (slot1, slot2) = (p.slots[0].id, p.slots[1].id);
+    let text = |title: &str| {
+        ProposalText::new(
+            title,
+            "Ten-minute daily routines.",
+            "Grades 3-5",
+            "math;fluency",
+            "",
+        )
+        .expect("text")
+    };
+    let new = NewProposal {
+        event: id,
+        proposer: staff[0],
+        text: text("Number talks"),
+        leads: vec![staff[1], staff[0], staff[1]],
+        slots: vec![slot1, slot1],
+        now: 10,
+    };
+    let err = store.submit_proposal(&new).await.expect_err("not open yet");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert!(store.proposals(id).await.expect("list").is_empty());
+    assert!(
+        store
+            .move_event(id, EventState::Setup, EventState::Proposals, 11)
+            .await
+            .expect("open")
+    );
+    let pid = store.submit_proposal(&new).await.expect("submit");
+    let got = store.proposal(pid).await.expect("read").expect("exists");
+    assert_eq!(got.status, ProposalStatus::Submitted);
+    assert_eq!(
+        got.leads.iter().map(|l| l.0).collect::<Vec<_>>(),
+        vec![staff[1]]
+    );
+    assert_eq!(got.slots, vec![slot1]);
+    assert_eq!(got.facilitators(), vec![staff[0], staff[1]]);
+    assert!(got.is_author(staff[1]) && !got.is_author(staff[2]));
+
+    // Only the proposer revises, and a revision goes back for review.
+    assert!(
+        !store
+            .revise_proposal(pid, staff[1], &text("Hijacked"), &[], &[], 12)
+            .await
+            .expect("revise")
+    );
+    assert_eq!(
+        store
+            .review_proposal(
+                pid,
+                Review::AskForChanges,
+                "Say which grades.",
+                staff[2],
+                13
+            )
+            .await
+            .expect("review"),
+        Some(ProposalStatus::ChangesRequested)
+    );
+    let got = store.proposal(pid).await.expect("read").expect("exists");
+    assert_eq!(
+        (got.note.as_str(), got.reviewed_at),
+        ("Say which grades.", Some(13))
+    );
+    assert_eq!(got.reviewed_by.map(|r| r.0), Some(staff[2]));
+    assert!(
+        store
+            .revise_proposal(
+                pid,
+                staff[0],
+                &text("Number talks, grades 3-5"),
+                &[staff[1]],
+                &[slot2],
+                14
+            )
+            .await
+            .expect("revise")
+    );
+    let got = store.proposal(pid).await.expect("read").expect("exists");
+    assert_eq!(
+        (got.status, got.title.as_str()),
+        (ProposalStatus::Submitted, "Number talks, grades 3-5")
+    );
+    assert_eq!(got.slots, vec![slot2]);
+
+    // Accepted once: a course appears; a second decision changes nothing.
+    assert_eq!(
+        store
+            .review_proposal(pid, Review::Accept, "", staff[2], 15)
+            .await
+            .expect("review"),
+        Some(ProposalStatus::Accepted)
+    );
+    assert_eq!(
+        store
+            .review_proposal(pid, Review::Decline, "No", staff[2], 16)
+            .await
+            .expect("review"),
+        None
+    );
+    assert!(
+        !store
+            .withdraw_proposal(pid, staff[0])
+            .await
+            .expect("withdraw"),
+        "decided"
+    );
+    let got = store.proposal(pid).await.expect("read").expect("exists");
+    let course = got.course.expect("a course");
+    let p = store.programme(id).await.expect("programme");
+    let c = p
+        .courses
+        .iter()
+        .find(|c| c.id == course)
+        .expect("in the programme");
+    assert_eq!(
+        (c.code.clone(), c.title.as_str(), c.tags.as_str()),
+        (
+            format!("P{pid}"),
+            "Number talks, grades 3-5",
+            "math;fluency"
+        )
+    );
+
+    // Another proposal is withdrawn by its proposer.
+    let other = store
+        .submit_proposal(&NewProposal {
+            proposer: staff[2],
+            text: text("Read-alouds"),
+            leads: vec![],
+            slots: vec![],
+            ..new.clone()
+        })
+        .await
+        .expect("submit");
+    assert!(
+        !store
+            .withdraw_proposal(other, staff[0])
+            .await
+            .expect("withdraw"),
+        "not theirs"
+    );
+    assert!(
+        store
+            .withdraw_proposal(other, staff[2])
+            .await
+            .expect("withdraw")
+    );
+    assert_eq!(store.proposals(id).await.expect("list").len(), 1);
+
+    // Sections by hand: staff[1] already leads S1 in slot 1.
+    let add = |slot, facilitators: Vec<PersonId>| AddSection {
+        course,
+        slot,
+        room: "Library".to_owned(),
+        capacity: 24,
+        facilitators,
+    };
+    assert_eq!(
+        store
+            .add_section(id, &add(slot1, got.facilitators()), 17)
+            .await
+            .expect("add"),
+        Err(ProgrammeRefused::FacilitatorBusy(staff[1]))
+    );
+    let s = store
+        .add_section(id, &add(slot1, vec![staff[0]]), 17)
+        .await
+        .expect("add")
+        .expect("added");
+    assert_eq!(
+        store
+            .add_section(id, &add(slot1, vec![]), 17)
+            .await
+            .expect("add"),
+        Err(ProgrammeRefused::AlreadyInSlot)
+    );
+    assert_eq!(
+        store
+            .add_section(
+                id,
+                &AddSection {
+                    course: CourseId::new(999_999),
+                    ..add(slot2, vec![])
+                },
+                17
+            )
+            .await
+            .expect("add"),
+        Err(ProgrammeRefused::UnknownCourse)
+    );
+    let s2 = store
+        .add_section(id, &add(slot2, vec![staff[0]]), 17)
+        .await
+        .expect("add")
+        .expect("added");
+    let p = store.programme(id).await.expect("programme");
+    let mine: Vec<_> = p.sections.iter().filter(|x| x.course == course).collect();
+    assert_eq!(mine.len(), 2);
+    assert_eq!(mine[0].code, format!("P{pid}-1"));
+    assert_eq!((mine[0].room.as_str(), mine[0].capacity), ("Library", 24));
+    assert_eq!(
+        mine[0].facilitators.iter().map(|f| f.0).collect::<Vec<_>>(),
+        vec![staff[0]]
+    );
+    assert_eq!(
+        store.remove_section(id, s2, 18).await.expect("remove"),
+        Ok(())
+    );
+    assert_eq!(
+        store.remove_section(id, s2, 18).await.expect("remove"),
+        Err(ProgrammeRefused::UnknownSection)
+    );
+
+    // Once ranking has closed, the programme stands.
+    assert!(
+        store
+            .move_event(id, EventState::Proposals, EventState::Preferences, 19)
+            .await
+            .expect("move")
+    );
+    assert!(
+        store
+            .move_event(id, EventState::Preferences, EventState::Closed, 20)
+            .await
+            .expect("move")
+    );
+    assert_eq!(
+        store.remove_section(id, s, 21).await.expect("remove"),
+        Err(ProgrammeRefused::Locked)
+    );
+    assert_eq!(
+        store
+            .add_section(id, &add(slot2, vec![]), 21)
+            .await
+            .expect("add"),
+        Err(ProgrammeRefused::Locked)
     );
 }

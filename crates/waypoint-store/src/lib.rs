@@ -10,10 +10,13 @@ pub mod pdday;
 mod pdday_macros;
 #[doc(hidden)]
 pub mod portable;
+pub mod proposals;
+mod proposals_macros;
 
 pub use async_trait::async_trait;
 pub use model::*;
 pub use pdday::*;
+pub use proposals::*;
 /// Re-exported so backend crates expand [`portable_store!`] against the same sqlx.
 pub use sqlx;
 
@@ -53,7 +56,7 @@ pub enum Backend {
 /// Everything Waypoint persists. Methods are grouped by the feature they
 /// serve; every multi-row change is one transaction.
 #[async_trait]
-pub trait Store: PdDays + Send + Sync + 'static {
+pub trait Store: PdDays + Proposals + Send + Sync + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; safe to call from several processes at once.
