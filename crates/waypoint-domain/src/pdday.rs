@@ -488,14 +488,24 @@ mod tests {
 
     #[test]
     fn proposal_text_is_checked_by_field() {
-        let t = ProposalText::new(" Number talks ", "Daily routines", "K-5", "math; Fluency,math ;", "")
-            .expect("valid");
+        let t = ProposalText::new(
+            " Number talks ",
+            "Daily routines",
+            "K-5",
+            "math; Fluency,math ;",
+            "",
+        )
+        .expect("valid");
         assert_eq!((t.title(), t.tags()), ("Number talks", "math;Fluency"));
-        let e = ProposalText::new("", &"x".repeat(MAX_DESCRIPTION + 1), "", "", "").unwrap_err();
+        let e = ProposalText::new("", &"x".repeat(MAX_DESCRIPTION + 1), "", "", "")
+            .expect_err("empty title, long description");
         let fields: Vec<&str> = e.iter().map(|p| p.field).collect();
         assert_eq!(fields, ["title", "description"]);
         assert!(Review::Decline.needs_note() && !Review::Accept.needs_note());
-        assert_eq!(Review::parse("changes").map(Review::status), Some(ProposalStatus::ChangesRequested));
+        assert_eq!(
+            Review::parse("changes").map(Review::status),
+            Some(ProposalStatus::ChangesRequested)
+        );
     }
 
     #[test]

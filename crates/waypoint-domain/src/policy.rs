@@ -476,16 +476,40 @@ mod tests {
         assert!(Policy::can(&principal, Action::AttendEvent, &event(true)));
         // Proposing is for the audience; a proposal is read by its authors
         // and the day's managers, not by the rest of the audience.
-        assert!(Policy::can(&principal, Action::ProposeSession, &event(true)));
-        assert!(!Policy::can(&elsewhere, Action::ProposeSession, &event(false)));
+        assert!(Policy::can(
+            &principal,
+            Action::ProposeSession,
+            &event(true)
+        ));
+        assert!(!Policy::can(
+            &elsewhere,
+            Action::ProposeSession,
+            &event(false)
+        ));
         let proposal = |author| Resource::Proposal {
             placement: district,
             author,
         };
-        assert!(Policy::can(&principal, Action::ViewProposal, &proposal(true)));
-        assert!(!Policy::can(&principal, Action::ViewProposal, &proposal(false)));
-        assert!(Policy::can(&coordinator, Action::ViewProposal, &proposal(false)));
-        assert!(!Policy::can(&elsewhere, Action::ViewProposal, &proposal(false)));
+        assert!(Policy::can(
+            &principal,
+            Action::ViewProposal,
+            &proposal(true)
+        ));
+        assert!(!Policy::can(
+            &principal,
+            Action::ViewProposal,
+            &proposal(false)
+        ));
+        assert!(Policy::can(
+            &coordinator,
+            Action::ViewProposal,
+            &proposal(false)
+        ));
+        assert!(!Policy::can(
+            &elsewhere,
+            Action::ViewProposal,
+            &proposal(false)
+        ));
     }
 
     #[test]

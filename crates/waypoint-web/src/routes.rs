@@ -3,7 +3,7 @@
 //! without the tests noticing.
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
-use crate::pages::{admin, assets, directory, events, home, orgs, session, settings};
+use crate::pages::{admin, assets, directory, events, home, orgs, proposals, session, settings};
 use crate::{AppState, api};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -107,6 +107,56 @@ pub fn table(state: &AppState) -> Vec<Route> {
             Method::POST,
             "/events/{id}/sections/{section}/feedback",
             post(events::feedback_submit),
+        ),
+        r(
+            Method::GET,
+            "/events/{id}/proposals",
+            get(proposals::proposals),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/proposals",
+            post(proposals::submit_proposal),
+        ),
+        r(
+            Method::GET,
+            "/events/{id}/proposals/new",
+            get(proposals::new_proposal),
+        ),
+        r(
+            Method::GET,
+            "/events/{id}/proposals/{proposal}",
+            get(proposals::proposal),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/proposals/{proposal}",
+            post(proposals::revise_proposal),
+        ),
+        r(
+            Method::GET,
+            "/events/{id}/proposals/{proposal}/edit",
+            get(proposals::edit_proposal),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/proposals/{proposal}/withdraw",
+            post(proposals::withdraw_proposal),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/proposals/{proposal}/review",
+            post(proposals::review_proposal),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/sections",
+            post(proposals::add_section),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/sections/{section}/remove",
+            post(proposals::remove_section),
         ),
         r(Method::GET, "/events/{id}/rank", get(events::rank_form)),
         r(Method::POST, "/events/{id}/rank", post(events::rank_submit)),

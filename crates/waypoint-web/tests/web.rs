@@ -27,6 +27,7 @@ on_both_backends!(
     corrupted_packages_change_nothing,
     a_pd_day_runs_from_programme_to_calendar,
     a_window_closes_by_itself_and_queues_the_assignment,
+    a_call_for_proposals_fills_the_programme,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -55,6 +56,10 @@ struct Fixture {
     reset_token: String,
     educator_token: i64,
     event: i64,
+    /// A proposal for `event` by the coach, waiting for review.
+    proposal: i64,
+    /// A proposal for `event` by the coach, declined.
+    decided_proposal: i64,
     /// A section of `event` led by the coach.
     section: i64,
     /// The slot of `event`.
@@ -129,7 +134,7 @@ async fn fixture(app: &App) -> Fixture {
         .create_api_token(educator, "t", "hash-of-nothing", 1)
         .await
         .unwrap();
-    let event = fixture_event(s, district, coach).await;
+    let (event, proposal, decided_proposal) = fixture_event(s, district, coach).await;
     let programme = s
         .programme(waypoint_domain::EventId::new(event))
         .await
@@ -143,6 +148,8 @@ async fn fixture(app: &App) -> Fixture {
         .get();
     Fixture {
         event,
+        proposal,
+        decided_proposal,
         section,
         slot: programme.slots[0].id.get(),
         own_class: own_class.get(),
@@ -165,7 +172,7 @@ async fn fixture_event(
     s: &std::sync::Arc<dyn waypoint_store::Store>,
     district: waypoint_domain::OrgId,
     lead: PersonId,
-) -> i64 {
+) -> (i64, i64, i64) {
     use waypoint_domain::pdday::EventState;
     use waypoint_store::{NewCourse, NewEvent, NewProgramme, NewSection, NewSlot};
     let id = s
@@ -219,13 +226,39 @@ async fn fixture_event(
     )
     .await
     .unwrap();
-    s.set_window(id, 1, i64::MAX / 2, 1).await.unwrap();
+    // Two proposals by the lead: one waiting for review, one declined.
     assert!(
-        s.move_event(id, EventState::Setup, EventState::Preferences, 1)
+        s.move_event(id, EventState::Setup, EventState::Proposals, 1)
             .await
             .unwrap()
     );
-    id.get()
+    let propose = |title: &str| waypoint_store::NewProposal {
+        event: id,
+        proposer: lead,
+        text: waypoint_domain::pdday::ProposalText::new(title, "What we will do.", "", "", "")
+            .unwrap(),
+        leads: vec![],
+        slots: vec![],
+        now: 1,
+    };
+    let waiting = s.submit_proposal(&propose("Waiting")).await.unwrap();
+    let declined = s.submit_proposal(&propose("Declined")).await.unwrap();
+    s.review_proposal(
+        declined,
+        waypoint_domain::pdday::Review::Decline,
+        "Not this time.",
+        lead,
+        1,
+    )
+    .await
+    .unwrap();
+    s.set_window(id, 1, i64::MAX / 2, 1).await.unwrap();
+    assert!(
+        s.move_event(id, EventState::Proposals, EventState::Preferences, 1)
+            .await
+            .unwrap()
+    );
+    (id.get(), waiting.get(), declined.get())
 }
 
 enum Body {
@@ -508,6 +541,88 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/events/{}/sections/{}/roster.csv", f.event, f.section),
             Body::None,
             [303, 404, 404, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/proposals",
+            format!("/events/{}/proposals", f.event),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        // Proposals are closed for the fixture's day: its audience is told so.
+        case(
+            M::POST,
+            "/events/{id}/proposals",
+            format!("/events/{}/proposals", f.event),
+            form(&[("title", "T"), ("description", "D")]),
+            [303, 409, 409, 409, 409, 404, 409, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/proposals/new",
+            format!("/events/{}/proposals/new", f.event),
+            Body::None,
+            [303, 409, 409, 409, 409, 404, 409, 404],
+        ),
+        // A proposal is read by its author (the coach) and the day's managers.
+        case(
+            M::GET,
+            "/events/{id}/proposals/{proposal}",
+            format!("/events/{}/proposals/{}", f.event, f.proposal),
+            Body::None,
+            [303, 404, 404, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/events/{id}/proposals/{proposal}/edit",
+            format!("/events/{}/proposals/{}/edit", f.event, f.proposal),
+            Body::None,
+            [303, 404, 404, 200, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/proposals/{proposal}",
+            format!("/events/{}/proposals/{}", f.event, f.proposal),
+            form(&[("title", "Waiting"), ("description", "What we will do.")]),
+            [303, 404, 404, 303, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/proposals/{proposal}/withdraw",
+            format!(
+                "/events/{}/proposals/{}/withdraw",
+                f.event, f.decided_proposal
+            ),
+            form(&[]),
+            [303, 404, 404, 409, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/proposals/{proposal}/review",
+            format!(
+                "/events/{}/proposals/{}/review",
+                f.event, f.decided_proposal
+            ),
+            form(&[("decision", "accept")]),
+            [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/sections",
+            format!("/events/{}/sections", f.event),
+            form(&[
+                ("course", "999999"),
+                ("slot", &f.slot.to_string()),
+                ("capacity", "20"),
+            ]),
+            [303, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/sections/{section}/remove",
+            "/events/{}/sections/999999/remove".replace("{}", &f.event.to_string()),
+            form(&[]),
+            [303, 404, 404, 404, 422, 404, 422, 404],
         ),
         case(
             M::GET,
@@ -1931,7 +2046,7 @@ async fn a_window_closes_by_itself_and_queues_the_assignment(backend: Backend) {
         .unwrap()
         .unwrap();
     let lead = app.person(Role::Coach).await;
-    let id = waypoint_domain::EventId::new(fixture_event(&app.store, district, lead).await);
+    let id = waypoint_domain::EventId::new(fixture_event(&app.store, district, lead).await.0);
     let now = waypoint_web::now_ms();
     assert_eq!(
         waypoint_web::pdday::close_due(&*app.store, now)
@@ -1983,5 +2098,272 @@ async fn a_window_closes_by_itself_and_queues_the_assignment(backend: Backend) {
     assert_eq!(
         app.store.event(id).await.unwrap().unwrap().state,
         EventState::Assigned
+    );
+}
+
+/// A day made without a programme file starts with the slots typed in; the
+/// audience proposes sessions, the coordinator asks for changes, accepts,
+/// and places the session in a slot, led by its proposers.
+async fn a_call_for_proposals_fills_the_programme(backend: Backend) {
+    use waypoint_domain::pdday::ProposalStatus;
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let district = app
+        .store
+        .org_by_sourced_id("org-d1")
+        .await
+        .unwrap()
+        .unwrap();
+    let coach = app.username(Role::Coach);
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    let mut outsider = app.signed_in(&app.username(Role::Principal)).await;
+
+    let base = [
+        ("org", district.get().to_string()),
+        ("title", "Fall PD day".to_owned()),
+        ("day", "2030-10-09".to_owned()),
+        ("timezone", "America/Chicago".to_owned()),
+        ("venue", "".to_owned()),
+        ("ranks", "3".to_owned()),
+    ];
+    let mut fields: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // A slot that ends before it starts is refused, with its row named.
+    let mut bad = fields.clone();
+    bad.extend([
+        ("slot_label_1", "Morning"),
+        ("slot_start_1", "10:00"),
+        ("slot_end_1", "09:00"),
+    ]);
+    coordinator.get("/events/new").await;
+    let refused = coordinator
+        .post_multipart("/events", &bad, ("programme", "", b""))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Slot row 1: the slot must end after it starts"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        app.store.events().await.unwrap().is_empty(),
+        "nothing is created"
+    );
+
+    fields.extend([
+        ("slot_label_1", "Morning"),
+        ("slot_start_1", "09:00"),
+        ("slot_end_1", "09:50"),
+        ("slot_label_2", "Late morning"),
+        ("slot_start_2", "10:05"),
+        ("slot_end_2", "10:55"),
+    ]);
+    coordinator.get("/events/new").await;
+    let made = coordinator
+        .post_multipart("/events", &fields, ("programme", "", b""))
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = made.location().to_owned();
+    let id = waypoint_domain::EventId::new(page.trim_start_matches("/events/").parse().unwrap());
+    let p = app.store.programme(id).await.unwrap();
+    assert_eq!(
+        p.slots.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(),
+        ["Morning", "Late morning"]
+    );
+    assert!(p.sections.is_empty());
+
+    // Before the call opens, the audience cannot propose.
+    let early = educator.get(&format!("{page}/proposals/new")).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    let opened = coordinator
+        .post_form(&format!("{page}/state"), &[("to", "proposals")])
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let home = educator.get(&page).await;
+    assert!(home.body.contains("Propose a session"), "{}", home.body);
+
+    // A proposal with problems is refused by field and kept in the form.
+    educator.get(&format!("{page}/proposals/new")).await;
+    let late = p.slots[1].id.get().to_string();
+    let missing = educator
+        .post_form(
+            &format!("{page}/proposals"),
+            &[
+                ("title", "Number talks"),
+                ("description", ""),
+                ("leads", "no-such-user"),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.body.contains("Description: this is needed."),
+        "{}",
+        missing.body
+    );
+    assert!(
+        missing.body.contains("no one has the username"),
+        "{}",
+        missing.body
+    );
+    assert!(
+        missing.body.contains("value=\"Number talks\""),
+        "the form keeps what was typed"
+    );
+    let sent = educator
+        .post_form(
+            &format!("{page}/proposals"),
+            &[
+                ("title", "Number talks"),
+                ("description", "Ten-minute routines that build fluency."),
+                ("audience", "Elementary (K–5)"),
+                ("tags", "math; fluency"),
+                ("leads", &coach),
+                ("slot", &late),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let proposal_page = sent.location().split('?').next().unwrap().to_owned();
+    let mine = educator.get(&proposal_page).await;
+    assert!(mine.body.contains("Waiting for review") && mine.body.contains("Late morning"));
+    // Another school's principal in the audience does not see it.
+    assert_eq!(
+        outsider.get(&proposal_page).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The coordinator must say why when asking for changes.
+    let list = coordinator.get(&format!("{page}/proposals")).await;
+    assert!(list.body.contains("Number talks"), "{}", list.body);
+    let no_note = coordinator
+        .post_form(
+            &format!("{proposal_page}/review"),
+            &[("decision", "changes"), ("note", " ")],
+        )
+        .await;
+    assert_eq!(no_note.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let asked = coordinator
+        .post_form(
+            &format!("{proposal_page}/review"),
+            &[("decision", "changes"), ("note", "Which grades is it for?")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let mine = educator.get(&proposal_page).await;
+    assert!(
+        mine.body.contains("Which grades is it for?") && mine.body.contains("Changes asked for")
+    );
+    let edit = educator.get(&format!("{proposal_page}/edit")).await;
+    assert!(
+        edit.body.contains(&format!("value=\"{coach}\"")),
+        "co-facilitators refill the form"
+    );
+    let revised = educator
+        .post_form(
+            &proposal_page,
+            &[
+                ("title", "Number talks, grades 3–5"),
+                ("description", "Ten-minute routines that build fluency."),
+                ("leads", &coach),
+            ],
+        )
+        .await;
+    assert_eq!(revised.status, StatusCode::SEE_OTHER, "{}", revised.body);
+
+    let accepted = coordinator
+        .post_form(
+            &format!("{proposal_page}/review"),
+            &[("decision", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let again = coordinator
+        .post_form(
+            &format!("{proposal_page}/review"),
+            &[("decision", "decline"), ("note", "No")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "decided once");
+    let stored = app.store.proposals(id).await.unwrap();
+    assert_eq!(stored[0].status, ProposalStatus::Accepted);
+    let course = stored[0].course.unwrap();
+
+    // Placed in both slots; facilitators default to the proposers.
+    let grid = coordinator.get(&page).await;
+    assert!(grid.body.contains("Add a section"), "{}", grid.body);
+    for slot in &p.slots {
+        let added = coordinator
+            .post_form(
+                &format!("{page}/sections"),
+                &[
+                    ("course", &course.get().to_string()),
+                    ("slot", &slot.id.get().to_string()),
+                    ("room", "Library"),
+                    ("capacity", "30"),
+                    ("facilitators", ""),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    }
+    let twice = coordinator
+        .post_form(
+            &format!("{page}/sections"),
+            &[
+                ("course", &course.get().to_string()),
+                ("slot", &late),
+                ("capacity", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        twice.body.contains("already runs in that slot"),
+        "{}",
+        twice.body
+    );
+    let p = app.store.programme(id).await.unwrap();
+    assert_eq!(p.sections.len(), 2);
+    let leads: Vec<String> = p.sections[0]
+        .facilitators
+        .iter()
+        .map(|f| f.1.clone())
+        .collect();
+    assert_eq!(
+        leads.len(),
+        2,
+        "the proposer and the co-facilitator lead it: {leads:?}"
+    );
+    let removed = coordinator
+        .post_form(&format!("{page}/sections/{}/remove", p.sections[1].id), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert_eq!(app.store.programme(id).await.unwrap().sections.len(), 1);
+
+    // Ranking opens; the proposer leads the session, so it is not theirs to rank.
+    let opened = coordinator
+        .post_form(
+            &format!("{page}/state"),
+            &[("to", "preferences"), ("closes", "2030-10-01T17:00")],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let rank = educator.get(&format!("{page}/rank")).await;
+    assert_eq!(rank.status, StatusCode::OK);
+    assert!(
+        !rank.body.contains(&format!("value=\"{}\"", course.get())),
+        "{}",
+        rank.body
     );
 }

@@ -24,14 +24,14 @@ use waypoint_domain::{
 use waypoint_store::{Course, Event, NewEvent, Programme, Run, RunStatus};
 
 /// An event as the policy sees it, for the signed-in user.
-struct Loaded {
-    event: Event,
-    placement: Placement,
-    attendee: bool,
+pub(super) struct Loaded {
+    pub(super) event: Event,
+    pub(super) placement: Placement,
+    pub(super) attendee: bool,
 }
 
 impl Loaded {
-    fn resource(&self) -> Resource<'static> {
+    pub(super) fn resource(&self) -> Resource<'static> {
         Resource::Event {
             placement: self.placement,
             attendee: self.attendee,
@@ -41,7 +41,16 @@ impl Loaded {
 
 /// Whether `user` is placed at `org` (or, for a district, at any of its schools).
 async fn is_attendee(state: &AppState, user: &CurrentUser, org: OrgId) -> WebResult<bool> {
-    let Some(me) = state.store.staff(user.actor.person).await? else {
+    in_audience(state, user.actor.person, org).await
+}
+
+/// Whether `person` is placed at `org` (or, for a district, at any of its schools).
+pub(super) async fn in_audience(
+    state: &AppState,
+    person: waypoint_domain::PersonId,
+    org: OrgId,
+) -> WebResult<bool> {
+    let Some(me) = state.store.staff(person).await? else {
         return Ok(false);
     };
     Ok(me
@@ -50,7 +59,7 @@ async fn is_attendee(state: &AppState, user: &CurrentUser, org: OrgId) -> WebRes
         .any(|p| p.district == Some(org) || p.school == Some(org)))
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
+pub(super) async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
     let event = state
         .store
         .event(EventId::new(id))
@@ -72,7 +81,7 @@ async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded
 }
 
 /// The trail above a page of an event: the list, then the event.
-fn event_crumbs(event: &Event, rest: Vec<(String, String)>) -> Vec<(String, String)> {
+pub(super) fn event_crumbs(event: &Event, rest: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut trail = vec![
         ("/events".to_owned(), "PD days".to_owned()),
         (format!("/events/{}", event.id), event.title.clone()),
@@ -112,7 +121,7 @@ fn calendar_response(
     r
 }
 
-fn can_manage(user: &CurrentUser, l: &Loaded) -> bool {
+pub(super) fn can_manage(user: &CurrentUser, l: &Loaded) -> bool {
     Policy::can(&user.actor, Action::ManageEvents, &l.resource())
 }
 
@@ -192,7 +201,13 @@ pub struct NewEventForm {
     timezone: String,
     venue: String,
     ranks: String,
+    /// Breakout slots typed in when there is no programme file: label,
+    /// start and end (`HH:MM`), one row each.
+    slots: Vec<[String; 3]>,
 }
+
+/// Rows of slots the new-event form offers.
+const SLOT_ROWS: usize = 6;
 
 async fn creatable_orgs(state: &AppState, user: &CurrentUser) -> WebResult<Vec<(OrgId, String)>> {
     let mut out = Vec::new();
@@ -223,10 +238,68 @@ pub async fn new_event(State(state): State<AppState>, user: CurrentUser) -> WebR
         form: NewEventForm {
             timezone: "America/Chicago".to_owned(),
             ranks: "9".to_owned(),
+            slots: default_slots(),
             ..NewEventForm::default()
         },
         problems: Vec::new(),
     }))
+}
+
+/// A typical day's breakout slots, to start from.
+fn default_slots() -> Vec<[String; 3]> {
+    let mut rows: Vec<[String; 3]> = [
+        ("Slot 1", "09:00", "09:50"),
+        ("Slot 2", "10:05", "10:55"),
+        ("Slot 3", "11:10", "12:00"),
+    ]
+    .iter()
+    .map(|(l, a, b)| [(*l).to_owned(), (*a).to_owned(), (*b).to_owned()])
+    .collect();
+    rows.resize(SLOT_ROWS, Default::default());
+    rows
+}
+
+/// The slots typed into the form, checked: a label and a start before the
+/// end, in the day's zone. Blank rows are skipped.
+fn typed_slots(
+    form: &NewEventForm,
+    tz: &jiff::tz::TimeZone,
+    day: jiff::civil::Date,
+    problems: &mut Vec<String>,
+) -> Vec<waypoint_store::NewSlot> {
+    let mut out = Vec::new();
+    for (i, [label, start, end]) in form.slots.iter().enumerate() {
+        if label.is_empty() && start.is_empty() && end.is_empty() {
+            continue;
+        }
+        let row = i + 1;
+        let time = |t: &str| t.parse::<jiff::civil::Time>().ok();
+        match (label.is_empty(), time(start), time(end)) {
+            (true, _, _) => problems.push(format!("Slot row {row}: give the slot a name.")),
+            (false, Some(a), Some(b)) if a < b => {
+                match (pdday::local_ms(tz, day, a), pdday::local_ms(tz, day, b)) {
+                    (Ok(starts_at), Ok(ends_at)) => out.push(waypoint_store::NewSlot {
+                        label: label.clone(),
+                        starts_at,
+                        ends_at,
+                    }),
+                    (Err(e), _) | (_, Err(e)) => problems.push(format!("Slot row {row}: {e}.")),
+                }
+            }
+            (false, Some(_), Some(_)) => {
+                problems.push(format!(
+                    "Slot row {row}: the slot must end after it starts."
+                ));
+            }
+            _ => problems.push(format!(
+                "Slot row {row}: give the start and end as times, such as 09:00."
+            )),
+        }
+    }
+    if out.is_empty() {
+        problems.push("Give at least one breakout slot, or upload the programme file.".to_owned());
+    }
+    out
 }
 
 /// POST /events (multipart: the fields, then the programme file).
@@ -240,7 +313,10 @@ pub async fn create_event(
     if orgs.is_empty() {
         return Err(WebError::NotFound);
     }
-    let mut form = NewEventForm::default();
+    let mut form = NewEventForm {
+        slots: vec![Default::default(); SLOT_ROWS],
+        ..NewEventForm::default()
+    };
     let mut file = Vec::new();
     let mut token_ok = csrf.is_none();
     while let Some(field) = multipart
@@ -273,7 +349,22 @@ pub async fn create_event(
             "timezone" => form.timezone = value,
             "venue" => form.venue = value,
             "ranks" => form.ranks = value,
-            _ => {}
+            other => {
+                // slot_label_3, slot_start_3, slot_end_3 …
+                let mut parts = other.rsplitn(2, '_');
+                let row = parts.next().and_then(|n| n.parse::<usize>().ok());
+                let field = match parts.next() {
+                    Some("slot_label") => Some(0),
+                    Some("slot_start") => Some(1),
+                    Some("slot_end") => Some(2),
+                    _ => None,
+                };
+                if let (Some(row), Some(field)) = (row, field)
+                    && (1..=SLOT_ROWS).contains(&row)
+                {
+                    form.slots[row - 1][field] = value;
+                }
+            }
         }
     }
     if !token_ok {
@@ -310,14 +401,21 @@ pub async fn create_event(
     if ranks.is_none() {
         problems.push("Choices to rank must be a number from 1 to 20.".to_owned());
     }
-    if file.is_empty() {
-        problems.push("Choose the programme file (CSV).".to_owned());
-    }
     let mut programme = None;
-    if let (Some(day), Ok(tz), false) = (day, &tz, file.is_empty()) {
-        match pdday::read_programme(&*state.store, &file, tz, day).await {
-            Ok(p) => programme = Some(p),
-            Err(ps) => problems.extend(ps.iter().map(|p| format!("Programme file, {p}."))),
+    if let (Some(day), Ok(tz)) = (day, &tz) {
+        if file.is_empty() {
+            // No file: the day starts with its slots, and its sessions come
+            // from the call for proposals or are added by hand.
+            programme = Some(waypoint_store::NewProgramme {
+                slots: typed_slots(&form, tz, day, &mut problems),
+                courses: Vec::new(),
+                sections: Vec::new(),
+            });
+        } else {
+            match pdday::read_programme(&*state.store, &file, tz, day).await {
+                Ok(p) => programme = Some(p),
+                Err(ps) => problems.extend(ps.iter().map(|p| format!("Programme file, {p}."))),
+            }
         }
     }
     let (Some(org), Some(day), Some(ranks), Some(programme), true) =
@@ -410,6 +508,18 @@ pub struct EventPage {
     moved: bool,
     /// Per section with answers: id, title, slot label, summary (coordinator only).
     feedback: Vec<(i64, String, String, FeedbackSummary)>,
+    /// The coordinator may still add and remove sections.
+    editable: bool,
+    /// For the add-a-section form: courses (id, title) and slots (id, label).
+    course_options: Vec<(i64, String)>,
+    slot_options: Vec<(i64, String)>,
+    /// Proposals: waiting for review (coordinator), and the viewer's own.
+    proposals_waiting: usize,
+    proposals_total: usize,
+    my_proposals: usize,
+    /// The viewer may propose a session now.
+    can_propose: bool,
+    added: bool,
 }
 
 /// GET /events/{id}
@@ -544,7 +654,39 @@ pub async fn event(
     } else {
         Vec::new()
     };
+    let editable = manage && l.event.state.programme_editable();
+    let proposals = if manage || l.event.state == EventState::Proposals {
+        store.proposals(l.event.id).await?
+    } else {
+        Vec::new()
+    };
+    let course_options = if editable {
+        programme
+            .courses
+            .iter()
+            .map(|c| (c.id.get(), format!("{} ({})", c.title, c.code)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let slot_options = programme
+        .slots
+        .iter()
+        .map(|s| (s.id.get(), s.label.clone()))
+        .collect();
     Ok(render(&EventPage {
+        editable,
+        course_options,
+        slot_options,
+        proposals_waiting: proposals.iter().filter(|p| p.status.reviewable()).count(),
+        proposals_total: proposals.len(),
+        my_proposals: proposals
+            .iter()
+            .filter(|p| p.is_author(user.actor.person))
+            .count(),
+        can_propose: l.event.state == EventState::Proposals
+            && Policy::can(&user.actor, Action::ProposeSession, &l.resource()),
+        added: query.contains_key("added"),
         layout: Layout::for_user(&user, l.event.title.clone(), "/events").with_crumbs(vec![
             ("/events".to_owned(), "PD days".to_owned()),
             (String::new(), l.event.title.clone()),

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod events;
 pub mod home;
 pub mod orgs;
+pub mod proposals;
 pub mod session;
 pub mod settings;
 
