@@ -45,7 +45,7 @@
   document.querySelectorAll("table.sortable").forEach(function (table) {
     if (!table.tHead) return;
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-      if (!th.textContent.trim()) return;
+      if (!th.textContent.trim() || th.hasAttribute("data-nosort")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort-button";

@@ -510,6 +510,8 @@ pub struct EventPage {
     feedback: Vec<(i64, String, String, FeedbackSummary)>,
     /// The coordinator may still add and remove sections.
     editable: bool,
+    /// Seats are assigned, so the grid shows how many are placed.
+    placed: bool,
     /// For the add-a-section form: courses (id, title) and slots (id, label).
     course_options: Vec<(i64, String)>,
     slot_options: Vec<(i64, String)>,
@@ -675,6 +677,11 @@ pub async fn event(
         .map(|s| (s.id.get(), s.label.clone()))
         .collect();
     Ok(render(&EventPage {
+        placed: manage
+            && matches!(
+                l.event.state,
+                EventState::Assigned | EventState::Published | EventState::Finished
+            ),
         editable,
         course_options,
         slot_options,

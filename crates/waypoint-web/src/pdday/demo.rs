@@ -1,6 +1,7 @@
-//! The demo's PD days: one open for ranking (so a demo educator can rank),
-//! one assigned and published (so the results chart and schedules are there
-//! to look at). Deterministic: the same district gives the same days.
+//! The demo's PD days: one finished (so the results chart, schedules and
+//! feedback are there to look at), one open for ranking (so a demo educator
+//! can rank), and one calling for proposals (so the review queue has work
+//! in every state). Deterministic: the same district gives the same days.
 
 use super::{audience, local_ms, solve};
 use crate::now_ms;
@@ -9,9 +10,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 use std::sync::Arc;
-use waypoint_domain::pdday::{EventState, Ranking};
+use waypoint_domain::pdday::{EventState, ProposalText, Ranking, Review};
 use waypoint_domain::{CourseId, OrgId, PersonId};
-use waypoint_store::{NewCourse, NewEvent, NewProgramme, NewSection, NewSlot, Store};
+use waypoint_store::{
+    AddSection, NewCourse, NewEvent, NewProgramme, NewProposal, NewSection, NewSlot, Store,
+};
 
 /// Sessions a district's own staff might lead: title, description, tags.
 const SESSIONS: [(&str, &str, &str); 24] = [
@@ -222,6 +225,190 @@ pub async fn seed(
     store.set_window(id, now - DAY, now + 14 * DAY, now).await?;
     move_to(store, id, EventState::Setup, EventState::Preferences).await?;
     rank_everyone(store, id, &people, Some(keep_open), now, 7).await?;
+
+    // The institute in the summer: its call for proposals is open.
+    let summer = today.checked_add(jiff::Span::new().days(120))?;
+    call_for_proposals(
+        store,
+        district,
+        coordinator,
+        keep_open,
+        summer,
+        &tz,
+        &people,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Proposals the summer institute has received: title, description,
+/// audience, tags, and what the coordinator decided (with a note).
+const PROPOSALS: [(&str, &str, &str, &str, Option<(Review, &str)>); 8] = [
+    (
+        "Math talks with multilingual learners",
+        "Sentence frames, partner talk and visuals that let every student explain their thinking in math.",
+        "Elementary (K–5)",
+        "math;multilingual learners",
+        Some((Review::Accept, "")),
+    ),
+    (
+        "Student-led conferences",
+        "Students present their goals and evidence to families; we plan one together, start to finish.",
+        "Middle school (6–8)",
+        "assessment;student voice",
+        Some((Review::Accept, "")),
+    ),
+    (
+        "Lab safety for new science teachers",
+        "The routines, checks and paperwork for a safe first month in the lab.",
+        "High school (9–12)",
+        "science",
+        Some((Review::Accept, "")),
+    ),
+    (
+        "Small-group reading that moves",
+        "Grouping by need, changing groups every few weeks, and what the rest of the class does meanwhile.",
+        "Elementary (K–5)",
+        "literacy;differentiation",
+        None,
+    ),
+    (
+        "Calm corners and co-regulation",
+        "Setting up a calm corner, teaching it, and knowing when it is not working.",
+        "Early childhood (PreK–K)",
+        "culture;behaviour",
+        None,
+    ),
+    (
+        "Spreadsheets for grading",
+        "Formulas and templates for the gradebook.",
+        "Everyone",
+        "technology",
+        Some((
+            Review::AskForChanges,
+            "Could it be about using the results to plan re-teaching, not only computing grades?",
+        )),
+    ),
+    (
+        "Coaching cycles for new teachers",
+        "Six-week cycles: a goal, a model lesson, co-teaching and an observation with feedback.",
+        "School leaders",
+        "coaching;induction",
+        None,
+    ),
+    (
+        "Our school's fundraising calendar",
+        "Dates and roles for this year's fundraisers.",
+        "Everyone",
+        "",
+        Some((
+            Review::Decline,
+            "Thank you. This fits a staff meeting better than a learning day; please share it there.",
+        )),
+    ),
+];
+
+/// A day with two slots and a call for proposals in every review state; the
+/// accepted ones already have a section.
+async fn call_for_proposals(
+    store: &Arc<dyn Store>,
+    district: OrgId,
+    coordinator: PersonId,
+    keep_open: PersonId,
+    day: jiff::civil::Date,
+    tz: &jiff::tz::TimeZone,
+    people: &[PersonId],
+) -> anyhow::Result<()> {
+    let now = now_ms();
+    let id = store
+        .create_event(&NewEvent {
+            org: district,
+            title: "Summer learning institute".to_owned(),
+            day: day.to_string(),
+            timezone: "America/Chicago".to_owned(),
+            venue: "District learning centre".to_owned(),
+            ranks: 5,
+            window: None,
+            created_by: coordinator,
+            now,
+        })
+        .await?;
+    let t = |h: i8| jiff::civil::Time::new(h, 0, 0, 0);
+    let mut slots = Vec::new();
+    for (k, h) in [9, 13].into_iter().enumerate() {
+        slots.push(NewSlot {
+            label: if k == 0 { "Morning" } else { "Afternoon" }.to_owned(),
+            starts_at: local_ms(tz, day, t(h)?).map_err(anyhow::Error::msg)?,
+            ends_at: local_ms(tz, day, t(h + 2)?).map_err(anyhow::Error::msg)?,
+        });
+    }
+    store
+        .replace_programme(
+            id,
+            &NewProgramme {
+                slots,
+                courses: Vec::new(),
+                sections: Vec::new(),
+            },
+        )
+        .await?;
+    move_to(store, id, EventState::Setup, EventState::Proposals).await?;
+    let slots = store.programme(id).await?.slots;
+    let proposers: Vec<PersonId> = people
+        .iter()
+        .copied()
+        .filter(|p| *p != keep_open && *p != coordinator)
+        .collect();
+    anyhow::ensure!(
+        proposers.len() >= 9,
+        "too few staff for the demo's proposals"
+    );
+    for (i, (title, description, audience, tags, decision)) in PROPOSALS.iter().enumerate() {
+        let text = ProposalText::new(title, description, audience, tags, "")
+            .map_err(|e| anyhow::anyhow!("demo proposal {title}: {e:?}"))?;
+        let pid = store
+            .submit_proposal(&NewProposal {
+                event: id,
+                proposer: proposers[i],
+                text,
+                leads: if i % 3 == 0 {
+                    vec![proposers[i + 1]]
+                } else {
+                    vec![]
+                },
+                slots: vec![slots[i % slots.len()].id],
+                now: now - (PROPOSALS.len() - i) as i64 * DAY / 2,
+            })
+            .await?;
+        let Some((review, note)) = decision else {
+            continue;
+        };
+        store
+            .review_proposal(pid, *review, note, coordinator, now)
+            .await?;
+        if *review != Review::Accept {
+            continue;
+        }
+        let Some(p) = store.proposal(pid).await? else {
+            continue;
+        };
+        if let Some(course) = p.course {
+            store
+                .add_section(
+                    id,
+                    &AddSection {
+                        course,
+                        slot: slots[i % slots.len()].id,
+                        room: format!("Room {}", 201 + i),
+                        capacity: 30,
+                        facilitators: p.facilitators(),
+                    },
+                    now,
+                )
+                .await?
+                .map_err(|e| anyhow::anyhow!("demo section for {title}: {e}"))?;
+        }
+    }
     Ok(())
 }
 
