@@ -685,7 +685,10 @@ pub async fn event(
         editable,
         course_options,
         slot_options,
-        proposals_waiting: proposals.iter().filter(|p| p.status.reviewable()).count(),
+        proposals_waiting: proposals
+            .iter()
+            .filter(|p| p.status == waypoint_domain::pdday::ProposalStatus::Submitted)
+            .count(),
         proposals_total: proposals.len(),
         my_proposals: proposals
             .iter()

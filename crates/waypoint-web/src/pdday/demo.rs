@@ -226,14 +226,14 @@ pub async fn seed(
     move_to(store, id, EventState::Setup, EventState::Preferences).await?;
     rank_everyone(store, id, &people, Some(keep_open), now, 7).await?;
 
-    // The institute in the summer: its call for proposals is open.
-    let summer = today.checked_add(jiff::Span::new().days(120))?;
+    // The institute in four months: its call for proposals is open.
+    let institute = today.checked_add(jiff::Span::new().days(120))?;
     call_for_proposals(
         store,
         district,
         coordinator,
         keep_open,
-        summer,
+        institute,
         &tz,
         &people,
     )
@@ -241,7 +241,7 @@ pub async fn seed(
     Ok(())
 }
 
-/// Proposals the summer institute has received: title, description,
+/// Proposals the institute has received: title, description,
 /// audience, tags, and what the coordinator decided (with a note).
 const PROPOSALS: [(&str, &str, &str, &str, Option<(Review, &str)>); 8] = [
     (
@@ -323,7 +323,7 @@ async fn call_for_proposals(
     let id = store
         .create_event(&NewEvent {
             org: district,
-            title: "Summer learning institute".to_owned(),
+            title: "Teacher-led learning institute".to_owned(),
             day: day.to_string(),
             timezone: "America/Chicago".to_owned(),
             venue: "District learning centre".to_owned(),
