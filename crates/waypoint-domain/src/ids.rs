@@ -63,3 +63,7 @@ id_type!(
     /// A session proposed for an event, before (and after) review.
     ProposalId
 );
+id_type!(
+    /// A learning group: a course, a book group or a PLC.
+    GroupId
+);

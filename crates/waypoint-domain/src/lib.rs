@@ -5,6 +5,7 @@
 //! that importers produce and stores persist, and the seeded demo generator.
 
 pub mod demo;
+pub mod group;
 pub mod ids;
 pub mod org;
 pub mod pdday;
@@ -12,7 +13,9 @@ pub mod policy;
 pub mod role;
 pub mod roster;
 
-pub use ids::{ClassId, CourseId, EventId, OrgId, PersonId, ProposalId, SectionId, SlotId};
+pub use ids::{
+    ClassId, CourseId, EventId, GroupId, OrgId, PersonId, ProposalId, SectionId, SlotId,
+};
 pub use org::{OrgKind, Placement};
 pub use policy::{Action, Actor, Policy, Resource, StaffVisibility};
 pub use role::{Grant, Role, Scope};

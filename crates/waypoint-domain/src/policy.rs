@@ -67,11 +67,14 @@ pub enum Action {
     ProposeSession,
     /// Read a session proposal: its authors and the event's managers.
     ViewProposal,
+    /// See a learning group and its members: those invited to it and the
+    /// PD managers of its organisation.
+    ViewGroup,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -85,6 +88,7 @@ impl Action {
         Self::AttendEvent,
         Self::ProposeSession,
         Self::ViewProposal,
+        Self::ViewGroup,
     ];
 }
 
@@ -124,6 +128,13 @@ pub enum Resource<'a> {
         placement: Placement,
         /// Whether the actor proposed it or is named to lead it with the proposer.
         author: bool,
+    },
+    /// A learning group of the organisation at `placement`.
+    Group {
+        /// Where its organisation sits.
+        placement: Placement,
+        /// Whether the actor was invited to it (whatever they answered).
+        member: bool,
     },
 }
 
@@ -219,6 +230,9 @@ impl Policy {
             (Action::ProposeSession, Resource::Event { attendee, .. }) => *attendee,
             (Action::ViewProposal, Resource::Proposal { placement, author }) => {
                 *author || actor.holds_covering(&EVENT_MANAGERS, placement)
+            }
+            (Action::ViewGroup, Resource::Group { placement, member }) => {
+                *member || actor.holds_covering(&EVENT_MANAGERS, placement)
             }
             // Administrative actions belong to administrators alone, and any
             // pairing not listed above is refused.

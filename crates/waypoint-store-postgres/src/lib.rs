@@ -47,6 +47,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_proposals",
         include_str!("../migrations/0008_pd_proposals.sql"),
     ),
+    (9, "groups", include_str!("../migrations/0009_groups.sql")),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -272,3 +273,4 @@ mod contract {
 
 waypoint_store::portable_pd_days!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_proposals!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_groups!(PgStore, sqlx::Postgres, begin = "BEGIN");

@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_proposals",
         include_str!("../migrations/0008_pd_proposals.sql"),
     ),
+    (9, "groups", include_str!("../migrations/0009_groups.sql")),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -213,3 +214,4 @@ mod contract {
 
 waypoint_store::portable_pd_days!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_proposals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_groups!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

@@ -33,7 +33,7 @@ macro_rules! contract_suite {
             roster_reads_are_audited, jobs_are_claimed_once, tokens_are_single_use_or_revocable,
             import_history_round_trip, pd_day_programme_and_rankings,
             pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
-            pd_day_proposals_become_courses_and_sections);
+            pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -1468,4 +1468,103 @@ pub async fn pd_day_proposals_become_courses_and_sections(store: Arc<dyn Store>)
             .expect("add"),
         Err(ProgrammeRefused::Locked)
     );
+}
+
+/// A follow-up group starts with its leads joined and the rest invited;
+/// each invited person answers (and may change their mind), leads do not.
+pub async fn follow_up_groups_invite_and_answer(store: Arc<dyn Store>) {
+    use crate::NewGroup;
+    use waypoint_domain::group::{GroupKind, MemberStatus};
+    let (district, staff) = pd_day_setup(&*store).await;
+    let id = store
+        .create_event(&new_event(district, staff[0]))
+        .await
+        .expect("create");
+    store
+        .replace_programme(id, &programme(staff[0], false))
+        .await
+        .expect("programme");
+    let section = store.programme(id).await.expect("programme").sections[0].id;
+    let g = store
+        .create_group(&NewGroup {
+            org: district,
+            kind: GroupKind::BookGroup,
+            title: "Reading 'Make It Stick'".to_owned(),
+            description: "Six meetings, a chapter each.".to_owned(),
+            from_section: Some(section),
+            created_by: staff[0],
+            leads: vec![staff[0]],
+            invite: vec![staff[0], staff[1], staff[2], staff[2]],
+            now: 5,
+        })
+        .await
+        .expect("group");
+    let got = store.group(g).await.expect("read").expect("exists");
+    assert_eq!(
+        (got.kind, got.from_section, got.org),
+        (GroupKind::BookGroup, Some(section), district)
+    );
+    let members = store.group_members(g).await.expect("members");
+    assert_eq!(members.len(), 3);
+    assert!(
+        members[0].lead
+            && members[0].person == staff[0]
+            && members[0].status == MemberStatus::Joined
+    );
+    assert!(
+        members[1..]
+            .iter()
+            .all(|m| !m.lead && m.status == MemberStatus::Invited)
+    );
+    assert_eq!(
+        store.groups_of(staff[1]).await.expect("of"),
+        vec![(got.clone(), MemberStatus::Invited)]
+    );
+    assert_eq!(
+        store.groups_from(section).await.expect("from"),
+        vec![got.clone()]
+    );
+
+    assert!(
+        store
+            .answer_invitation(g, staff[1], true, 6)
+            .await
+            .expect("answer")
+    );
+    assert!(
+        store
+            .answer_invitation(g, staff[2], false, 6)
+            .await
+            .expect("answer")
+    );
+    assert!(
+        store
+            .answer_invitation(g, staff[2], true, 7)
+            .await
+            .expect("answer"),
+        "a change of mind"
+    );
+    assert!(
+        !store
+            .answer_invitation(g, staff[0], false, 7)
+            .await
+            .expect("answer"),
+        "a lead stays"
+    );
+    let outsider = PersonId::new(999_999);
+    assert!(
+        !store
+            .answer_invitation(g, outsider, true, 7)
+            .await
+            .expect("answer"),
+        "not invited"
+    );
+    let joined = store
+        .group_members(g)
+        .await
+        .expect("members")
+        .iter()
+        .filter(|m| m.status == MemberStatus::Joined)
+        .count();
+    assert_eq!(joined, 3);
 }

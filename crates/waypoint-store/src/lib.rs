@@ -4,6 +4,8 @@
 //! both backends must pass.
 
 pub mod contract;
+pub mod groups;
+mod groups_macros;
 mod macros;
 pub mod model;
 pub mod pdday;
@@ -14,6 +16,7 @@ pub mod proposals;
 mod proposals_macros;
 
 pub use async_trait::async_trait;
+pub use groups::*;
 pub use model::*;
 pub use pdday::*;
 pub use proposals::*;
@@ -56,7 +59,7 @@ pub enum Backend {
 /// Everything Waypoint persists. Methods are grouped by the feature they
 /// serve; every multi-row change is one transaction.
 #[async_trait]
-pub trait Store: PdDays + Proposals + Send + Sync + 'static {
+pub trait Store: PdDays + Proposals + Groups + Send + Sync + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; safe to call from several processes at once.
