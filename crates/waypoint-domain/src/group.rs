@@ -41,6 +41,15 @@ impl GroupKind {
             Self::Plc => "Professional learning community",
         }
     }
+
+    /// A short label, for names and badges.
+    pub const fn short(self) -> &'static str {
+        match self {
+            Self::Course => "Course",
+            Self::BookGroup => "Book group",
+            Self::Plc => "PLC",
+        }
+    }
 }
 
 /// Where an invited person stands.

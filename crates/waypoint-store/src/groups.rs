@@ -72,6 +72,14 @@ pub trait Groups: Send + Sync {
     async fn group_members(&self, id: GroupId) -> StoreResult<Vec<Member>>;
     /// The groups `person` was invited to, newest first, with where they stand.
     async fn groups_of(&self, person: PersonId) -> StoreResult<Vec<(Group, MemberStatus)>>;
+    /// The session a group continues: its event, the event's title and the
+    /// session's title.
+    async fn group_origin(
+        &self,
+        id: GroupId,
+    ) -> StoreResult<Option<(waypoint_domain::EventId, String, String)>>;
+    /// Every group of an organisation, newest first.
+    async fn groups_in(&self, org: OrgId) -> StoreResult<Vec<Group>>;
     /// The groups that continue a section, oldest first.
     async fn groups_from(&self, section: SectionId) -> StoreResult<Vec<Group>>;
     /// Records `person`'s answer to an invitation (joining or declining;

@@ -95,6 +95,27 @@ macro_rules! portable_groups {
                     .collect()
             }
 
+            async fn group_origin(
+                &self,
+                id: ::waypoint_domain::GroupId,
+            ) -> $crate::StoreResult<Option<(::waypoint_domain::EventId, String, String)>> {
+                let row: Option<(i64, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT e.id, e.title, c.title FROM learning_groups g JOIN pd_sections s ON s.id = g.from_section \
+                     JOIN pd_events e ON e.id = s.event_id JOIN pd_courses c ON c.id = s.course_id WHERE g.id = $1",
+                )
+                .bind(id.get())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(e, event, course)| (::waypoint_domain::EventId::new(e), event, course)))
+            }
+
+            async fn groups_in(&self, org: ::waypoint_domain::OrgId) -> $crate::StoreResult<Vec<$crate::Group>> {
+                let sql = format!("{} WHERE g.org_id = $1 ORDER BY g.created_at DESC, g.id DESC", Self::GROUP_SELECT);
+                let rows: Vec<(i64, i64, String, String, String, Option<i64>, i64)> =
+                    $crate::sqlx::query_as::<$db, _>(&sql).bind(org.get()).fetch_all(&self.pool).await?;
+                rows.into_iter().map(Self::group_from).collect()
+            }
+
             async fn groups_from(&self, section: ::waypoint_domain::SectionId) -> $crate::StoreResult<Vec<$crate::Group>> {
                 let sql = format!("{} WHERE g.from_section = $1 ORDER BY g.created_at, g.id", Self::GROUP_SELECT);
                 let rows: Vec<(i64, i64, String, String, String, Option<i64>, i64)> =

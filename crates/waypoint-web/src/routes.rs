@@ -3,7 +3,9 @@
 //! without the tests noticing.
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
-use crate::pages::{admin, assets, directory, events, home, orgs, proposals, session, settings};
+use crate::pages::{
+    admin, assets, directory, events, groups, home, orgs, proposals, session, settings,
+};
 use crate::{AppState, api};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -168,6 +170,14 @@ pub fn table(state: &AppState) -> Vec<Route> {
         ),
         r(Method::POST, "/calendar-feed", post(events::new_feed)),
         r(Method::GET, "/calendar/{token}", get(events::feed)),
+        r(
+            Method::POST,
+            "/events/{id}/sections/{section}/follow-up",
+            post(groups::create_follow_up),
+        ),
+        r(Method::GET, "/groups", get(groups::groups)),
+        r(Method::GET, "/groups/{id}", get(groups::group)),
+        r(Method::POST, "/groups/{id}/answer", post(groups::answer)),
         r(Method::GET, "/settings", get(settings::settings)),
         r(
             Method::POST,

@@ -110,6 +110,7 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
     }
     if !user.grants().is_empty() {
         items.push(("/events".to_owned(), "PD days".to_owned()));
+        items.push(("/groups".to_owned(), "Groups".to_owned()));
     }
     if user.holds(Role::Administrator) {
         items.push(("/admin/imports".to_owned(), "Imports".to_owned()));

@@ -56,6 +56,8 @@ struct Fixture {
     reset_token: String,
     educator_token: i64,
     event: i64,
+    /// A learning group of the district led by the coach, the educator invited.
+    group: i64,
     /// A proposal for `event` by the coach, waiting for review.
     proposal: i64,
     /// A proposal for `event` by the coach, declined.
@@ -146,7 +148,23 @@ async fn fixture(app: &App) -> Fixture {
         .unwrap()
         .id
         .get();
+    let group = s
+        .create_group(&waypoint_store::NewGroup {
+            org: district,
+            kind: waypoint_domain::group::GroupKind::Plc,
+            title: "Fractions PLC".into(),
+            description: String::new(),
+            from_section: Some(waypoint_domain::SectionId::new(section)),
+            created_by: coach,
+            leads: vec![coach],
+            invite: vec![educator],
+            now: 1,
+        })
+        .await
+        .unwrap()
+        .get();
     Fixture {
+        group,
         event,
         proposal,
         decided_proposal,
@@ -651,6 +669,29 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/events/{}/schedule.ics", f.event),
             Body::None,
             [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/sections/{section}/follow-up",
+            format!("/events/{}/sections/{}/follow-up", f.event, f.section),
+            form(&[("kind", "plc"), ("title", "A PLC")]),
+            [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(M::GET, "/groups", "/groups".into(), Body::None, page_all),
+        // A group is seen by those invited to it and the district's PD managers.
+        case(
+            M::GET,
+            "/groups/{id}",
+            format!("/groups/{}", f.group),
+            Body::None,
+            [303, 200, 404, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/groups/{id}/answer",
+            format!("/groups/{}/answer", f.group),
+            form(&[("answer", "join")]),
+            [303, 303, 404, 409, 409, 404, 409, 404],
         ),
         case(
             M::GET,
@@ -1998,6 +2039,61 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
         other.status,
         StatusCode::NOT_FOUND,
         "only for sessions attended"
+    );
+
+    // The coordinator carries the session on as a PLC: its facilitator leads
+    // it and whoever attended is invited, and joins.
+    let made = coordinator
+        .post_form(
+            &format!("{page}/sections/{s1}/follow-up"),
+            &[
+                ("kind", "plc"),
+                ("title", "Fractions PLC"),
+                ("description", "Every three weeks."),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let group_page = made.location().split('?').next().unwrap().to_owned();
+    assert!(
+        coordinator
+            .get(&roster_page)
+            .await
+            .body
+            .contains("Fractions PLC")
+    );
+    let invited = educator.get("/groups").await;
+    assert!(
+        invited.body.contains("Invitations") && invited.body.contains("Fractions PLC"),
+        "{}",
+        invited.body
+    );
+    let joined = educator
+        .post_form(&format!("{group_page}/answer"), &[("answer", "join")])
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    assert!(
+        educator
+            .get(&group_page)
+            .await
+            .body
+            .contains("You are in this group")
+    );
+    let led = facilitator.get(&group_page).await;
+    assert_eq!(led.status, StatusCode::OK);
+    assert!(
+        led.body
+            .contains("Continues “Fractions on the number line”"),
+        "{}",
+        led.body
+    );
+    let stay = facilitator
+        .post_form(&format!("{group_page}/answer"), &[("answer", "decline")])
+        .await;
+    assert_eq!(
+        stay.status,
+        StatusCode::CONFLICT,
+        "a lead stays in the group"
     );
 
     // A private feed for calendar apps: no session, the link is the secret; a new one revokes it.

@@ -1342,10 +1342,14 @@ pub struct RosterPage {
     present: HashSet<waypoint_domain::PersonId>,
     code: Option<String>,
     feedback: FeedbackSummary,
+    /// The coordinator may carry the session on as a learning group.
+    follow_up: bool,
+    /// Groups already made from it: id, title, kind.
+    follow_ups: Vec<(i64, String, &'static str)>,
 }
 
 /// The section `section` of the event, if the user leads it or runs the day.
-async fn roster_section(
+pub(super) async fn roster_section(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
@@ -1390,7 +1394,16 @@ pub async fn roster(
     // The coordinator reads every answer; a facilitator only once no one can be singled out.
     let show = can_manage(&user, &l) || answers.len() >= MIN_RESPONSES_FOR_COMMENTS;
     let feedback = summarise(&answers, show);
+    let follow_ups = state
+        .store
+        .groups_from(sec.id)
+        .await?
+        .into_iter()
+        .map(|g| (g.id.get(), g.title, g.kind.label()))
+        .collect();
     Ok(render(&RosterPage {
+        follow_up: super::groups::may_follow_up(&user, &l),
+        follow_ups,
         present,
         code,
         feedback,

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use waypoint_domain::pdday::{EventState, ProposalText, Ranking, Review};
 use waypoint_domain::{CourseId, OrgId, PersonId};
 use waypoint_store::{
-    AddSection, NewCourse, NewEvent, NewProgramme, NewProposal, NewSection, NewSlot, Store,
+    AddSection, NewCourse, NewEvent, NewGroup, NewProgramme, NewProposal, NewSection, NewSlot,
+    Store,
 };
 
 /// Sessions a district's own staff might lead: title, description, tags.
@@ -208,6 +209,7 @@ pub async fn seed(
     move_to(store, id, EventState::Assigned, EventState::Published).await?;
     attend_and_react(store, id, coordinator, now).await?;
     move_to(store, id, EventState::Published, EventState::Finished).await?;
+    follow_ups(store, id, district, coordinator, keep_open, now).await?;
 
     // The day to come: open for ranking for two more weeks.
     let future = today.checked_add(jiff::Span::new().days(30))?;
@@ -413,6 +415,85 @@ async fn call_for_proposals(
 }
 
 const DAY: i64 = 24 * 3_600_000;
+
+/// Two sessions of the past day carried on: a PLC from a session the demo
+/// educator attended (their invitation waits for them), and a book group
+/// from another, where most attendees have already answered.
+async fn follow_ups(
+    store: &Arc<dyn Store>,
+    event: waypoint_domain::EventId,
+    district: OrgId,
+    coordinator: PersonId,
+    educator: PersonId,
+    now: i64,
+) -> anyhow::Result<()> {
+    use waypoint_domain::group::GroupKind;
+    let programme = store.programme(event).await?;
+    let attended = store.attended(event, educator).await?;
+    let title = |section: waypoint_domain::SectionId| {
+        programme
+            .sections
+            .iter()
+            .find(|s| s.id == section)
+            .and_then(|s| programme.courses.iter().find(|c| c.id == s.course))
+            .map(|c| c.title.clone())
+            .unwrap_or_default()
+    };
+    let leads = |section: waypoint_domain::SectionId| {
+        programme
+            .sections
+            .iter()
+            .find(|s| s.id == section)
+            .map(|s| s.facilitators.iter().map(|f| f.0).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let mut made = Vec::new();
+    if let Some(&section) = attended.first() {
+        made.push((
+            section,
+            GroupKind::Plc,
+            "Meets every three weeks to try one routine and bring back student work.",
+        ));
+    }
+    if let Some(other) = programme
+        .sections
+        .iter()
+        .find(|s| !attended.contains(&s.id))
+    {
+        made.push((
+            other.id,
+            GroupKind::BookGroup,
+            "Six meetings, a chapter each, with one thing to try before the next.",
+        ));
+    }
+    for (k, (section, kind, description)) in made.into_iter().enumerate() {
+        let invite = store.attendance(section).await?;
+        let group = store
+            .create_group(&NewGroup {
+                org: district,
+                kind,
+                title: format!("{}: {}", title(section), kind.short()),
+                description: description.to_owned(),
+                from_section: Some(section),
+                created_by: coordinator,
+                leads: leads(section),
+                invite: invite.clone(),
+                now: now - 30 * DAY,
+            })
+            .await?;
+        // In the book group, most have answered; nobody has in the new PLC.
+        if k == 1 {
+            for (i, p) in invite.iter().enumerate() {
+                if i % 4 != 3 {
+                    store
+                        .answer_invitation(group, *p, i % 4 != 2, now - 29 * DAY)
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// What attendees of the demo's past day say they will try.
 const WILL_TRY: [&str; 10] = [
