@@ -141,6 +141,42 @@ impl PreferenceWindow {
     }
 }
 
+/// Who a PD day is for: staff placed in the organisation that runs it (or
+/// in its schools), narrowed to some schools and some roster roles. An empty
+/// list puts no limit of its kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audience {
+    /// Only staff of these schools (empty: every school and the district office).
+    pub schools: Vec<crate::OrgId>,
+    /// Only staff with these roster roles ("teacher", "aide", …; empty: everyone).
+    pub roles: Vec<String>,
+}
+
+impl Audience {
+    /// Whether there is no limit at all.
+    pub fn is_everyone(&self) -> bool {
+        self.schools.is_empty() && self.roles.is_empty()
+    }
+
+    /// Whether a staff member placed at `placements` with `roster_role` is
+    /// in the audience of a day run by `org`.
+    pub fn admits(
+        &self,
+        org: crate::OrgId,
+        placements: &[crate::Placement],
+        roster_role: &str,
+    ) -> bool {
+        let placed = placements.iter().any(|p| {
+            if self.schools.is_empty() {
+                p.district == Some(org) || p.school == Some(org)
+            } else {
+                p.school.is_some_and(|s| self.schools.contains(&s))
+            }
+        });
+        placed && (self.roles.is_empty() || self.roles.iter().any(|r| r == roster_role))
+    }
+}
+
 /// The default number of sessions an educator ranks.
 pub const DEFAULT_CHOICES: usize = 9;
 
@@ -505,6 +541,42 @@ mod tests {
         assert_eq!(
             Review::parse("changes").map(Review::status),
             Some(ProposalStatus::ChangesRequested)
+        );
+    }
+
+    #[test]
+    fn an_audience_narrows_by_school_and_role() {
+        use crate::{OrgId, Placement};
+        let at = |district: i64, school: Option<i64>| Placement {
+            district: Some(OrgId::new(district)),
+            school: school.map(OrgId::new),
+            ..Placement::default()
+        };
+        let d = OrgId::new(10);
+        let everyone = Audience::default();
+        assert!(everyone.is_everyone());
+        assert!(everyone.admits(d, &[at(10, Some(100))], "aide"));
+        assert!(everyone.admits(d, &[at(10, None)], "districtAdministrator"));
+        assert!(
+            !everyone.admits(d, &[at(11, Some(110))], "teacher"),
+            "another district"
+        );
+        let some = Audience {
+            schools: vec![OrgId::new(100)],
+            roles: vec!["teacher".to_owned()],
+        };
+        assert!(some.admits(d, &[at(10, Some(101)), at(10, Some(100))], "teacher"));
+        assert!(
+            !some.admits(d, &[at(10, Some(101))], "teacher"),
+            "another school"
+        );
+        assert!(
+            !some.admits(d, &[at(10, None)], "teacher"),
+            "the district office"
+        );
+        assert!(
+            !some.admits(d, &[at(10, Some(100))], "aide"),
+            "another role"
         );
     }
 

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_pd_proposals.sql"),
     ),
     (9, "groups", include_str!("../migrations/0009_groups.sql")),
+    (
+        10,
+        "pd_setup",
+        include_str!("../migrations/0010_pd_setup.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -274,3 +279,4 @@ mod contract {
 waypoint_store::portable_pd_days!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_proposals!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_groups!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_setup!(PgStore, sqlx::Postgres, begin = "BEGIN");

@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_pd_proposals.sql"),
     ),
     (9, "groups", include_str!("../migrations/0009_groups.sql")),
+    (
+        10,
+        "pd_setup",
+        include_str!("../migrations/0010_pd_setup.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -215,3 +220,4 @@ mod contract {
 waypoint_store::portable_pd_days!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_proposals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_groups!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_setup!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

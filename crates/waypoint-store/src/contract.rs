@@ -33,7 +33,8 @@ macro_rules! contract_suite {
             roster_reads_are_audited, jobs_are_claimed_once, tokens_are_single_use_or_revocable,
             import_history_round_trip, pd_day_programme_and_rankings,
             pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
-            pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer);
+            pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
+            pd_day_rooms_general_sessions_and_audience);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -1567,4 +1568,110 @@ pub async fn follow_up_groups_invite_and_answer(store: Arc<dyn Store>) {
         .filter(|m| m.status == MemberStatus::Joined)
         .count();
     assert_eq!(joined, 3);
+}
+
+/// Rooms are named once per day; general sessions end after they start and
+/// move a published day's calendar sequence; the audience is replaced whole.
+pub async fn pd_day_rooms_general_sessions_and_audience(store: Arc<dyn Store>) {
+    use waypoint_domain::pdday::Audience;
+    let (district, staff) = pd_day_setup(&*store).await;
+    let id = store
+        .create_event(&new_event(district, staff[0]))
+        .await
+        .expect("create");
+    let lib = store
+        .add_room(id, "Library", 40, "projector")
+        .await
+        .expect("room");
+    store.add_room(id, "Room 101", 25, "").await.expect("room");
+    let err = store
+        .add_room(id, "Library", 10, "")
+        .await
+        .expect_err("named twice");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let rooms = store.rooms(id).await.expect("rooms");
+    assert_eq!(
+        rooms
+            .iter()
+            .map(|r| (r.name.as_str(), r.capacity))
+            .collect::<Vec<_>>(),
+        [("Library", 40), ("Room 101", 25)]
+    );
+    assert!(store.remove_room(id, lib).await.expect("remove"));
+    assert!(!store.remove_room(id, lib).await.expect("remove"));
+
+    let err = store
+        .add_general_session(id, "Backwards", 10, 5, "")
+        .await
+        .expect_err("ends first");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let closing = store
+        .add_general_session(id, "Closing", 5_000, 6_000, "Gym")
+        .await
+        .expect("add");
+    store
+        .add_general_session(id, "Opening", 1_000, 2_000, "Auditorium")
+        .await
+        .expect("add");
+    let g = store.general_sessions(id).await.expect("list");
+    assert_eq!(
+        g.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(),
+        ["Opening", "Closing"]
+    );
+    assert_eq!(
+        store
+            .event(id)
+            .await
+            .expect("event")
+            .expect("exists")
+            .sequence,
+        0,
+        "not published"
+    );
+    assert!(
+        store
+            .remove_general_session(id, closing)
+            .await
+            .expect("remove")
+    );
+    assert_eq!(store.general_sessions(id).await.expect("list").len(), 1);
+
+    assert!(
+        store
+            .event_audience(id)
+            .await
+            .expect("audience")
+            .is_everyone()
+    );
+    let school = store
+        .orgs()
+        .await
+        .expect("orgs")
+        .into_iter()
+        .find(|o| o.parent == Some(district))
+        .expect("a school")
+        .id;
+    let some = Audience {
+        schools: vec![school, school],
+        roles: vec!["teacher".to_owned()],
+    };
+    store.set_event_audience(id, &some).await.expect("set");
+    assert_eq!(
+        store.event_audience(id).await.expect("audience"),
+        Audience {
+            schools: vec![school],
+            roles: vec!["teacher".to_owned()]
+        }
+    );
+    store
+        .set_event_audience(id, &Audience::default())
+        .await
+        .expect("set");
+    assert!(
+        store
+            .event_audience(id)
+            .await
+            .expect("audience")
+            .is_everyone()
+    );
 }

@@ -14,12 +14,15 @@ mod pdday_macros;
 pub mod portable;
 pub mod proposals;
 mod proposals_macros;
+pub mod setup;
+mod setup_macros;
 
 pub use async_trait::async_trait;
 pub use groups::*;
 pub use model::*;
 pub use pdday::*;
 pub use proposals::*;
+pub use setup::*;
 /// Re-exported so backend crates expand [`portable_store!`] against the same sqlx.
 pub use sqlx;
 
@@ -59,7 +62,7 @@ pub enum Backend {
 /// Everything Waypoint persists. Methods are grouped by the feature they
 /// serve; every multi-row change is one transaction.
 #[async_trait]
-pub trait Store: PdDays + Proposals + Groups + Send + Sync + 'static {
+pub trait Store: PdDays + Proposals + Groups + EventSetup + Send + Sync + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; safe to call from several processes at once.

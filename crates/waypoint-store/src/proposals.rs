@@ -111,6 +111,9 @@ pub enum ProgrammeRefused {
     /// The course already runs in that slot.
     #[error("that session already runs in that slot")]
     AlreadyInSlot,
+    /// Another section uses the room in that slot.
+    #[error("another session uses that room in that slot")]
+    RoomTaken,
 }
 
 /// Proposals and hand-built programmes. Every change is one transaction.

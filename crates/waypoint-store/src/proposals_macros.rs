@@ -174,6 +174,19 @@ macro_rules! portable_proposals {
                 if in_slot > 0 {
                     return Ok(Err(ProgrammeRefused::AlreadyInSlot));
                 }
+                if !section.room.is_empty() {
+                    let booked = $crate::sqlx::query_scalar::<$db, i64>(
+                        "SELECT COUNT(*) FROM pd_sections WHERE event_id = $1 AND slot_id = $2 AND room = $3",
+                    )
+                    .bind(event)
+                    .bind(section.slot.get())
+                    .bind(&section.room)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if booked > 0 {
+                        return Ok(Err(ProgrammeRefused::RoomTaken));
+                    }
+                }
                 for f in &section.facilitators {
                     let busy = $crate::sqlx::query_scalar::<$db, i64>(
                         "SELECT COUNT(*) FROM pd_facilitators f JOIN pd_sections s ON s.id = f.section_id \
