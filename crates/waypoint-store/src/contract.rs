@@ -1427,6 +1427,22 @@ pub async fn pd_day_proposals_become_courses_and_sections(store: Arc<dyn Store>)
         .await
         .expect("add")
         .expect("added");
+    let c2 = p.courses.iter().find(|c| c.code == "C2").expect("C2").id;
+    assert_eq!(
+        store
+            .add_section(
+                id,
+                &AddSection {
+                    course: c2,
+                    ..add(slot2, vec![])
+                },
+                17
+            )
+            .await
+            .expect("add"),
+        Err(ProgrammeRefused::RoomTaken),
+        "the library hosts one session a slot"
+    );
     let p = store.programme(id).await.expect("programme");
     let mine: Vec<_> = p.sections.iter().filter(|x| x.course == course).collect();
     assert_eq!(mine.len(), 2);
