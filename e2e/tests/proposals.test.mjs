@@ -1,7 +1,8 @@
 // The call for proposals in the browser: the coordinator creates a day from typed-in slots and
 // opens the call, an educator proposes a session with a co-facilitator, the coordinator asks for
 // a change, the educator revises, the coordinator accepts and places the session in a slot, and
-// the programme grid shows it led by both. Every page on the way is checked with axe.
+// the programme grid shows it led by both, seated as its room allows. Every page on the way is
+// checked with axe.
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -87,12 +88,25 @@ describe('a call for proposals', { skip: e2eSkip() }, () => {
     await coordinator.getByLabel('Accept: add it to the programme').check();
     await coordinator.getByRole('button', { name: 'Save the decision' }).click();
     await coordinator.getByRole('link', { name: 'Place it in a slot and a room' }).click();
+    // The venue's library seats 28; a section placed there takes its seats.
+    await coordinator.locator('#room-name').fill('Library');
+    await coordinator.locator('#room-seats').fill('28');
+    await coordinator.locator('#room-has').fill('projector');
+    await coordinator.getByRole('button', { name: 'Add the room' }).click();
+    await coordinator.getByRole('cell', { name: 'projector' }).waitFor();
+    // An opening everyone attends.
+    await coordinator.locator('#general details summary').click();
+    await coordinator.locator('#gs-title').fill('Opening');
+    await coordinator.locator('#gs-starts').fill('08:15');
+    await coordinator.locator('#gs-ends').fill('08:45');
+    await coordinator.locator('#gs-where').fill('Auditorium');
+    await coordinator.getByRole('button', { name: 'Add', exact: true }).click();
+    await coordinator.getByRole('rowheader', { name: 'Opening' }).waitFor();
     await coordinator.locator('#add-section').evaluate((d) => { d.open = true; });
     const course = await coordinator.locator('#add-course option', { hasText: 'Number talks' }).getAttribute('value');
     await coordinator.getByLabel('Session', { exact: true }).selectOption(course);
     await coordinator.getByLabel('Slot', { exact: true }).selectOption({ label: 'Slot 2' });
-    await coordinator.getByLabel('Room').fill('Library');
-    await coordinator.getByLabel('Seats').fill('28');
+    await coordinator.locator('#add-room').fill('Library');
     await coordinator.getByRole('button', { name: 'Add the section' }).click();
     await coordinator.getByText('The section is added to the programme').waitFor();
     await check(coordinator, 'grid');

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use waypoint_assign::{InstanceBuilder, Mechanism, RankCost, SolveOptions};
-use waypoint_domain::pdday::EventState;
+use waypoint_domain::pdday::{Audience, EventState};
 use waypoint_domain::{OrgId, OrgKind, PersonId};
 use waypoint_store::{
     Event, NewCourse, NewProgramme, NewSection, NewSlot, Programme, Seat, SeatSource, Store,
@@ -348,21 +348,56 @@ fn natural(label: &str) -> (u64, String) {
     (digits.parse().unwrap_or(u64::MAX), label.to_owned())
 }
 
-/// Everyone the event is for: the active staff placed at its organisation
-/// or, for a district, at any of its schools.
+/// Every active staff member placed at `org` or, for a district, at any of
+/// its schools.
 pub async fn audience(store: &dyn Store, org: OrgId) -> Result<Vec<PersonId>, StoreError> {
-    let mut orgs = vec![org];
+    Ok(staff_of(store, org, &Audience::default())
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect())
+}
+
+/// Everyone the event is for: its organisation's staff, narrowed by the
+/// event's audience (schools, roster roles).
+pub async fn event_audience(store: &dyn Store, event: &Event) -> Result<Vec<PersonId>, StoreError> {
+    let audience = store.event_audience(event.id).await?;
+    Ok(staff_of(store, event.org, &audience)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect())
+}
+
+async fn staff_of(
+    store: &dyn Store,
+    org: OrgId,
+    audience: &Audience,
+) -> Result<Vec<waypoint_store::StaffRow>, StoreError> {
+    let mut orgs = Vec::new();
+    if audience.schools.is_empty() {
+        orgs.push(org);
+    }
     if let Some(o) = store.org(org).await?
         && o.kind != OrgKind::School
     {
-        orgs.extend(store.child_orgs(org).await?.into_iter().map(|c| c.org.id));
+        orgs.extend(
+            store
+                .child_orgs(org)
+                .await?
+                .into_iter()
+                .map(|c| c.org.id)
+                .filter(|c| audience.schools.is_empty() || audience.schools.contains(c)),
+        );
     }
     let mut seen = HashSet::new();
     let mut people = Vec::new();
     for o in orgs {
         for s in store.staff_of_org(o).await? {
-            if seen.insert(s.id) {
-                people.push(s.id);
+            if (audience.roles.is_empty() || audience.roles.contains(&s.roster_role))
+                && seen.insert(s.id)
+            {
+                people.push(s);
             }
         }
     }
@@ -446,7 +481,7 @@ pub async fn run_assignment(store: &Arc<dyn Store>, run_id: i64) -> anyhow::Resu
         .await?;
     let programme = store.programme(event.id).await?;
     let preferences = store.preferences(event.id).await?;
-    let people = audience(&**store, event.org).await?;
+    let people = event_audience(&**store, &event).await?;
     let outcome = tokio::task::spawn_blocking(move || solve(&programme, &preferences, &people))
         .await
         .context("the solver stopped")?;
@@ -596,10 +631,17 @@ pub struct ScheduleItem {
     pub slot_id: i64,
     /// The section's id (for its roster).
     pub section_id: i64,
+    /// A general session everyone attends (`slot_id` is then its id).
+    pub general: bool,
 }
 
-/// A person's schedule from their seats, in time order.
-pub fn schedule(programme: &Programme, seats: &[Seat]) -> Vec<ScheduleItem> {
+/// A person's schedule from their seats and the day's general sessions, in
+/// time order.
+pub fn schedule(
+    programme: &Programme,
+    seats: &[Seat],
+    general: &[waypoint_store::GeneralSession],
+) -> Vec<ScheduleItem> {
     let slots: HashMap<_, _> = programme.slots.iter().map(|s| (s.id, s)).collect();
     let sections: HashMap<_, _> = programme.sections.iter().map(|s| (s.id, s)).collect();
     let courses: HashMap<_, _> = programme.courses.iter().map(|c| (c.id, c)).collect();
@@ -625,8 +667,31 @@ pub fn schedule(programme: &Programme, seats: &[Seat]) -> Vec<ScheduleItem> {
                 facilitating: seat.facilitating,
                 slot_id: slot.id.get(),
                 section_id: sec.id.get(),
+                general: false,
             },
         );
+    }
+    // General sessions go in for everyone with a seat: they attend the day.
+    if !out.is_empty() {
+        for g in general {
+            out.insert(
+                (g.starts_at, -g.id),
+                ScheduleItem {
+                    slot: "Everyone".to_owned(),
+                    starts_at: g.starts_at,
+                    ends_at: g.ends_at,
+                    title: g.title.clone(),
+                    description: String::new(),
+                    room: g.location.clone(),
+                    facilitators: Vec::new(),
+                    rank: None,
+                    facilitating: false,
+                    slot_id: g.id,
+                    section_id: 0,
+                    general: true,
+                },
+            );
+        }
     }
     out.into_values().collect()
 }
@@ -651,8 +716,9 @@ pub fn icalendar(
     for (event, items) in days {
         for item in items {
             line("BEGIN:VEVENT".into());
+            let kind = if item.general { "general" } else { "slot" };
             line(format!(
-                "UID:pd-{}-slot-{}-person-{}@{}",
+                "UID:pd-{}-{kind}-{}-person-{}@{}",
                 event.id, item.slot_id, person, host
             ));
             line(format!("DTSTAMP:{}", utc(event.updated_at)));
@@ -739,6 +805,60 @@ mod tests {
         }
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded.trim_end(), long);
+    }
+
+    #[test]
+    fn general_sessions_join_a_schedule_in_time_order() {
+        use waypoint_domain::{CourseId, SectionId, SlotId};
+        let programme = Programme {
+            slots: vec![waypoint_store::Slot {
+                id: SlotId::new(1),
+                position: 0,
+                label: "Slot 1".into(),
+                starts_at: 2_000,
+                ends_at: 3_000,
+            }],
+            courses: vec![waypoint_store::Course {
+                id: CourseId::new(1),
+                code: "C".into(),
+                title: "Number talks".into(),
+                description: String::new(),
+                tags: String::new(),
+            }],
+            sections: vec![waypoint_store::Section {
+                id: SectionId::new(1),
+                course: CourseId::new(1),
+                slot: SlotId::new(1),
+                code: "S".into(),
+                room: "101".into(),
+                capacity: 10,
+                facilitators: vec![],
+            }],
+        };
+        let seat = Seat {
+            person: PersonId::new(7),
+            slot: SlotId::new(1),
+            section: SectionId::new(1),
+            rank: Some(1),
+            facilitating: false,
+            source: SeatSource::Engine,
+        };
+        let general = |id, title: &str, at| waypoint_store::GeneralSession {
+            id,
+            title: title.into(),
+            starts_at: at,
+            ends_at: at + 500,
+            location: "Hall".into(),
+        };
+        let all = [general(9, "Closing", 4_000), general(8, "Opening", 1_000)];
+        let items = schedule(&programme, &[seat], &all);
+        let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["Opening", "Number talks", "Closing"]);
+        assert!(items[0].general && !items[1].general);
+        assert!(
+            schedule(&programme, &[], &all).is_empty(),
+            "no seats, no day"
+        );
     }
 
     #[test]

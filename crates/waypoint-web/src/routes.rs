@@ -4,7 +4,7 @@
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
-    admin, assets, directory, events, groups, home, orgs, proposals, session, settings,
+    admin, assets, directory, events, groups, home, orgs, proposals, session, settings, setup,
 };
 use crate::{AppState, api};
 use axum::Router;
@@ -149,6 +149,27 @@ pub fn table(state: &AppState) -> Vec<Route> {
             Method::POST,
             "/events/{id}/proposals/{proposal}/review",
             post(proposals::review_proposal),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/audience",
+            post(setup::set_audience),
+        ),
+        r(Method::POST, "/events/{id}/rooms", post(setup::add_room)),
+        r(
+            Method::POST,
+            "/events/{id}/rooms/{room}/remove",
+            post(setup::remove_room),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/general",
+            post(setup::add_general),
+        ),
+        r(
+            Method::POST,
+            "/events/{id}/general/{general}/remove",
+            post(setup::remove_general),
         ),
         r(
             Method::POST,

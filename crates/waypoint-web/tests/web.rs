@@ -28,6 +28,7 @@ on_both_backends!(
     a_pd_day_runs_from_programme_to_calendar,
     a_window_closes_by_itself_and_queues_the_assignment,
     a_call_for_proposals_fills_the_programme,
+    a_days_audience_rooms_and_general_sessions,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -623,6 +624,41 @@ fn table(f: &Fixture) -> Vec<Case> {
             ),
             form(&[("decision", "accept")]),
             [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/audience",
+            format!("/events/{}/audience", f.event),
+            form(&[]),
+            [303, 404, 404, 404, 303, 404, 303, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/rooms",
+            format!("/events/{}/rooms", f.event),
+            form(&[("name", "Gym"), ("capacity", "lots")]),
+            [303, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/rooms/{room}/remove",
+            format!("/events/{}/rooms/999999/remove", f.event),
+            form(&[]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/general",
+            format!("/events/{}/general", f.event),
+            form(&[("title", "Opening"), ("starts", "9am"), ("ends", "10am")]),
+            [303, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        case(
+            M::POST,
+            "/events/{id}/general/{general}/remove",
+            format!("/events/{}/general/999999/remove", f.event),
+            form(&[]),
+            [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         case(
             M::POST,
@@ -2096,6 +2132,41 @@ async fn a_pd_day_runs_from_programme_to_calendar(backend: Backend) {
         "a lead stays in the group"
     );
 
+    // An opening added after publishing is on the calendar, under a new sequence.
+    let before = app
+        .store
+        .event(waypoint_domain::EventId::new(id))
+        .await
+        .unwrap()
+        .unwrap()
+        .sequence;
+    let opening = coordinator
+        .post_form(
+            &format!("{page}/general"),
+            &[
+                ("title", "Opening"),
+                ("starts", "08:00"),
+                ("ends", "08:40"),
+                ("location", "Auditorium"),
+            ],
+        )
+        .await;
+    assert_eq!(opening.status, StatusCode::SEE_OTHER, "{}", opening.body);
+    let ics = educator.get(&format!("{page}/schedule.ics")).await.body;
+    assert!(
+        ics.contains("SUMMARY:Opening")
+            && ics.contains("LOCATION:Auditorium\\, Central High School"),
+        "{ics}"
+    );
+    assert!(ics.contains(&format!("SEQUENCE:{}", before + 1)), "{ics}");
+    assert!(
+        educator
+            .get(&format!("{page}/schedule"))
+            .await
+            .body
+            .contains("Everyone attends")
+    );
+
     // A private feed for calendar apps: no session, the link is the secret; a new one revokes it.
     let link = |body: &str| {
         body.split("<code class=\"token\">")
@@ -2462,4 +2533,150 @@ async fn a_call_for_proposals_fills_the_programme(backend: Backend) {
         "{}",
         rank.body
     );
+}
+
+/// Narrowing the audience shuts others out of the day (404, like a missing
+/// day) and out of the assignment; a room's seats fill a section placed in
+/// it; a general session is on every published schedule and calendar.
+async fn a_days_audience_rooms_and_general_sessions(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let f = fixture(&app).await;
+    let page = format!("/events/{}", f.event);
+    let event = waypoint_domain::EventId::new(f.event);
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    assert_eq!(educator.get(&page).await.status, StatusCode::OK);
+
+    // Only another school's staff: the educator is no longer invited.
+    let other_school = app
+        .store
+        .child_orgs(waypoint_domain::OrgId::new(f.district))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.org.id.get() != f.school)
+        .unwrap()
+        .org
+        .id;
+    coordinator.get(&page).await;
+    let narrowed = coordinator
+        .post_form(
+            &format!("{page}/audience"),
+            &[("school", &other_school.to_string()), ("role", "teacher")],
+        )
+        .await;
+    assert_eq!(narrowed.status, StatusCode::SEE_OTHER, "{}", narrowed.body);
+    assert_eq!(educator.get(&page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        educator.get(&format!("{page}/rank")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let stored = app.store.event_audience(event).await.unwrap();
+    assert_eq!(
+        (stored.schools, stored.roles),
+        (vec![other_school], vec!["teacher".to_owned()])
+    );
+    let listed = coordinator.get(&page).await;
+    assert!(
+        listed.body.contains("Teachers in 1 school"),
+        "{}",
+        listed.body
+    );
+    let bad = coordinator
+        .post_form(&format!("{page}/audience"), &[("role", "janitor")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    coordinator
+        .post_form(&format!("{page}/audience"), &[])
+        .await;
+    assert_eq!(
+        educator.get(&page).await.status,
+        StatusCode::OK,
+        "everyone again"
+    );
+
+    // A room's seats fill a section placed there with no number given.
+    let added = coordinator
+        .post_form(
+            &format!("{page}/rooms"),
+            &[
+                ("name", "Library"),
+                ("capacity", "32"),
+                ("features", "projector"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let twice = coordinator
+        .post_form(
+            &format!("{page}/rooms"),
+            &[("name", "Library"), ("capacity", "10")],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    let p = app.store.programme(event).await.unwrap();
+    let b1 = p.sections.iter().find(|s| s.code == "B1").unwrap();
+    let removed = coordinator
+        .post_form(&format!("{page}/sections/{}/remove", b1.id), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let placed = coordinator
+        .post_form(
+            &format!("{page}/sections"),
+            &[
+                ("course", &b1.course.to_string()),
+                ("slot", &f.slot.to_string()),
+                ("room", "Library"),
+                ("capacity", ""),
+            ],
+        )
+        .await;
+    assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.body);
+    let p = app.store.programme(event).await.unwrap();
+    let again = p.sections.iter().find(|s| s.course == b1.course).unwrap();
+    assert_eq!((again.room.as_str(), again.capacity), ("Library", 32));
+    let unseated = coordinator
+        .post_form(
+            &format!("{page}/sections"),
+            &[
+                ("course", &b1.course.to_string()),
+                ("slot", &f.slot.to_string()),
+                ("room", "Hall"),
+                ("capacity", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        unseated.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no seats and not a room of the day"
+    );
+
+    // A general session: times in the day's zone, ending after it starts.
+    let opening = coordinator
+        .post_form(
+            &format!("{page}/general"),
+            &[
+                ("title", "Opening"),
+                ("starts", "08:00"),
+                ("ends", "08:40"),
+                ("location", "Auditorium"),
+            ],
+        )
+        .await;
+    assert_eq!(opening.status, StatusCode::SEE_OTHER, "{}", opening.body);
+    let backwards = coordinator
+        .post_form(
+            &format!("{page}/general"),
+            &[("title", "Closing"), ("starts", "15:00"), ("ends", "14:00")],
+        )
+        .await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let g = app.store.general_sessions(event).await.unwrap();
+    assert_eq!(g.len(), 1);
+    assert_eq!(g[0].location, "Auditorium");
 }

@@ -39,24 +39,24 @@ impl Loaded {
     }
 }
 
-/// Whether `user` is placed at `org` (or, for a district, at any of its schools).
-async fn is_attendee(state: &AppState, user: &CurrentUser, org: OrgId) -> WebResult<bool> {
-    in_audience(state, user.actor.person, org).await
+/// Whether `user` is in the event's audience.
+async fn is_attendee(state: &AppState, user: &CurrentUser, event: &Event) -> WebResult<bool> {
+    in_audience(state, user.actor.person, event).await
 }
 
-/// Whether `person` is placed at `org` (or, for a district, at any of its schools).
+/// Whether `person` is in the event's audience: placed at its organisation
+/// (or, for a district, at one of its schools), narrowed by the schools and
+/// roster roles the day is for.
 pub(super) async fn in_audience(
     state: &AppState,
     person: waypoint_domain::PersonId,
-    org: OrgId,
+    event: &Event,
 ) -> WebResult<bool> {
     let Some(me) = state.store.staff(person).await? else {
         return Ok(false);
     };
-    Ok(me
-        .placements
-        .iter()
-        .any(|p| p.district == Some(org) || p.school == Some(org)))
+    let audience = state.store.event_audience(event.id).await?;
+    Ok(audience.admits(event.org, &me.placements, &me.row.roster_role))
 }
 
 pub(super) async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
@@ -70,7 +70,7 @@ pub(super) async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebRe
         .org(event.org)
         .await?
         .ok_or(WebError::NotFound)?;
-    let attendee = is_attendee(state, user, event.org).await?;
+    let attendee = is_attendee(state, user, &event).await?;
     let loaded = Loaded {
         event,
         placement: org.placement,
@@ -163,7 +163,7 @@ pub async fn events(State(state): State<AppState>, user: CurrentUser) -> WebResu
         let Some(org) = state.store.org(event.org).await? else {
             continue;
         };
-        let attendee = is_attendee(&state, &user, event.org).await?;
+        let attendee = is_attendee(&state, &user, &event).await?;
         let resource = Resource::Event {
             placement: org.placement,
             attendee,
@@ -522,6 +522,14 @@ pub struct EventPage {
     /// The viewer may propose a session now.
     can_propose: bool,
     added: bool,
+    /// Set-up (coordinator): the venue's rooms, the general sessions
+    /// (id, title, time, location), and the audience choices (id or role,
+    /// label, chosen).
+    rooms: Vec<waypoint_store::Room>,
+    general: Vec<(i64, String, String, String)>,
+    audience_schools: Vec<(i64, String, bool)>,
+    audience_roles: Vec<(&'static str, &'static str, bool)>,
+    audience_summary: String,
 }
 
 /// GET /events/{id}
@@ -591,7 +599,7 @@ pub async fn event(
         (
             demand(&programme, &store.preferences(l.event.id).await?),
             store.ranked_count(l.event.id).await?,
-            pdday::audience(store, l.event.org).await?.len(),
+            pdday::event_audience(store, &l.event).await?.len(),
         )
     } else {
         (Vec::new(), 0, 0)
@@ -676,7 +684,64 @@ pub async fn event(
         .iter()
         .map(|s| (s.id.get(), s.label.clone()))
         .collect();
+    let general = store
+        .general_sessions(l.event.id)
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                g.id,
+                g.title,
+                format!(
+                    "{}–{}",
+                    pdday::clock(&tz, g.starts_at),
+                    pdday::clock(&tz, g.ends_at)
+                ),
+                g.location,
+            )
+        })
+        .collect();
+    let (rooms, audience_schools, audience_roles, audience_summary) = if manage {
+        let chosen = store.event_audience(l.event.id).await?;
+        let schools: Vec<(i64, String, bool)> = store
+            .child_orgs(l.event.org)
+            .await?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.org.id.get(),
+                    c.org.name,
+                    chosen.schools.contains(&c.org.id),
+                )
+            })
+            .collect();
+        let roles = super::setup::AUDIENCE_ROLES
+            .iter()
+            .map(|(r, label)| (*r, *label, chosen.roles.iter().any(|x| x == r)))
+            .collect();
+        let summary = match (chosen.schools.len(), chosen.roles.is_empty()) {
+            (0, true) => "All staff of the district and its schools".to_owned(),
+            (0, false) => format!("{} in every school", role_labels(&chosen.roles)),
+            (n, roles_open) => format!(
+                "{} in {n} school{}",
+                if roles_open {
+                    "All staff".to_owned()
+                } else {
+                    role_labels(&chosen.roles)
+                },
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        (store.rooms(l.event.id).await?, schools, roles, summary)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new(), String::new())
+    };
     Ok(render(&EventPage {
+        rooms,
+        general,
+        audience_schools,
+        audience_roles,
+        audience_summary,
         placed: manage
             && matches!(
                 l.event.state,
@@ -723,6 +788,31 @@ pub async fn event(
         feedback,
         event: l.event,
     }))
+}
+
+/// "Teachers and aides", from stored roster roles.
+fn role_labels(roles: &[String]) -> String {
+    let labels: Vec<&str> = roles
+        .iter()
+        .filter_map(|r| {
+            super::setup::AUDIENCE_ROLES
+                .iter()
+                .find(|(k, _)| k == r)
+                .map(|(_, l)| *l)
+        })
+        .collect();
+    match labels.as_slice() {
+        [] => "Staff".to_owned(),
+        [one] => (*one).to_owned(),
+        [first, rest @ .., last] => {
+            let mut out = (*first).to_owned();
+            for r in rest {
+                out.push_str(", ");
+                out.push_str(&r.to_lowercase());
+            }
+            format!("{out} and {}", last.to_lowercase())
+        }
+    }
 }
 
 /// A run's status as a badge class, label and sentence.
@@ -1201,7 +1291,8 @@ async fn my_schedule(
     }
     let programme = state.store.programme(l.event.id).await?;
     let seats = state.store.seats_of(l.event.id, user.actor.person).await?;
-    Ok(pdday::schedule(&programme, &seats))
+    let general = state.store.general_sessions(l.event.id).await?;
+    Ok(pdday::schedule(&programme, &seats, &general))
 }
 
 /// GET /events/{id}/schedule
@@ -2077,7 +2168,8 @@ pub async fn feed(
         };
         let programme = state.store.programme(id).await?;
         let seats = state.store.seats_of(id, person).await?;
-        days.push((event, pdday::schedule(&programme, &seats)));
+        let general = state.store.general_sessions(id).await?;
+        days.push((event, pdday::schedule(&programme, &seats, &general)));
     }
     let mut r = calendar_response(&headers, "PD days", &days, person);
     r.headers_mut().insert(

@@ -11,6 +11,7 @@ pub mod orgs;
 pub mod proposals;
 pub mod session;
 pub mod settings;
+pub mod setup;
 
 use crate::error::WebError;
 use waypoint_domain::{Action, Actor, Policy, Resource};

@@ -380,7 +380,7 @@ async fn check_form(
     {
         match state.store.account_by_username(name).await? {
             Some(a) if a.person == me => {}
-            Some(a) if in_audience(state, a.person, l.event.org).await? => leads.push(a.person),
+            Some(a) if in_audience(state, a.person, &l.event).await? => leads.push(a.person),
             Some(_) => problems.push(format!(
                 "Co-facilitators: {name} is not on the staff this day is for."
             )),
@@ -655,6 +655,8 @@ pub struct SectionForm {
     slot: i64,
     #[serde(default)]
     room: String,
+    /// Seats; empty means the chosen room's.
+    #[serde(default)]
     capacity: String,
     /// Usernames; empty means the people who proposed the session.
     #[serde(default)]
@@ -670,15 +672,31 @@ pub async fn add_section(
 ) -> WebResult<Response> {
     let l = load(&state, &user, id).await?;
     require(&user.actor, Action::ManageEvents, &l.resource())?;
-    let capacity = form
-        .capacity
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|c| (1..=10_000).contains(c))
-        .ok_or_else(|| {
-            WebError::Unprocessable("Seats must be a number from 1 to 10,000.".to_owned())
-        })?;
+    let room = form.room.trim().to_owned();
+    let capacity = if form.capacity.trim().is_empty() {
+        // The room's seats, when it is one of the day's rooms.
+        state
+            .store
+            .rooms(l.event.id)
+            .await?
+            .into_iter()
+            .find(|r| r.name == room)
+            .map(|r| r.capacity)
+            .ok_or_else(|| {
+                WebError::Unprocessable(
+                    "Give the number of seats, or choose one of the day's rooms.".to_owned(),
+                )
+            })?
+    } else {
+        form.capacity
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|c| (1..=10_000).contains(c))
+            .ok_or_else(|| {
+                WebError::Unprocessable("Seats must be a number from 1 to 10,000.".to_owned())
+            })?
+    };
     let course = CourseId::new(form.course);
     let mut facilitators = Vec::new();
     for name in form
@@ -713,7 +731,7 @@ pub async fn add_section(
             &AddSection {
                 course,
                 slot: SlotId::new(form.slot),
-                room: form.room.trim().to_owned(),
+                room,
                 capacity,
                 facilitators,
             },

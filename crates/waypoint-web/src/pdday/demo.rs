@@ -243,9 +243,18 @@ pub async fn seed(
     Ok(())
 }
 
-/// Proposals the institute has received: title, description,
-/// audience, tags, and what the coordinator decided (with a note).
-const PROPOSALS: [(&str, &str, &str, &str, Option<(Review, &str)>); 8] = [
+/// A proposal the demo institute received: title, description, audience,
+/// tags, and what the coordinator decided (with a note).
+type DemoProposal = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(Review, &'static str)>,
+);
+
+/// Proposals the institute has received.
+const PROPOSALS: [DemoProposal; 8] = [
     (
         "Math talks with multilingual learners",
         "Sentence frames, partner talk and visuals that let every student explain their thinking in math.",
@@ -640,6 +649,10 @@ async fn create(
             facilitators: vec![lead],
         });
     }
+    let rooms: Vec<(String, i64)> = sections
+        .iter()
+        .map(|s| (s.room.clone(), s.capacity))
+        .collect();
     store
         .replace_programme(
             id,
@@ -651,6 +664,43 @@ async fn create(
         )
         .await
         .context("the demo programme")?;
+    // The venue: each room once, at its largest section; an opening and a
+    // closing for everyone.
+    let mut seen = HashSet::new();
+    for (room, seats) in rooms {
+        if seen.insert(room.clone()) {
+            let features = if seats > 40 {
+                "projector, tiered seating"
+            } else {
+                "projector"
+            };
+            store.add_room(id, &room, seats, features).await?;
+        }
+    }
+    store
+        .add_room(id, "Auditorium", 1200, "stage, microphones")
+        .await?;
+    let at = |h: i8, m: i8| -> anyhow::Result<i64> {
+        local_ms(tz, day, jiff::civil::Time::new(h, m, 0, 0)?).map_err(anyhow::Error::msg)
+    };
+    store
+        .add_general_session(
+            id,
+            "Opening and welcome",
+            at(8, 15)?,
+            at(8, 50)?,
+            "Auditorium",
+        )
+        .await?;
+    store
+        .add_general_session(
+            id,
+            "Closing: what we will try next",
+            at(14, 0)?,
+            at(14, 30)?,
+            "Auditorium",
+        )
+        .await?;
     Ok(id)
 }
 
