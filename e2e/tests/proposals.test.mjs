@@ -93,7 +93,7 @@ describe('a call for proposals', { skip: e2eSkip() }, () => {
     await coordinator.locator('#room-seats').fill('28');
     await coordinator.locator('#room-has').fill('projector');
     await coordinator.getByRole('button', { name: 'Add the room' }).click();
-    await coordinator.getByRole('cell', { name: 'projector' }).waitFor();
+    await coordinator.locator('#rooms summary', { hasText: '1 room' }).waitFor();
     // An opening everyone attends.
     await coordinator.locator('#general details summary').click();
     await coordinator.locator('#gs-title').fill('Opening');
