@@ -67,8 +67,21 @@ describe('a PD day end to end', { skip: e2eSkip() }, () => {
 
     // The educator ranks two sessions, with the keyboard-friendly selects.
     await educator.goto(`${eventPath}/rank`);
-    await educator.getByLabel('1st choice').selectOption({ label: 'Phonics routines' });
-    await educator.getByLabel('2nd choice').selectOption({ label: 'Fractions on the number line' });
+    await educator.getByLabel('1st choice', { exact: true }).selectOption({ label: 'Phonics routines' });
+    await educator.getByLabel('2nd choice', { exact: true }).selectOption({ label: 'Fractions on the number line' });
+    // The reordering enhancement swaps neighbours and says so; swap there and back.
+    await educator.getByRole('button', { name: 'Move 1st choice down' }).click();
+    assert.equal(await educator.locator('#choice-1 option:checked').textContent(), 'Fractions on the number line');
+    await educator.getByText('Phonics routines is now your 2nd choice.').waitFor({ state: 'attached' });
+    await educator.getByRole('button', { name: 'Move 2nd choice up' }).click();
+    assert.equal(await educator.locator('#choice-1 option:checked').textContent(), 'Phonics routines');
+    // The catalogue narrows by tag and by slot.
+    await educator.getByLabel('Tag').selectOption('culture');
+    assert.equal(await educator.locator('#catalogue-list li:visible').count(), 1);
+    await educator.getByLabel('Tag').selectOption('');
+    await educator.getByLabel('Runs in').selectOption({ index: 2 });
+    assert.equal(await educator.locator('#catalogue-list li:visible').count(), 2);
+    await educator.getByLabel('Runs in').selectOption('');
     await educator.getByRole('button', { name: 'Save my choices' }).click();
     await educator.getByText('Your choices are saved').waitFor();
     await check(educator, 'rank');

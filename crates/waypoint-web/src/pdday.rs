@@ -528,7 +528,10 @@ pub fn solve(
             .map_err(|e| e.to_string())?;
     }
     let mut ranked = HashSet::new();
-    for pref in preferences {
+    // Choices of people no longer in the audience (it was narrowed after
+    // they ranked) do not give them a seat.
+    let invited: HashSet<PersonId> = audience.iter().copied().collect();
+    for pref in preferences.iter().filter(|p| invited.contains(&p.person)) {
         let Some(&c) = course_ix.get(&pref.course) else {
             continue;
         };

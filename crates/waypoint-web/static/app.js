@@ -78,3 +78,79 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// The ranking form: buttons that move a choice up or down (Alt+Arrow keys
+// on a choice do the same), with a polite announcement of where it went.
+// Without JavaScript the selects alone rank.
+(function () {
+  "use strict";
+  var form = document.getElementById("ranking");
+  if (!form) return;
+  var items = Array.prototype.slice.call(form.querySelectorAll("ol.ranking > li"));
+  if (items.length < 2) return;
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("aria-live", "polite");
+  form.appendChild(live);
+  function choice(i) { return items[i].querySelector("select"); }
+  function name(i) { return items[i].querySelector("label").textContent.trim(); }
+  function move(i, by, button) {
+    var j = i + by;
+    if (j < 0 || j >= items.length) return;
+    var a = choice(i), b = choice(j), v = a.value;
+    a.value = b.value;
+    b.value = v;
+    var picked = b.options[b.selectedIndex];
+    live.textContent = (b.value && picked ? picked.text : "No choice") + " is now your " + name(j) + ".";
+    var next = button ? items[j].querySelector(by < 0 ? "[data-up]" : "[data-down]") : b;
+    if (next && !next.disabled) next.focus(); else b.focus();
+  }
+  items.forEach(function (li, i) {
+    var box = document.createElement("span");
+    box.className = "reorder";
+    [["\u2191", "up", -1], ["\u2193", "down", 1]].forEach(function (d) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-quiet btn-small";
+      button.textContent = d[0];
+      button.setAttribute("data-" + d[1], "");
+      button.setAttribute("aria-label", "Move " + name(i) + " " + d[1]);
+      button.disabled = (i === 0 && d[2] < 0) || (i === items.length - 1 && d[2] > 0);
+      button.addEventListener("click", function () { move(i, d[2], true); });
+      box.appendChild(button);
+    });
+    li.appendChild(box);
+    choice(i).addEventListener("keydown", function (e) {
+      if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+        e.preventDefault();
+        move(i, e.key === "ArrowUp" ? -1 : 1, false);
+      }
+    });
+  });
+})();
+
+// The session catalogue: search text, a slot and a tag narrow the cards
+// together; the count of what shows is announced.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-catalogue]").forEach(function (bar) {
+    var cards = document.querySelectorAll(bar.getAttribute("data-catalogue"));
+    var text = bar.querySelector("[data-catalogue-text]");
+    var slot = bar.querySelector("[data-catalogue-slot]");
+    var tag = bar.querySelector("[data-catalogue-tag]");
+    var count = bar.querySelector("[data-catalogue-count]");
+    bar.querySelectorAll("[data-catalogue-only]").forEach(function (el) { el.hidden = false; });
+    function apply() {
+      var q = text.value.trim().toLowerCase(), s = slot.value, t = tag.value.toLowerCase(), shown = 0;
+      Array.prototype.forEach.call(cards, function (card) {
+        var ok = (q === "" || card.textContent.toLowerCase().indexOf(q) >= 0) &&
+          (s === "" || card.getAttribute("data-slots").split("|").indexOf(s) >= 0) &&
+          (t === "" || card.getAttribute("data-tags").toLowerCase().split("|").indexOf(t) >= 0);
+        card.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = shown === cards.length ? "" : shown + " of " + cards.length + " sessions shown";
+    }
+    [text, slot, tag].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+  });
+})();

@@ -100,6 +100,18 @@ fn led_courses(programme: &Programme, person: waypoint_domain::PersonId) -> Hash
         .collect()
 }
 
+/// The courses `person` may rank: those that run in at least one section
+/// (an accepted proposal not yet placed does not), except those they lead.
+fn offered_courses(programme: &Programme, person: waypoint_domain::PersonId) -> HashSet<CourseId> {
+    let leading = led_courses(programme, person);
+    programme
+        .sections
+        .iter()
+        .map(|s| s.course)
+        .filter(|c| !leading.contains(c))
+        .collect()
+}
+
 /// A calendar file of `days` for `person`, its UIDs under the request's host.
 fn calendar_response(
     headers: &HeaderMap,
@@ -1059,6 +1071,8 @@ pub struct CatalogueItem {
     tags: Vec<String>,
     when: String,
     facilitators: String,
+    /// The slots it runs in, `|`-separated (for the slot filter).
+    slots: String,
 }
 
 /// The ranking page.
@@ -1068,6 +1082,9 @@ pub struct RankPage {
     layout: Layout,
     event: Event,
     catalogue: Vec<CatalogueItem>,
+    /// Every slot label and every tag, for the catalogue's filters.
+    slot_labels: Vec<String>,
+    all_tags: Vec<String>,
     /// The saved choice at each rank (empty string when none).
     choices: Vec<String>,
     open: bool,
@@ -1086,16 +1103,18 @@ async fn rank_page(
 ) -> WebResult<Response> {
     let programme = state.store.programme(l.event.id).await?;
     let tz = pdday::event_tz(&l.event);
-    let leading = led_courses(&programme, user.actor.person);
+    let offered = offered_courses(&programme, user.actor.person);
     let catalogue = programme
         .courses
         .iter()
-        .filter(|c| !leading.contains(&c.id))
+        .filter(|c| offered.contains(&c.id))
         .map(|c| {
             let mut when = Vec::new();
             let mut leads = Vec::new();
+            let mut slots = Vec::new();
             for s in programme.sections.iter().filter(|s| s.course == c.id) {
                 if let Some(slot) = programme.slots.iter().find(|t| t.id == s.slot) {
+                    slots.push(slot.label.clone());
                     when.push(format!(
                         "{} ({})",
                         slot.label,
@@ -1121,9 +1140,17 @@ async fn rank_page(
                     .collect(),
                 when: when.join(", "),
                 facilitators: leads.join(", "),
+                slots: slots.join("|"),
             }
         })
+        .collect::<Vec<CatalogueItem>>();
+    let mut all_tags: Vec<String> = catalogue
+        .iter()
+        .flat_map(|c| c.tags.iter().cloned())
         .collect();
+    all_tags.sort_by_key(|t| t.to_lowercase());
+    all_tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    let slot_labels = programme.slots.iter().map(|s| s.label.clone()).collect();
     let open =
         l.event.state == EventState::Preferences && l.event.closes_at.is_none_or(|c| now_ms() < c);
     let mut choices = choices;
@@ -1136,6 +1163,8 @@ async fn rank_page(
     Ok((
         status,
         render(&RankPage {
+            slot_labels,
+            all_tags,
             layout: Layout::for_user(
                 user,
                 format!("Rank sessions · {}", l.event.title),
@@ -1209,13 +1238,7 @@ pub async fn rank_submit(
         .await;
     }
     let programme = state.store.programme(l.event.id).await?;
-    let leading = led_courses(&programme, user.actor.person);
-    let offered: HashSet<CourseId> = programme
-        .courses
-        .iter()
-        .map(|c| c.id)
-        .filter(|c| !leading.contains(c))
-        .collect();
+    let offered = offered_courses(&programme, user.actor.person);
     let mut picked = Vec::new();
     for v in raw.iter().filter(|v| !v.is_empty()) {
         match v.parse::<i64>() {
