@@ -157,6 +157,61 @@ fn managed_districts(user: &CurrentUser) -> Vec<OrgId> {
 pub struct EventLine {
     event: Event,
     manage: bool,
+    /// What the viewer can do next there: link and words.
+    next: Option<(String, String)>,
+}
+
+/// The next step on a day for someone in its audience (or running it).
+async fn next_step(
+    state: &AppState,
+    user: &CurrentUser,
+    event: &Event,
+    attendee: bool,
+    manage: bool,
+) -> WebResult<Option<(String, String)>> {
+    let id = event.id;
+    Ok(match event.state {
+        EventState::Proposals if manage => {
+            let waiting = state
+                .store
+                .proposals(id)
+                .await?
+                .iter()
+                .filter(|p| p.status == waypoint_domain::pdday::ProposalStatus::Submitted)
+                .count();
+            Some(if waiting > 0 {
+                (
+                    format!("/events/{id}/proposals?status=submitted"),
+                    format!("Review {waiting} proposal{}", if waiting == 1 { "" } else { "s" }),
+                )
+            } else {
+                (format!("/events/{id}/proposals"), "See proposals".to_owned())
+            })
+        }
+        EventState::Proposals if attendee => Some((
+            format!("/events/{id}/proposals/new"),
+            "Propose a session".to_owned(),
+        )),
+        EventState::Preferences if attendee => {
+            let (choices, _) = state.store.ranking(id, user.actor.person).await?;
+            let tz = pdday::event_tz(event);
+            let by = event
+                .closes_at
+                .and_then(|c| jiff::Timestamp::from_millisecond(c).ok())
+                .map(|t| format!(" by {}", t.to_zoned(tz).strftime("%a %-d %b")))
+                .unwrap_or_default();
+            Some(if choices.is_empty() {
+                (format!("/events/{id}/rank"), format!("Rank sessions{by}"))
+            } else {
+                (format!("/events/{id}/rank"), format!("Change your choices{by}"))
+            })
+        }
+        EventState::Published | EventState::Finished if attendee => {
+            let seated = !state.store.seats_of(id, user.actor.person).await?.is_empty();
+            seated.then(|| (format!("/events/{id}/schedule"), "My schedule".to_owned()))
+        }
+        _ => None,
+    })
 }
 
 /// The events list.
@@ -181,8 +236,10 @@ pub async fn events(State(state): State<AppState>, user: CurrentUser) -> WebResu
             attendee,
         };
         if Policy::can(&user.actor, Action::AttendEvent, &resource) {
+            let manage = Policy::can(&user.actor, Action::ManageEvents, &resource);
             lines.push(EventLine {
-                manage: Policy::can(&user.actor, Action::ManageEvents, &resource),
+                next: next_step(&state, &user, &event, attendee, manage).await?,
+                manage,
                 event,
             });
         }
