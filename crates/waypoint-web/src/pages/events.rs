@@ -80,6 +80,17 @@ pub(super) async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebRe
     Ok(loaded)
 }
 
+/// The event, for someone who runs it (404 for everyone else).
+pub(super) async fn load_managed(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> WebResult<Loaded> {
+    let l = load(state, user, id).await?;
+    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    Ok(l)
+}
+
 /// The trail above a page of an event: the list, then the event.
 pub(super) fn event_crumbs(event: &Event, rest: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut trail = vec![
@@ -182,10 +193,16 @@ async fn next_step(
             Some(if waiting > 0 {
                 (
                     format!("/events/{id}/proposals?status=submitted"),
-                    format!("Review {waiting} proposal{}", if waiting == 1 { "" } else { "s" }),
+                    format!(
+                        "Review {waiting} proposal{}",
+                        if waiting == 1 { "" } else { "s" }
+                    ),
                 )
             } else {
-                (format!("/events/{id}/proposals"), "See proposals".to_owned())
+                (
+                    format!("/events/{id}/proposals"),
+                    "See proposals".to_owned(),
+                )
             })
         }
         EventState::Proposals if attendee => Some((
@@ -203,11 +220,18 @@ async fn next_step(
             Some(if choices.is_empty() {
                 (format!("/events/{id}/rank"), format!("Rank sessions{by}"))
             } else {
-                (format!("/events/{id}/rank"), format!("Change your choices{by}"))
+                (
+                    format!("/events/{id}/rank"),
+                    format!("Change your choices{by}"),
+                )
             })
         }
         EventState::Published | EventState::Finished if attendee => {
-            let seated = !state.store.seats_of(id, user.actor.person).await?.is_empty();
+            let seated = !state
+                .store
+                .seats_of(id, user.actor.person)
+                .await?
+                .is_empty();
             seated.then(|| (format!("/events/{id}/schedule"), "My schedule".to_owned()))
         }
         _ => None,

@@ -4,7 +4,7 @@
 //! proposal is a course of the programme, which the coordinator places in
 //! slots and rooms on the event page ([`add_section`], [`remove_section`]).
 
-use super::events::{Loaded, can_manage, event_crumbs, in_audience, load};
+use super::events::{Loaded, can_manage, event_crumbs, in_audience, load, load_managed};
 use super::require;
 use crate::auth::CurrentUser;
 use crate::error::{WebError, WebResult};
@@ -163,6 +163,14 @@ impl ProposalForm {
     }
 }
 
+/// Usernames typed into one field, separated by commas, semicolons or spaces.
+fn usernames(field: &str) -> impl Iterator<Item = &str> {
+    field
+        .split([',', ';', ' ', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+}
+
 fn form_urlencoded(raw: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw).unwrap_or_default()
 }
@@ -309,6 +317,21 @@ fn form_page(
     }
 }
 
+/// The form again, with what was typed and why it was not taken (422).
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &Loaded,
+    action: String,
+    submit: &'static str,
+    form: ProposalForm,
+    problems: Vec<String>,
+) -> WebResult<Response> {
+    let programme = state.store.programme(l.event.id).await?;
+    let page = form_page(user, l, &programme, action, submit, form, problems);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
 /// Loads the event and checks the viewer may propose for it now.
 async fn load_open(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
     let l = load(state, user, id).await?;
@@ -372,12 +395,7 @@ async fn check_form(
         }
     };
     let mut leads = Vec::new();
-    for name in form
-        .leads
-        .split([',', ';', ' ', '\n'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
+    for name in usernames(&form.leads) {
         match state.store.account_by_username(name).await? {
             Some(a) if a.person == me => {}
             Some(a) if in_audience(state, a.person, &l.event).await? => leads.push(a.person),
@@ -424,20 +442,16 @@ pub async fn submit_proposal(
             Ok(Redirect::to(&format!("/events/{id}/proposals/{pid}?sent")).into_response())
         }
         Err(problems) => {
-            let programme = state.store.programme(l.event.id).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&form_page(
-                    &user,
-                    &l,
-                    &programme,
-                    format!("/events/{id}/proposals"),
-                    "Send the proposal",
-                    form,
-                    problems,
-                )),
+            refused(
+                &state,
+                &user,
+                &l,
+                format!("/events/{id}/proposals"),
+                "Send the proposal",
+                form,
+                problems,
             )
-                .into_response())
+            .await
         }
     }
 }
@@ -561,20 +575,16 @@ pub async fn revise_proposal(
             Ok(Redirect::to(&format!("/events/{id}/proposals/{pid}?revised")).into_response())
         }
         Err(problems) => {
-            let programme = state.store.programme(l.event.id).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&form_page(
-                    &user,
-                    &l,
-                    &programme,
-                    format!("/events/{id}/proposals/{pid}"),
-                    "Send it again",
-                    form,
-                    problems,
-                )),
+            refused(
+                &state,
+                &user,
+                &l,
+                format!("/events/{id}/proposals/{pid}"),
+                "Send it again",
+                form,
+                problems,
             )
-                .into_response())
+            .await
         }
     }
 }
@@ -670,8 +680,7 @@ pub async fn add_section(
     Path(id): Path<i64>,
     Form(form): Form<SectionForm>,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     let room = form.room.trim().to_owned();
     let capacity = if form.capacity.trim().is_empty() {
         // The room's seats, when it is one of the day's rooms.
@@ -688,23 +697,11 @@ pub async fn add_section(
                 )
             })?
     } else {
-        form.capacity
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|c| (1..=10_000).contains(c))
-            .ok_or_else(|| {
-                WebError::Unprocessable("Seats must be a number from 1 to 10,000.".to_owned())
-            })?
+        super::setup::seats(&form.capacity)?
     };
     let course = CourseId::new(form.course);
     let mut facilitators = Vec::new();
-    for name in form
-        .facilitators
-        .split([',', ';', ' ', '\n'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
+    for name in usernames(&form.facilitators) {
         match state.store.account_by_username(name).await? {
             Some(a) => facilitators.push(a.person),
             None => {
@@ -752,8 +749,7 @@ pub async fn remove_section(
     user: CurrentUser,
     Path((id, section)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     match state
         .store
         .remove_section(l.event.id, SectionId::new(section), now_ms())

@@ -1,8 +1,7 @@
 //! A PD day's set-up on its event page: who it is for (schools and roster
 //! roles), the venue's rooms, and the general sessions everyone attends.
 
-use super::events::load;
-use super::require;
+use super::events::load_managed;
 use crate::auth::CurrentUser;
 use crate::error::{WebError, WebResult};
 use crate::{AppState, pdday};
@@ -12,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use waypoint_domain::pdday::{Audience, EventState};
-use waypoint_domain::{Action, OrgId};
+use waypoint_domain::OrgId;
 
 /// The roster roles a day can be limited to, with their labels.
 pub const AUDIENCE_ROLES: [(&str, &str); 6] = [
@@ -35,8 +34,7 @@ pub async fn set_audience(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     if !l.event.state.programme_editable() {
         return Err(WebError::Conflict(
             "Who the day is for can change only until ranking closes.".to_owned(),
@@ -94,7 +92,8 @@ pub struct RoomForm {
     features: String,
 }
 
-fn seats(value: &str) -> WebResult<i64> {
+/// Seats typed into a form: 1 to 10,000.
+pub(super) fn seats(value: &str) -> WebResult<i64> {
     value
         .trim()
         .parse::<i64>()
@@ -112,8 +111,7 @@ pub async fn add_room(
     Path(id): Path<i64>,
     Form(form): Form<RoomForm>,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(WebError::Unprocessable(
@@ -139,8 +137,7 @@ pub async fn remove_room(
     user: CurrentUser,
     Path((id, room)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     if !state.store.remove_room(l.event.id, room).await? {
         return Err(WebError::NotFound);
     }
@@ -164,8 +161,7 @@ pub async fn add_general(
     Path(id): Path<i64>,
     Form(form): Form<GeneralForm>,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     if l.event.state == EventState::Finished {
         return Err(WebError::Conflict("The day is over.".to_owned()));
     }
@@ -206,8 +202,7 @@ pub async fn remove_general(
     user: CurrentUser,
     Path((id, general)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let l = load(&state, &user, id).await?;
-    require(&user.actor, Action::ManageEvents, &l.resource())?;
+    let l = load_managed(&state, &user, id).await?;
     if !state
         .store
         .remove_general_session(l.event.id, general)
