@@ -783,6 +783,17 @@ pub async fn pd_day_programme_and_rankings(store: Arc<dyn Store>) {
         "{err}"
     );
     assert_eq!(store.programme(id).await.expect("programme"), p);
+    // Created with a programme that does not resolve: no event either.
+    let err = store
+        .create_event_with_programme(&new_event(district, staff[0]), &bad)
+        .await
+        .expect_err("dangling course");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert_eq!(
+        store.events().await.expect("events").len(),
+        1,
+        "nothing half-written"
+    );
 
     assert!(
         !store

@@ -363,6 +363,14 @@ pub struct Feedback {
 pub trait PdDays: Send + Sync {
     /// Creates an event in [`EventState::Setup`].
     async fn create_event(&self, new: &NewEvent) -> StoreResult<EventId>;
+    /// Creates an event with its whole programme in one transaction: if the
+    /// programme does not resolve (see [`replace_programme`](Self::replace_programme)),
+    /// nothing is written, the event included.
+    async fn create_event_with_programme(
+        &self,
+        new: &NewEvent,
+        programme: &NewProgramme,
+    ) -> StoreResult<EventId>;
     /// One event.
     async fn event(&self, id: EventId) -> StoreResult<Option<Event>>;
     /// Every event, soonest first.

@@ -10,23 +10,7 @@ macro_rules! portable_pd_days {
         #[$crate::async_trait]
         impl $crate::PdDays for $store {
             async fn create_event(&self, new: &$crate::NewEvent) -> $crate::StoreResult<::waypoint_domain::EventId> {
-                let id = $crate::sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO pd_events (org_id, title, day, timezone, venue, state, ranks, opens_at, closes_at, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'setup', $6, $7, $8, $9, $10, $10) RETURNING id",
-                )
-                .bind(new.org.get())
-                .bind(&new.title)
-                .bind(&new.day)
-                .bind(&new.timezone)
-                .bind(&new.venue)
-                .bind(new.ranks)
-                .bind(new.window.map(|w| w.0))
-                .bind(new.window.map(|w| w.1))
-                .bind(new.created_by.get())
-                .bind(new.now)
-                .fetch_one(&self.pool)
-                .await?;
-                Ok(::waypoint_domain::EventId::new(id))
+                self.create_event_with_programme(new, &$crate::NewProgramme::default()).await
             }
 
             async fn event(&self, id: ::waypoint_domain::EventId) -> $crate::StoreResult<Option<$crate::Event>> {
@@ -84,96 +68,37 @@ macro_rules! portable_pd_days {
             }
 
             async fn replace_programme(&self, id: ::waypoint_domain::EventId, programme: &$crate::NewProgramme) -> $crate::StoreResult<()> {
-                use ::std::collections::HashMap;
                 let mut tx = self.pool.begin_with($begin).await?;
-                let event = id.get();
-                // Rankings of courses that stay are kept: courses are matched by code.
-                let old: Vec<(i64, String)> = $crate::sqlx::query_as::<$db, _>("SELECT id, code FROM pd_courses WHERE event_id = $1")
-                    .bind(event)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let old: HashMap<String, i64> = old.into_iter().map(|(id, code)| (code, id)).collect();
-                $crate::sqlx::query::<$db>("DELETE FROM pd_assignments WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
-                $crate::sqlx::query::<$db>("DELETE FROM pd_sections WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
-                $crate::sqlx::query::<$db>("DELETE FROM pd_slots WHERE event_id = $1").bind(event).execute(&mut *tx).await?;
-                let mut slots = HashMap::new();
-                for (position, s) in programme.slots.iter().enumerate() {
-                    let sid = $crate::sqlx::query_scalar::<$db, i64>(
-                        "INSERT INTO pd_slots (event_id, position, label, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    )
-                    .bind(event)
-                    .bind(position as i64)
-                    .bind(&s.label)
-                    .bind(s.starts_at)
-                    .bind(s.ends_at)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| $crate::portable::conflict_or(e, &format!("slot \"{}\" is listed twice", s.label)))?;
-                    slots.insert(s.label.as_str(), sid);
-                }
-                let mut courses = HashMap::new();
-                for c in &programme.courses {
-                    let cid = match old.get(&c.code) {
-                        Some(&cid) => {
-                            $crate::sqlx::query::<$db>("UPDATE pd_courses SET title = $2, description = $3, tags = $4 WHERE id = $1")
-                                .bind(cid)
-                                .bind(&c.title)
-                                .bind(&c.description)
-                                .bind(&c.tags)
-                                .execute(&mut *tx)
-                                .await?;
-                            cid
-                        }
-                        None => $crate::sqlx::query_scalar::<$db, i64>(
-                            "INSERT INTO pd_courses (event_id, code, title, description, tags) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                        )
-                        .bind(event)
-                        .bind(&c.code)
-                        .bind(&c.title)
-                        .bind(&c.description)
-                        .bind(&c.tags)
-                        .fetch_one(&mut *tx)
-                        .await?,
-                    };
-                    if courses.insert(c.code.as_str(), cid).is_some() {
-                        return Err($crate::StoreError::Conflict(format!("course \"{}\" is listed twice", c.code)));
-                    }
-                }
-                for (code, cid) in &old {
-                    if !courses.contains_key(code.as_str()) {
-                        $crate::sqlx::query::<$db>("DELETE FROM pd_courses WHERE id = $1").bind(*cid).execute(&mut *tx).await?;
-                    }
-                }
-                for s in &programme.sections {
-                    let course = *courses.get(s.course.as_str()).ok_or_else(|| {
-                        $crate::StoreError::Conflict(format!("section \"{}\": course \"{}\" is not in the programme", s.code, s.course))
-                    })?;
-                    let slot = *slots.get(s.slot.as_str()).ok_or_else(|| {
-                        $crate::StoreError::Conflict(format!("section \"{}\": slot \"{}\" is not in the programme", s.code, s.slot))
-                    })?;
-                    let sec = $crate::sqlx::query_scalar::<$db, i64>(
-                        "INSERT INTO pd_sections (event_id, course_id, slot_id, code, room, capacity) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    )
-                    .bind(event)
-                    .bind(course)
-                    .bind(slot)
-                    .bind(&s.code)
-                    .bind(&s.room)
-                    .bind(s.capacity)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| $crate::portable::conflict_or(e, &format!("section \"{}\" is listed twice", s.code)))?;
-                    for f in &s.facilitators {
-                        $crate::sqlx::query::<$db>("INSERT INTO pd_facilitators (section_id, person_id) VALUES ($1, $2)")
-                            .bind(sec)
-                            .bind(f.get())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| $crate::portable::conflict_or(e, &format!("section \"{}\" lists a facilitator twice", s.code)))?;
-                    }
-                }
+                Self::pd_write_programme(&mut tx, id.get(), programme).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn create_event_with_programme(
+                &self,
+                new: &$crate::NewEvent,
+                programme: &$crate::NewProgramme,
+            ) -> $crate::StoreResult<::waypoint_domain::EventId> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO pd_events (org_id, title, day, timezone, venue, state, ranks, opens_at, closes_at, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, 'setup', $6, $7, $8, $9, $10, $10) RETURNING id",
+                )
+                .bind(new.org.get())
+                .bind(&new.title)
+                .bind(&new.day)
+                .bind(&new.timezone)
+                .bind(&new.venue)
+                .bind(new.ranks)
+                .bind(new.window.map(|w| w.0))
+                .bind(new.window.map(|w| w.1))
+                .bind(new.created_by.get())
+                .bind(new.now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::pd_write_programme(&mut tx, id, programme).await?;
+                tx.commit().await?;
+                Ok(::waypoint_domain::EventId::new(id))
             }
 
             async fn programme(&self, id: ::waypoint_domain::EventId) -> $crate::StoreResult<$crate::Programme> {
@@ -879,6 +804,103 @@ macro_rules! portable_pd_days {
         }
 
         impl $store {
+            /// Writes `programme` as the event's whole programme on `conn`
+            /// (inside the caller's transaction). Rankings of courses that
+            /// stay are kept: courses are matched by code.
+            async fn pd_write_programme(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                event: i64,
+                programme: &$crate::NewProgramme,
+            ) -> $crate::StoreResult<()> {
+                use ::std::collections::HashMap;
+                // Rankings of courses that stay are kept: courses are matched by code.
+                let old: Vec<(i64, String)> = $crate::sqlx::query_as::<$db, _>("SELECT id, code FROM pd_courses WHERE event_id = $1")
+                    .bind(event)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let old: HashMap<String, i64> = old.into_iter().map(|(id, code)| (code, id)).collect();
+                $crate::sqlx::query::<$db>("DELETE FROM pd_assignments WHERE event_id = $1").bind(event).execute(&mut *conn).await?;
+                $crate::sqlx::query::<$db>("DELETE FROM pd_sections WHERE event_id = $1").bind(event).execute(&mut *conn).await?;
+                $crate::sqlx::query::<$db>("DELETE FROM pd_slots WHERE event_id = $1").bind(event).execute(&mut *conn).await?;
+                let mut slots = HashMap::new();
+                for (position, s) in programme.slots.iter().enumerate() {
+                    let sid = $crate::sqlx::query_scalar::<$db, i64>(
+                        "INSERT INTO pd_slots (event_id, position, label, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(event)
+                    .bind(position as i64)
+                    .bind(&s.label)
+                    .bind(s.starts_at)
+                    .bind(s.ends_at)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| $crate::portable::conflict_or(e, &format!("slot \"{}\" is listed twice", s.label)))?;
+                    slots.insert(s.label.as_str(), sid);
+                }
+                let mut courses = HashMap::new();
+                for c in &programme.courses {
+                    let cid = match old.get(&c.code) {
+                        Some(&cid) => {
+                            $crate::sqlx::query::<$db>("UPDATE pd_courses SET title = $2, description = $3, tags = $4 WHERE id = $1")
+                                .bind(cid)
+                                .bind(&c.title)
+                                .bind(&c.description)
+                                .bind(&c.tags)
+                                .execute(&mut *conn)
+                                .await?;
+                            cid
+                        }
+                        None => $crate::sqlx::query_scalar::<$db, i64>(
+                            "INSERT INTO pd_courses (event_id, code, title, description, tags) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        )
+                        .bind(event)
+                        .bind(&c.code)
+                        .bind(&c.title)
+                        .bind(&c.description)
+                        .bind(&c.tags)
+                        .fetch_one(&mut *conn)
+                        .await?,
+                    };
+                    if courses.insert(c.code.as_str(), cid).is_some() {
+                        return Err($crate::StoreError::Conflict(format!("course \"{}\" is listed twice", c.code)));
+                    }
+                }
+                for (code, cid) in &old {
+                    if !courses.contains_key(code.as_str()) {
+                        $crate::sqlx::query::<$db>("DELETE FROM pd_courses WHERE id = $1").bind(*cid).execute(&mut *conn).await?;
+                    }
+                }
+                for s in &programme.sections {
+                    let course = *courses.get(s.course.as_str()).ok_or_else(|| {
+                        $crate::StoreError::Conflict(format!("section \"{}\": course \"{}\" is not in the programme", s.code, s.course))
+                    })?;
+                    let slot = *slots.get(s.slot.as_str()).ok_or_else(|| {
+                        $crate::StoreError::Conflict(format!("section \"{}\": slot \"{}\" is not in the programme", s.code, s.slot))
+                    })?;
+                    let sec = $crate::sqlx::query_scalar::<$db, i64>(
+                        "INSERT INTO pd_sections (event_id, course_id, slot_id, code, room, capacity) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(event)
+                    .bind(course)
+                    .bind(slot)
+                    .bind(&s.code)
+                    .bind(&s.room)
+                    .bind(s.capacity)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| $crate::portable::conflict_or(e, &format!("section \"{}\" is listed twice", s.code)))?;
+                    for f in &s.facilitators {
+                        $crate::sqlx::query::<$db>("INSERT INTO pd_facilitators (section_id, person_id) VALUES ($1, $2)")
+                            .bind(sec)
+                            .bind(f.get())
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(|e| $crate::portable::conflict_or(e, &format!("section \"{}\" lists a facilitator twice", s.code)))?;
+                    }
+                }
+                Ok(())
+            }
+
             /// Takes the event's row lock: every seat change of one event runs
             /// one after the other, so counts cannot go stale and no two
             /// changes deadlock.

@@ -527,19 +527,21 @@ pub async fn create_event(
     };
     let id = state
         .store
-        .create_event(&NewEvent {
-            org,
-            title: form.title.clone(),
-            day: day.to_string(),
-            timezone: form.timezone.clone(),
-            venue: form.venue.clone(),
-            ranks,
-            window: None,
-            created_by: user.actor.person,
-            now: now_ms(),
-        })
+        .create_event_with_programme(
+            &NewEvent {
+                org,
+                title: form.title.clone(),
+                day: day.to_string(),
+                timezone: form.timezone.clone(),
+                venue: form.venue.clone(),
+                ranks,
+                window: None,
+                created_by: user.actor.person,
+                now: now_ms(),
+            },
+            &programme,
+        )
         .await?;
-    state.store.replace_programme(id, &programme).await?;
     Ok(Redirect::to(&format!("/events/{id}")).into_response())
 }
 

@@ -10,8 +10,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use waypoint_domain::pdday::{Audience, EventState};
 use waypoint_domain::OrgId;
+use waypoint_domain::pdday::{Audience, EventState};
 
 /// The roster roles a day can be limited to, with their labels.
 pub const AUDIENCE_ROLES: [(&str, &str); 6] = [
