@@ -28,7 +28,12 @@
 //! since they may point at records the store already has); only a package
 //! whose roster files are all `bulk` (or `absent`) is [`BatchMode::Bulk`].
 //! An absent file gives an empty list.
+//!
+//! CASE 1.0 and 1.1 competency frameworks (`CFPackage` JSON) are read by
+//! [`case::read_case`] into a [`case::Framework`], with the same located
+//! [`Problem`]s (JSON pointer, line and column).
 
+pub mod case;
 mod detect;
 mod error;
 mod manifest;
