@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_setup",
         include_str!("../migrations/0010_pd_setup.sql"),
     ),
+    (
+        11,
+        "frameworks",
+        include_str!("../migrations/0011_frameworks.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -280,3 +285,4 @@ waypoint_store::portable_pd_days!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_proposals!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_groups!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_setup!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_frameworks!(PgStore, sqlx::Postgres, begin = "BEGIN");

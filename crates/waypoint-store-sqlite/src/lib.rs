@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_setup",
         include_str!("../migrations/0010_pd_setup.sql"),
     ),
+    (
+        11,
+        "frameworks",
+        include_str!("../migrations/0011_frameworks.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -221,3 +226,4 @@ waypoint_store::portable_pd_days!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMME
 waypoint_store::portable_proposals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_groups!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_setup!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_frameworks!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

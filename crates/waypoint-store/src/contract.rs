@@ -34,7 +34,7 @@ macro_rules! contract_suite {
             import_history_round_trip, pd_day_programme_and_rankings,
             pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
             pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
-            pd_day_rooms_general_sessions_and_audience);
+            pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -1701,4 +1701,82 @@ pub async fn pd_day_rooms_general_sessions_and_audience(store: Arc<dyn Store>) {
             .expect("audience")
             .is_everyone()
     );
+}
+
+/// A framework is stored whole, listed with its counts, read back in tree
+/// order, replaced whole by a re-import, and a bad re-import changes nothing.
+pub async fn frameworks_are_replaced_whole(store: Arc<dyn Store>) {
+    use crate::{NewFramework, NewFrameworkAssociation, NewFrameworkItem};
+    let item = |id: &str, depth: i64, code: &str| NewFrameworkItem {
+        identifier: id.to_owned(),
+        uri: format!("http://x/{id}"),
+        depth,
+        parent: None,
+        code: code.to_owned(),
+        statement: format!("Statement {code}"),
+        ..NewFrameworkItem::default()
+    };
+    let mut new = NewFramework {
+        identifier: "d0".to_owned(),
+        uri: "http://x/d0".to_owned(),
+        title: "Teaching framework".to_owned(),
+        case_version: "1.0".to_owned(),
+        source: "framework.json".to_owned(),
+        items: vec![item("i2", 0, "B"), item("i1", 1, "B.1")],
+        associations: vec![NewFrameworkAssociation {
+            identifier: "a1".to_owned(),
+            kind: "isChildOf".to_owned(),
+            origin: "i1".to_owned(),
+            destination: "i2".to_owned(),
+            sequence: Some(1),
+        }],
+        now: 10,
+        ..NewFramework::default()
+    };
+    let (id, replaced) = store.save_framework(&new).await.expect("save");
+    assert!(!replaced);
+    let listed = store.frameworks().await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].items,
+            listed[0].associations,
+            listed[0].title.as_str()
+        ),
+        (2, 1, "Teaching framework")
+    );
+    let codes: Vec<String> = store
+        .framework_items(id)
+        .await
+        .expect("items")
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
+    assert_eq!(codes, ["B", "B.1"], "tree order as given");
+
+    new.items = vec![item("i3", 0, "C")];
+    new.associations.clear();
+    new.title = "Teaching framework, 2nd edition".to_owned();
+    assert_eq!(store.save_framework(&new).await.expect("save"), (id, true));
+    let got = store.framework(id).await.expect("one").expect("exists");
+    assert_eq!(
+        (got.items, got.associations, got.title.as_str()),
+        (1, 0, "Teaching framework, 2nd edition")
+    );
+
+    let mut bad = new.clone();
+    bad.items = vec![item("i4", 0, "D"), item("i4", 0, "D again")];
+    let err = store
+        .save_framework(&bad)
+        .await
+        .expect_err("duplicate item");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let codes: Vec<String> = store
+        .framework_items(id)
+        .await
+        .expect("items")
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
+    assert_eq!(codes, ["C"], "nothing half-written");
 }

@@ -4,6 +4,8 @@
 //! both backends must pass.
 
 pub mod contract;
+pub mod frameworks;
+mod frameworks_macros;
 pub mod groups;
 mod groups_macros;
 mod macros;
@@ -18,6 +20,7 @@ pub mod setup;
 mod setup_macros;
 
 pub use async_trait::async_trait;
+pub use frameworks::*;
 pub use groups::*;
 pub use model::*;
 pub use pdday::*;
@@ -62,7 +65,9 @@ pub enum Backend {
 /// Everything Waypoint persists. Methods are grouped by the feature they
 /// serve; every multi-row change is one transaction.
 #[async_trait]
-pub trait Store: PdDays + Proposals + Groups + EventSetup + Send + Sync + 'static {
+pub trait Store:
+    PdDays + Proposals + Groups + EventSetup + Frameworks + Send + Sync + 'static
+{
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; safe to call from several processes at once.

@@ -843,3 +843,49 @@ pub fn seat_from(r: SeatTuple) -> Result<crate::Seat, StoreError> {
         source,
     })
 }
+
+/// A framework row as [`portable_frameworks!`](crate::portable_frameworks) selects it.
+pub type FrameworkTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+);
+
+/// A framework summary from its row.
+pub fn framework_from(
+    (
+        id,
+        identifier,
+        title,
+        creator,
+        description,
+        adoption_status,
+        case_version,
+        source,
+        items,
+        associations,
+        imported_at,
+    ): FrameworkTuple,
+) -> crate::FrameworkSummary {
+    crate::FrameworkSummary {
+        id,
+        identifier,
+        title,
+        creator,
+        description,
+        adoption_status,
+        case_version,
+        source,
+        items,
+        associations,
+        imported_at,
+    }
+}

@@ -1,0 +1,140 @@
+//! The [`portable_frameworks!`](crate::portable_frameworks) macro: one text
+//! of the [`Frameworks`](crate::Frameworks) implementation, compiled once
+//! per backend driver.
+
+/// Implements [`Frameworks`](crate::Frameworks) for `$store` (a struct with a
+/// `pool: sqlx::Pool<$db>` field) on the sqlx driver `$db`; `$begin` is the
+/// statement that begins a write transaction.
+#[macro_export]
+macro_rules! portable_frameworks {
+    ($store:ty, $db:ty, begin = $begin:expr) => {
+        #[$crate::async_trait]
+        impl $crate::Frameworks for $store {
+            async fn save_framework(&self, new: &$crate::NewFramework) -> $crate::StoreResult<(i64, bool)> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let old = $crate::sqlx::query_scalar::<$db, i64>("SELECT id FROM frameworks WHERE identifier = $1")
+                    .bind(&new.identifier)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let id = match old {
+                    Some(id) => {
+                        $crate::sqlx::query::<$db>(
+                            "UPDATE frameworks SET uri = $2, title = $3, creator = $4, description = $5, adoption_status = $6, \
+                             case_version = $7, source = $8, last_change = $9, imported_by = $10, imported_at = $11 WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(&new.uri)
+                        .bind(&new.title)
+                        .bind(&new.creator)
+                        .bind(&new.description)
+                        .bind(&new.adoption_status)
+                        .bind(&new.case_version)
+                        .bind(&new.source)
+                        .bind(new.last_change)
+                        .bind(new.imported_by.map(|p| p.get()))
+                        .bind(new.now)
+                        .execute(&mut *tx)
+                        .await?;
+                        $crate::sqlx::query::<$db>("DELETE FROM framework_items WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
+                        $crate::sqlx::query::<$db>("DELETE FROM framework_associations WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
+                        id
+                    }
+                    None => $crate::sqlx::query_scalar::<$db, i64>(
+                        "INSERT INTO frameworks (identifier, uri, title, creator, description, adoption_status, case_version, source, \
+                         last_change, imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    )
+                    .bind(&new.identifier)
+                    .bind(&new.uri)
+                    .bind(&new.title)
+                    .bind(&new.creator)
+                    .bind(&new.description)
+                    .bind(&new.adoption_status)
+                    .bind(&new.case_version)
+                    .bind(&new.source)
+                    .bind(new.last_change)
+                    .bind(new.imported_by.map(|p| p.get()))
+                    .bind(new.now)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                };
+                for (position, item) in new.items.iter().enumerate() {
+                    $crate::sqlx::query::<$db>(
+                        "INSERT INTO framework_items (framework_id, identifier, uri, position, depth, parent, code, statement, abbreviated, item_type, levels) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(id)
+                    .bind(&item.identifier)
+                    .bind(&item.uri)
+                    .bind(position as i64)
+                    .bind(item.depth)
+                    .bind(item.parent.as_deref())
+                    .bind(&item.code)
+                    .bind(&item.statement)
+                    .bind(&item.abbreviated)
+                    .bind(&item.item_type)
+                    .bind(&item.levels)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::portable::conflict_or(e, &format!("item {} is listed twice", item.identifier)))?;
+                }
+                for a in &new.associations {
+                    $crate::sqlx::query::<$db>(
+                        "INSERT INTO framework_associations (framework_id, identifier, kind, origin, destination, sequence) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id)
+                    .bind(&a.identifier)
+                    .bind(&a.kind)
+                    .bind(&a.origin)
+                    .bind(&a.destination)
+                    .bind(a.sequence)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::portable::conflict_or(e, &format!("association {} is listed twice", a.identifier)))?;
+                }
+                tx.commit().await?;
+                Ok((id, old.is_some()))
+            }
+
+            async fn frameworks(&self) -> $crate::StoreResult<Vec<$crate::FrameworkSummary>> {
+                let sql = format!("{} ORDER BY f.title, f.id", Self::FRAMEWORK_SELECT);
+                let rows: Vec<$crate::portable::FrameworkTuple> = $crate::sqlx::query_as::<$db, _>(&sql).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map($crate::portable::framework_from).collect())
+            }
+
+            async fn framework(&self, id: i64) -> $crate::StoreResult<Option<$crate::FrameworkSummary>> {
+                let sql = format!("{} WHERE f.id = $1", Self::FRAMEWORK_SELECT);
+                let row: Option<$crate::portable::FrameworkTuple> =
+                    $crate::sqlx::query_as::<$db, _>(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(row.map($crate::portable::framework_from))
+            }
+
+            async fn framework_items(&self, id: i64) -> $crate::StoreResult<Vec<$crate::FrameworkItem>> {
+                let rows: Vec<(String, i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT identifier, depth, code, statement, item_type, levels FROM framework_items WHERE framework_id = $1 ORDER BY position",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(identifier, depth, code, statement, item_type, levels)| $crate::FrameworkItem {
+                        identifier,
+                        depth,
+                        code,
+                        statement,
+                        item_type,
+                        levels,
+                    })
+                    .collect())
+            }
+        }
+
+        impl $store {
+            const FRAMEWORK_SELECT: &'static str = "SELECT f.id, f.identifier, f.title, f.creator, f.description, f.adoption_status, \
+                f.case_version, f.source, \
+                (SELECT COUNT(*) FROM framework_items i WHERE i.framework_id = f.id), \
+                (SELECT COUNT(*) FROM framework_associations a WHERE a.framework_id = f.id), f.imported_at FROM frameworks f";
+        }
+    };
+}
