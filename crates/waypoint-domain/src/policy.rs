@@ -70,11 +70,15 @@ pub enum Action {
     /// See a learning group and its members: those invited to it and the
     /// PD managers of its organisation.
     ViewGroup,
+    /// Read the installation's competency frameworks (every staff member).
+    ViewFrameworks,
+    /// Import competency frameworks (district PL coordinators, administrators).
+    ManageFrameworks,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 16] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -89,6 +93,8 @@ impl Action {
         Self::ProposeSession,
         Self::ViewProposal,
         Self::ViewGroup,
+        Self::ViewFrameworks,
+        Self::ManageFrameworks,
     ];
 }
 
@@ -234,6 +240,11 @@ impl Policy {
             (Action::ViewGroup, Resource::Group { placement, member }) => {
                 *member || actor.holds_covering(&EVENT_MANAGERS, placement)
             }
+            (Action::ViewFrameworks, Resource::Installation) => !actor.grants.is_empty(),
+            (Action::ManageFrameworks, Resource::Installation) => actor
+                .grants
+                .iter()
+                .any(|g| EVENT_MANAGERS.contains(&g.role)),
             // Administrative actions belong to administrators alone, and any
             // pairing not listed above is refused.
             _ => false,

@@ -4,7 +4,8 @@
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
-    admin, assets, directory, events, groups, home, orgs, proposals, session, settings, setup,
+    admin, assets, directory, events, frameworks, groups, home, orgs, proposals, session, settings,
+    setup,
 };
 use crate::{AppState, api};
 use axum::Router;
@@ -196,6 +197,13 @@ pub fn table(state: &AppState) -> Vec<Route> {
             "/events/{id}/sections/{section}/follow-up",
             post(groups::create_follow_up),
         ),
+        r(Method::GET, "/frameworks", get(frameworks::frameworks)),
+        r(
+            Method::POST,
+            "/frameworks",
+            post(frameworks::import).layer(upload_limit),
+        ),
+        r(Method::GET, "/frameworks/{id}", get(frameworks::framework)),
         r(Method::GET, "/groups", get(groups::groups)),
         r(Method::GET, "/groups/{id}", get(groups::group)),
         r(Method::POST, "/groups/{id}/answer", post(groups::answer)),

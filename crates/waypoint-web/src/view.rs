@@ -112,6 +112,9 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
         items.push(("/events".to_owned(), "PD days".to_owned()));
         items.push(("/groups".to_owned(), "Groups".to_owned()));
     }
+    if user.holds(Role::DistrictCoordinator) || user.holds(Role::Administrator) {
+        items.push(("/frameworks".to_owned(), "Frameworks".to_owned()));
+    }
     if user.holds(Role::Administrator) {
         items.push(("/admin/imports".to_owned(), "Imports".to_owned()));
         items.push(("/admin/users".to_owned(), "Accounts".to_owned()));

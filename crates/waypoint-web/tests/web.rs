@@ -29,6 +29,7 @@ on_both_backends!(
     a_window_closes_by_itself_and_queues_the_assignment,
     a_call_for_proposals_fills_the_programme,
     a_days_audience_rooms_and_general_sessions,
+    case_packages_import_or_are_refused_with_locations,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -57,6 +58,8 @@ struct Fixture {
     reset_token: String,
     educator_token: i64,
     event: i64,
+    /// A competency framework.
+    framework: i64,
     /// A learning group of the district led by the coach, the educator invited.
     group: i64,
     /// A proposal for `event` by the coach, waiting for review.
@@ -164,7 +167,20 @@ async fn fixture(app: &App) -> Fixture {
         .await
         .unwrap()
         .get();
+    let (framework, _) = s
+        .save_framework(&waypoint_store::NewFramework {
+            identifier: "d0000000-0000-0000-0000-000000000000".into(),
+            uri: "http://x/d0".into(),
+            title: "Fixture framework".into(),
+            case_version: "1.0".into(),
+            source: "fixture.json".into(),
+            now: 1,
+            ..waypoint_store::NewFramework::default()
+        })
+        .await
+        .unwrap();
     Fixture {
+        framework,
         group,
         event,
         proposal,
@@ -712,6 +728,28 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/events/{}/sections/{}/follow-up", f.event, f.section),
             form(&[("kind", "plc"), ("title", "A PLC")]),
             [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::GET,
+            "/frameworks",
+            "/frameworks".into(),
+            Body::None,
+            page_all,
+        ),
+        // The upload is a zip, not a CASE package: those who may import hear so.
+        case(
+            M::POST,
+            "/frameworks",
+            "/frameworks".into(),
+            Body::Upload,
+            [303, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        case(
+            M::GET,
+            "/frameworks/{id}",
+            format!("/frameworks/{}", f.framework),
+            Body::None,
+            page_all,
         ),
         case(M::GET, "/groups", "/groups".into(), Body::None, page_all),
         // A group is seen by those invited to it and the district's PD managers.
@@ -2679,4 +2717,80 @@ async fn a_days_audience_rooms_and_general_sessions(backend: Backend) {
     let g = app.store.general_sessions(event).await.unwrap();
     assert_eq!(g.len(), 1);
     assert_eq!(g[0].location, "Auditorium");
+}
+
+/// Every CASE sample imports through the page (the same framework again
+/// replaces it); a malformed package is refused with located problems and
+/// nothing is stored; educators read frameworks but cannot import.
+async fn case_packages_import_or_are_refused_with_locations(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    let dir = fixtures().join("case/opensalt");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && !n.contains("schema"))
+        .collect();
+    names.sort();
+    for name in &names {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        coordinator.get("/frameworks").await;
+        let r = coordinator
+            .post_multipart("/frameworks", &[], ("package", name, &bytes))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: {}", r.body);
+        let page = coordinator.get(r.location()).await;
+        assert_eq!(page.status, StatusCode::OK, "{name}");
+    }
+    // Several samples share one CFDocument identifier: each replaces the last.
+    let stored = app.store.frameworks().await.unwrap();
+    assert!(
+        stored.len() < names.len() && !stored.is_empty(),
+        "{} of {}",
+        stored.len(),
+        names.len()
+    );
+    let big = stored
+        .iter()
+        .find(|f| f.items == 16)
+        .expect("the 16-item sample");
+    let tree = coordinator.get(&format!("/frameworks/{}", big.id)).await;
+    assert!(tree.body.contains("depth-1"), "a nested tree");
+
+    let before = app.store.frameworks().await.unwrap();
+    let broken = br#"{"CFDocument": {"identifier": "nope", "uri": "u"}, "CFItems": [{"identifier": "also-nope"}]}"#;
+    coordinator.get("/frameworks").await;
+    let refused = coordinator
+        .post_multipart("/frameworks", &[], ("package", "broken.json", broken))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("broken.json was not imported"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("line 1, column"), "{}", refused.body);
+    assert!(
+        refused.body.contains("/CFDocument/title"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("/CFItems/0/fullStatement"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        app.store.frameworks().await.unwrap(),
+        before,
+        "nothing stored"
+    );
+
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    let list = educator.get("/frameworks").await;
+    assert!(list.body.contains(&big.title) && !list.body.contains("Import a framework"));
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod directory;
 pub mod events;
+pub mod frameworks;
 pub mod groups;
 pub mod home;
 pub mod orgs;
