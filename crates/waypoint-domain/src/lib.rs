@@ -5,6 +5,7 @@
 //! that importers produce and stores persist, and the seeded demo generator.
 
 pub mod demo;
+pub mod goals;
 pub mod group;
 pub mod ids;
 pub mod org;

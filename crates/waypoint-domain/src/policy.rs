@@ -74,11 +74,16 @@ pub enum Action {
     ViewFrameworks,
     /// Import competency frameworks (district PL coordinators, administrators).
     ManageFrameworks,
+    /// Read a district's or school's goals: its staff and leaders above it.
+    ViewGoals,
+    /// Set a district's goals (its coordinators) or a school's (its
+    /// principal and its district's coordinators).
+    ManageGoals,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 18] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -95,6 +100,8 @@ impl Action {
         Self::ViewGroup,
         Self::ViewFrameworks,
         Self::ManageFrameworks,
+        Self::ViewGoals,
+        Self::ManageGoals,
     ];
 }
 
@@ -134,6 +141,13 @@ pub enum Resource<'a> {
         placement: Placement,
         /// Whether the actor proposed it or is named to lead it with the proposer.
         author: bool,
+    },
+    /// The goals of the organisation at `placement`.
+    Goals {
+        /// Where the organisation sits.
+        placement: Placement,
+        /// Whether the actor is on its staff (placed there or below).
+        placed: bool,
     },
     /// A learning group of the organisation at `placement`.
     Group {
@@ -241,6 +255,14 @@ impl Policy {
                 *member || actor.holds_covering(&EVENT_MANAGERS, placement)
             }
             (Action::ViewFrameworks, Resource::Installation) => !actor.grants.is_empty(),
+            (Action::ViewGoals, Resource::Goals { placement, placed }) => {
+                *placed || actor.grants.iter().any(|g| g.scope.covers(placement))
+            }
+            (Action::ManageGoals, Resource::Goals { placement, .. }) => {
+                actor.holds_covering(&EVENT_MANAGERS, placement)
+                    || (placement.school.is_some()
+                        && actor.holds_covering(&[Role::Principal], placement))
+            }
             (Action::ManageFrameworks, Resource::Installation) => actor
                 .grants
                 .iter()

@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "frameworks",
         include_str!("../migrations/0011_frameworks.sql"),
     ),
+    (
+        12,
+        "system_goals",
+        include_str!("../migrations/0012_system_goals.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -286,3 +291,4 @@ waypoint_store::portable_proposals!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_groups!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_setup!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_frameworks!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_goals!(PgStore, sqlx::Postgres, begin = "BEGIN");

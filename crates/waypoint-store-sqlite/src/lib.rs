@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "frameworks",
         include_str!("../migrations/0011_frameworks.sql"),
     ),
+    (
+        12,
+        "system_goals",
+        include_str!("../migrations/0012_system_goals.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -227,3 +232,4 @@ waypoint_store::portable_proposals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IM
 waypoint_store::portable_groups!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_setup!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_frameworks!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_goals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

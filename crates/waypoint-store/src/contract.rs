@@ -34,7 +34,8 @@ macro_rules! contract_suite {
             import_history_round_trip, pd_day_programme_and_rankings,
             pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
             pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
-            pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole);
+            pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole,
+            system_goals_align_within_their_district);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -1779,4 +1780,75 @@ pub async fn frameworks_are_replaced_whole(store: Arc<dyn Store>) {
         .map(|i| i.code)
         .collect();
     assert_eq!(codes, ["C"], "nothing half-written");
+}
+
+/// District and school goals by year; a school goal serves only its own
+/// district's goal of the same year.
+pub async fn system_goals_align_within_their_district(store: Arc<dyn Store>) {
+    use crate::NewSystemGoal;
+    use waypoint_domain::goals::{SchoolYear, SystemGoalText};
+    let (district, staff) = pd_day_setup(&*store).await;
+    let orgs = store.orgs().await.expect("orgs");
+    let school = orgs
+        .iter()
+        .find(|o| o.parent == Some(district))
+        .expect("a school")
+        .id;
+    let far_school = orgs
+        .iter()
+        .find(|o| o.kind == OrgKind::School && o.parent != Some(district))
+        .expect("another district's school")
+        .id;
+    let year = SchoolYear::starting(2026);
+    let text = |s: &str| SystemGoalText::new(s, "Spring benchmark", "80%", "").expect("text");
+    let goal = |org, s: &str, aligned_to, year| NewSystemGoal {
+        org,
+        year,
+        text: text(s),
+        aligned_to,
+        by: staff[0],
+        now: 5,
+    };
+    let d = store
+        .create_system_goal(&goal(district, "Read by grade 3", None, year))
+        .await
+        .expect("district goal");
+    let s = store
+        .create_system_goal(&goal(school, "Daily small-group reading", Some(d), year))
+        .await
+        .expect("school goal");
+    let err = store
+        .create_system_goal(&goal(far_school, "Elsewhere", Some(d), year))
+        .await
+        .expect_err("another district's goal");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let err = store
+        .create_system_goal(&goal(
+            school,
+            "Next year",
+            Some(d),
+            SchoolYear::starting(2027),
+        ))
+        .await
+        .expect_err("another year");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let got = store
+        .system_goals(&[district, school], year)
+        .await
+        .expect("goals");
+    assert_eq!(got.iter().map(|g| g.id).collect::<Vec<_>>(), [d, s]);
+    assert_eq!((got[1].aligned_to, got[1].year), (Some(d), year));
+    assert!(
+        store
+            .system_goals(&[district], SchoolYear::starting(2027))
+            .await
+            .expect("goals")
+            .is_empty()
+    );
+    assert!(store.remove_system_goal(d).await.expect("remove"));
+    let left = store.system_goal(s).await.expect("read").expect("kept");
+    assert_eq!(
+        left.aligned_to, None,
+        "a served goal gone, the school's stays"
+    );
 }

@@ -6,6 +6,8 @@
 pub mod contract;
 pub mod frameworks;
 mod frameworks_macros;
+pub mod goals;
+mod goals_macros;
 pub mod groups;
 mod groups_macros;
 mod macros;
@@ -21,6 +23,7 @@ mod setup_macros;
 
 pub use async_trait::async_trait;
 pub use frameworks::*;
+pub use goals::*;
 pub use groups::*;
 pub use model::*;
 pub use pdday::*;
@@ -66,7 +69,7 @@ pub enum Backend {
 /// serve; every multi-row change is one transaction.
 #[async_trait]
 pub trait Store:
-    PdDays + Proposals + Groups + EventSetup + Frameworks + Send + Sync + 'static
+    PdDays + Proposals + Groups + EventSetup + Frameworks + Goals + Send + Sync + 'static
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

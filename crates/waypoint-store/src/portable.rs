@@ -889,3 +889,39 @@ pub fn framework_from(
         imported_at,
     }
 }
+
+/// A goal row as [`portable_goals!`](crate::portable_goals) selects it.
+pub type GoalTuple = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+);
+
+/// A goal from its row.
+pub fn goal_from(
+    (id, org, org_name, year, statement, measure, target, groups, aligned_to, created_at): GoalTuple,
+) -> Result<crate::SystemGoal, StoreError> {
+    let year =
+        i32::try_from(year).map_err(|_| StoreError::Corrupt(format!("school year {year}")))?;
+    Ok(crate::SystemGoal {
+        id,
+        org: OrgId::new(org),
+        org_name,
+        year: waypoint_domain::goals::SchoolYear::starting(year),
+        text: waypoint_domain::goals::SystemGoalText {
+            statement,
+            measure,
+            target,
+            groups,
+        },
+        aligned_to,
+        created_at,
+    })
+}

@@ -1,0 +1,139 @@
+//! Goals a school system sets for a school year: a district's, and a
+//! school's (optionally serving one of its district's). Personal goals
+//! connect to these.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A school year, written `2026-27`: it starts in the autumn of its first
+/// calendar year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SchoolYear(i32);
+
+impl SchoolYear {
+    /// Reads `2026-27` or `2026-2027` (the second year must follow the first).
+    pub fn parse(s: &str) -> Option<Self> {
+        let (a, b) = s.trim().split_once(['-', '–', '/'])?;
+        let first: i32 = a.trim().parse().ok()?;
+        let second: i32 = b.trim().parse().ok()?;
+        let follows = match b.trim().len() {
+            2 => second == (first + 1) % 100,
+            4 => second == first + 1,
+            _ => false,
+        };
+        ((1990..=2100).contains(&first) && follows).then_some(Self(first))
+    }
+
+    /// The year starting in the autumn of `year`.
+    pub const fn starting(year: i32) -> Self {
+        Self(year)
+    }
+
+    /// The calendar year it starts in.
+    pub const fn start(self) -> i32 {
+        self.0
+    }
+
+    /// The school year a date (year, month) falls in: from July on it is the
+    /// year starting then.
+    pub const fn of(year: i32, month: u8) -> Self {
+        if month >= 7 {
+            Self(year)
+        } else {
+            Self(year - 1)
+        }
+    }
+}
+
+impl fmt::Display for SchoolYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.0, (self.0 + 1) % 100)
+    }
+}
+
+/// A system goal's words, checked: what it aims at, the measure watched,
+/// the target, and the students it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemGoalText {
+    /// "All students read at grade level by grade 3."
+    pub statement: String,
+    /// "Spring reading benchmark, grade 3."
+    pub measure: String,
+    /// "80% at or above benchmark."
+    pub target: String,
+    /// "Multilingual learners; students with IEPs" (empty: all students).
+    pub groups: String,
+}
+
+impl SystemGoalText {
+    /// Checks the words; every problem is named by field.
+    pub fn new(
+        statement: &str,
+        measure: &str,
+        target: &str,
+        groups: &str,
+    ) -> Result<Self, Vec<crate::pdday::FieldProblem>> {
+        use crate::pdday::FieldProblem;
+        let mut problems = Vec::new();
+        let mut field = |name: &'static str, v: &str, max: usize, required: bool| {
+            let v = v.trim();
+            if required && v.is_empty() {
+                problems.push(FieldProblem {
+                    field: name,
+                    message: "this is needed".to_owned(),
+                });
+            } else if v.chars().count() > max {
+                problems.push(FieldProblem {
+                    field: name,
+                    message: format!("keep it to {max} characters"),
+                });
+            }
+            v.to_owned()
+        };
+        let text = Self {
+            statement: field("statement", statement, 1_000, true),
+            measure: field("measure", measure, 500, true),
+            target: field("target", target, 500, true),
+            groups: field("groups", groups, 500, false),
+        };
+        if problems.is_empty() {
+            Ok(text)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn school_years_read_and_print() {
+        assert_eq!(
+            SchoolYear::parse("2026-27"),
+            Some(SchoolYear::starting(2026))
+        );
+        assert_eq!(
+            SchoolYear::parse("2026-2027"),
+            Some(SchoolYear::starting(2026))
+        );
+        assert_eq!(
+            SchoolYear::parse("2099-00"),
+            Some(SchoolYear::starting(2099))
+        );
+        assert_eq!(SchoolYear::parse("2026-28"), None);
+        assert_eq!(SchoolYear::parse("26-27"), None);
+        assert_eq!(SchoolYear::starting(2026).to_string(), "2026-27");
+        assert_eq!(SchoolYear::of(2027, 3), SchoolYear::starting(2026));
+        assert_eq!(SchoolYear::of(2026, 9), SchoolYear::starting(2026));
+    }
+
+    #[test]
+    fn goal_text_names_each_problem() {
+        let e = SystemGoalText::new("", "Benchmark", "", "").expect_err("empty");
+        let fields: Vec<&str> = e.iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["statement", "target"]);
+        assert!(SystemGoalText::new(" Read by 3 ", "Benchmark", "80%", "").is_ok());
+    }
+}
