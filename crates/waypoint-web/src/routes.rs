@@ -4,8 +4,8 @@
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
-    admin, assets, directory, events, frameworks, groups, home, orgs, proposals, session, settings,
-    setup,
+    admin, assets, directory, events, frameworks, goals, groups, home, orgs, proposals, session,
+    settings, setup,
 };
 use crate::{AppState, api};
 use axum::Router;
@@ -204,6 +204,9 @@ pub fn table(state: &AppState) -> Vec<Route> {
             post(frameworks::import).layer(upload_limit),
         ),
         r(Method::GET, "/frameworks/{id}", get(frameworks::framework)),
+        r(Method::GET, "/goals", get(goals::goals)),
+        r(Method::POST, "/goals", post(goals::create)),
+        r(Method::POST, "/goals/{id}/remove", post(goals::remove)),
         r(Method::GET, "/groups", get(groups::groups)),
         r(Method::GET, "/groups/{id}", get(groups::group)),
         r(Method::POST, "/groups/{id}/answer", post(groups::answer)),

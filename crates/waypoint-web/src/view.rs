@@ -111,6 +111,7 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
     if !user.grants().is_empty() {
         items.push(("/events".to_owned(), "PD days".to_owned()));
         items.push(("/groups".to_owned(), "Groups".to_owned()));
+        items.push(("/goals".to_owned(), "Goals".to_owned()));
     }
     if user.holds(Role::DistrictCoordinator) || user.holds(Role::Administrator) {
         items.push(("/frameworks".to_owned(), "Frameworks".to_owned()));

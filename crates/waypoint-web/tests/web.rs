@@ -30,6 +30,7 @@ on_both_backends!(
     a_call_for_proposals_fills_the_programme,
     a_days_audience_rooms_and_general_sessions,
     case_packages_import_or_are_refused_with_locations,
+    district_and_school_goals_are_set_by_their_leaders,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -60,6 +61,8 @@ struct Fixture {
     event: i64,
     /// A competency framework.
     framework: i64,
+    /// A goal of the educator's school.
+    goal: i64,
     /// A learning group of the district led by the coach, the educator invited.
     group: i64,
     /// A proposal for `event` by the coach, waiting for review.
@@ -179,7 +182,20 @@ async fn fixture(app: &App) -> Fixture {
         })
         .await
         .unwrap();
+    let goal = s
+        .create_system_goal(&waypoint_store::NewSystemGoal {
+            org: waypoint_domain::OrgId::new(school.get()),
+            year: waypoint_domain::goals::SchoolYear::starting(2026),
+            text: waypoint_domain::goals::SystemGoalText::new("Read", "Benchmark", "80%", "")
+                .unwrap(),
+            aligned_to: None,
+            by: coach,
+            now: 1,
+        })
+        .await
+        .unwrap();
     Fixture {
+        goal,
         framework,
         group,
         event,
@@ -728,6 +744,24 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/events/{}/sections/{}/follow-up", f.event, f.section),
             form(&[("kind", "plc"), ("title", "A PLC")]),
             [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(M::GET, "/goals", "/goals".into(), Body::None, page_all),
+        // No school chosen: those who set goals somewhere hear so (the
+        // outsider is a principal too), the rest find no such page.
+        case(
+            M::POST,
+            "/goals",
+            "/goals".into(),
+            form(&[("org", ""), ("statement", "x")]),
+            [303, 404, 422, 404, 422, 404, 422, 422],
+        ),
+        // The school's principal removes its goal; after that it is gone for everyone.
+        case(
+            M::POST,
+            "/goals/{id}/remove",
+            format!("/goals/{}/remove", f.goal),
+            form(&[]),
+            [303, 404, 303, 404, 404, 404, 404, 404],
         ),
         case(
             M::GET,
@@ -2793,4 +2827,121 @@ async fn case_packages_import_or_are_refused_with_locations(backend: Backend) {
     let mut educator = app.signed_in(&app.username(Role::Educator)).await;
     let list = educator.get("/frameworks").await;
     assert!(list.body.contains(&big.title) && !list.body.contains("Import a framework"));
+}
+
+/// The coordinator sets a district goal, the principal a school goal that
+/// serves it; staff read both, nested; a principal cannot set the
+/// district's; another district sees none of it.
+async fn district_and_school_goals_are_set_by_their_leaders(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let f = fixture(&app).await;
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    let mut principal = app.signed_in(&app.username(Role::Principal)).await;
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    let (district, school) = (f.district.to_string(), f.school.to_string());
+
+    coordinator.get("/goals").await;
+    let bad = coordinator
+        .post_form(
+            "/goals",
+            &[
+                ("org", &district),
+                ("year", "2026-28"),
+                ("statement", ""),
+                ("measure", "m"),
+                ("target", "t"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("2026-27") && bad.body.contains("Goal: this is needed."),
+        "{}",
+        bad.body
+    );
+    let made = coordinator
+        .post_form(
+            "/goals",
+            &[
+                ("org", &district),
+                ("year", "2026-27"),
+                ("statement", "Third graders read at grade level"),
+                ("measure", "Spring reading benchmark"),
+                ("target", "80% at or above benchmark"),
+                ("groups", "Multilingual learners"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let year = waypoint_domain::goals::SchoolYear::starting(2026);
+    let d = app
+        .store
+        .system_goals(&[waypoint_domain::OrgId::new(f.district)], year)
+        .await
+        .unwrap();
+    assert_eq!(d.len(), 1);
+
+    principal.get("/goals?year=2026-27").await;
+    let not_theirs = principal
+        .post_form(
+            "/goals",
+            &[
+                ("org", &district),
+                ("year", "2026-27"),
+                ("statement", "x"),
+                ("measure", "m"),
+                ("target", "t"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        not_theirs.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a principal sets only the school's"
+    );
+    let serving = principal
+        .post_form(
+            "/goals",
+            &[
+                ("org", &school),
+                ("year", "2026-27"),
+                ("statement", "Daily small-group reading in K-3"),
+                ("measure", "Running records"),
+                ("target", "Every group every day"),
+                ("serves", &d[0].id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(serving.status, StatusCode::SEE_OTHER, "{}", serving.body);
+
+    let page = educator.get("/goals?year=2026-27").await;
+    assert!(
+        page.body.contains("Third graders read at grade level"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("School goals serving it")
+            && page.body.contains("Daily small-group reading in K-3")
+    );
+    assert!(!page.body.contains("Set a goal"), "educators read goals");
+    let mut outsider = app
+        .signed_in(
+            &app.store
+                .account(PersonId::new(f.outsider))
+                .await
+                .unwrap()
+                .unwrap()
+                .username,
+        )
+        .await;
+    let far = outsider.get("/goals?year=2026-27").await;
+    assert!(
+        !far.body.contains("Third graders read at grade level"),
+        "another district's goals stay there"
+    );
 }

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod directory;
 pub mod events;
 pub mod frameworks;
+pub mod goals;
 pub mod groups;
 pub mod home;
 pub mod orgs;
