@@ -228,6 +228,8 @@ pub async fn seed(
     move_to(store, id, EventState::Setup, EventState::Preferences).await?;
     rank_everyone(store, id, &people, Some(keep_open), now, 7).await?;
 
+    system_goals(store, district, coordinator, now).await?;
+
     // The institute in four months: its call for proposals is open.
     let institute = today.checked_add(jiff::Span::new().days(120))?;
     call_for_proposals(
@@ -424,6 +426,94 @@ async fn call_for_proposals(
 }
 
 const DAY: i64 = 24 * 3_600_000;
+
+/// The district's goals for this school year, and a goal of each of its
+/// first schools serving one of them.
+async fn system_goals(
+    store: &Arc<dyn Store>,
+    district: OrgId,
+    coordinator: PersonId,
+    now: i64,
+) -> anyhow::Result<()> {
+    use waypoint_domain::goals::{SchoolYear, SystemGoalText};
+    use waypoint_store::NewSystemGoal;
+    let today = jiff::Timestamp::from_millisecond(now)?
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let year = SchoolYear::of(i32::from(today.year()), u8::try_from(today.month())?);
+    let text = |a: &str, b: &str, c: &str, d: &str| {
+        SystemGoalText::new(a, b, c, d).map_err(|e| anyhow::anyhow!("demo goal {a}: {e:?}"))
+    };
+    let goal = |org, text, aligned_to| NewSystemGoal {
+        org,
+        year,
+        text,
+        aligned_to,
+        by: coordinator,
+        now,
+    };
+    let reading = store
+        .create_system_goal(&goal(
+            district,
+            text(
+                "Every student reads at grade level by the end of grade 3",
+                "Spring reading benchmark, grade 3",
+                "80% at or above benchmark (62% last year)",
+                "Multilingual learners; students with IEPs",
+            )?,
+            None,
+        ))
+        .await?;
+    let belonging = store
+        .create_system_goal(&goal(
+            district,
+            text(
+                "Every student has an adult at school they trust",
+                "Student voice survey: \"There is an adult here I can talk to\"",
+                "85% agree (71% last year)",
+                "",
+            )?,
+            None,
+        ))
+        .await?;
+    let schools = store.child_orgs(district).await?;
+    // One goal for the first school of each kind that has one.
+    let plans = [
+        (
+            "Elementary",
+            reading,
+            "Small-group reading every day in K-3",
+            "Running records each six weeks",
+            "Every K-3 student in a group matched to need",
+        ),
+        (
+            "Middle",
+            reading,
+            "Reading across the content areas in grades 6-8",
+            "Common literacy task, each term",
+            "70% meet the standard by spring",
+        ),
+        (
+            "High",
+            belonging,
+            "Advisory that students want to come to",
+            "Advisory check-in survey",
+            "Three in four students say advisory helps",
+        ),
+    ];
+    for (kind, serves, statement, measure, target) in plans {
+        if let Some(school) = schools.iter().find(|c| c.org.name.contains(kind)) {
+            store
+                .create_system_goal(&goal(
+                    school.org.id,
+                    text(statement, measure, target, "")?,
+                    Some(serves),
+                ))
+                .await?;
+        }
+    }
+    Ok(())
+}
 
 /// Two sessions of the past day carried on: a PLC from a session the demo
 /// educator attended (their invitation waits for them), and a book group
