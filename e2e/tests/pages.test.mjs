@@ -66,6 +66,10 @@ describe('pages', { skip: e2eSkip() }, () => {
           assert.equal(response.status(), 200, `${role} ${href} answered ${response.status()}`);
           const name = `${role}${href.replace(/[^a-z0-9]+/gi, '-')}`;
           await checkAndPhotograph(page, name);
+          // A section's own tabs (the administrator's pages) are visited too.
+          for (const tab of await page.$$eval('nav.subnav a', (links) => links.map((a) => a.getAttribute('href')))) {
+            if (!hrefs.includes(tab)) hrefs.push(tab);
+          }
         }
       }));
   }

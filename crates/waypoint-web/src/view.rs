@@ -33,6 +33,8 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     /// Trail to this page: (href, label); the last is the page itself.
     pub breadcrumbs: Vec<(String, String)>,
+    /// Tabs of the current section (the administrator's pages).
+    pub subnav: Vec<NavItem>,
 }
 
 impl Layout {
@@ -44,6 +46,7 @@ impl Layout {
             roles: roles_summary(user.grants()),
             csrf: user.csrf().to_owned(),
             nav: nav_for(user, section),
+            subnav: subnav_for(user, section),
             breadcrumbs: Vec::new(),
         }
     }
@@ -117,17 +120,39 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
         items.push(("/frameworks".to_owned(), "Frameworks".to_owned()));
     }
     if user.holds(Role::Administrator) {
-        items.push(("/admin/imports".to_owned(), "Imports".to_owned()));
-        items.push(("/admin/users".to_owned(), "Accounts".to_owned()));
-        items.push(("/admin/audit".to_owned(), "Audit log".to_owned()));
+        items.push((ADMIN_PAGES[0].0.to_owned(), "Admin".to_owned()));
     }
     items.push(("/settings".to_owned(), "Settings".to_owned()));
     items
         .into_iter()
         .map(|(href, label)| NavItem {
-            current: href == section,
+            current: href == section
+                || (href.starts_with("/admin") && section.starts_with("/admin")),
             href,
             label,
+        })
+        .collect()
+}
+
+/// The administrator's pages, one item of the main navigation and tabs
+/// of their own.
+const ADMIN_PAGES: [(&str, &str); 3] = [
+    ("/admin/imports", "Imports"),
+    ("/admin/users", "Accounts"),
+    ("/admin/audit", "Audit log"),
+];
+
+/// The tabs under "Admin", when `section` is one of its pages.
+fn subnav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
+    if !section.starts_with("/admin") || !user.holds(Role::Administrator) {
+        return Vec::new();
+    }
+    ADMIN_PAGES
+        .iter()
+        .map(|(href, label)| NavItem {
+            current: *href == section,
+            href: (*href).to_owned(),
+            label: (*label).to_owned(),
         })
         .collect()
 }
