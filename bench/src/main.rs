@@ -1,19 +1,31 @@
-//! `waypoint-bench`: generators for benchmark instances. Pure generation:
-//! timing belongs to `bench/run.sh`, and results to `BENCHMARKS.md`.
+//! `waypoint-bench`: generators for benchmark instances and the load
+//! drivers of the registration rush. The scripts (`bench/run.sh`,
+//! `bench/rush/run.sh`) run them; results go to `BENCHMARKS.md`.
 //!
 //! `oneroster` writes a OneRoster 1.1 bulk CSV package from the seeded demo
 //! generator, with the [`DemoSpec`] chosen so the package holds close to the
 //! asked-for numbers of users and enrollments. The same arguments always
 //! give the same package.
+//!
+//! `rush-setup` loads a district of educators and a day open for ranking
+//! into a database and writes the fixture (with API tokens) for `rush`,
+//! which saves every educator's ranking against a running server at a
+//! planned rate and reads each acknowledged save back, and for
+//! `sign-in-burst`.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use waypoint_bench::rush::{self, Fixture, Latency, Spec};
 use waypoint_domain::demo::{DemoSpec, generate};
 use waypoint_domain::roster::{RosterBatch, RosterRole};
+use waypoint_store::Store;
 
-/// Benchmark instance generators for Waypoint.
+/// Benchmark instance generators and load drivers for Waypoint.
 #[derive(Debug, Parser)]
 #[command(name = "waypoint-bench", about)]
 struct Cli {
@@ -40,6 +52,72 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Load N educators and a PD day open for ranking, mint a token each, and
+    /// write the fixture file the drivers read.
+    RushSetup {
+        /// The database (`sqlite:…` or `postgres://…`); migrated first.
+        #[arg(long)]
+        database_url: String,
+        /// Educators.
+        #[arg(long, default_value_t = 1_000)]
+        educators: usize,
+        /// Give the first K educators a real password (for `sign-in-burst`).
+        #[arg(long, default_value_t = 0)]
+        passwords: usize,
+        /// The password they get.
+        #[arg(long, default_value = "rush hour password 1")]
+        password: String,
+        /// Where to write the fixture (JSON, with the tokens).
+        #[arg(long)]
+        fixture: PathBuf,
+    },
+    /// Save every educator's ranking once, open loop, then read each
+    /// acknowledged save back. Prints a JSON report on stdout.
+    Rush {
+        /// The server.
+        #[arg(long)]
+        addr: SocketAddr,
+        /// The fixture from `rush-setup`.
+        #[arg(long)]
+        fixture: PathBuf,
+        /// Seconds over which the saves are planned, evenly.
+        #[arg(long, default_value_t = 9.0)]
+        spread: f64,
+        /// Seconds a save may take before it counts as a timeout.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// Only the first N educators (all when omitted).
+        #[arg(long)]
+        educators: Option<usize>,
+        /// Seed for what each educator ranks.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Where to write the ledger of acknowledged saves (TSV).
+        #[arg(long)]
+        ledger: PathBuf,
+        /// Read-backs in flight at once.
+        #[arg(long, default_value_t = 16)]
+        read_parallel: usize,
+    },
+    /// Sign in K educators at once (real Argon2id checks) while timing a
+    /// trickle of other requests. Prints a JSON report on stdout.
+    SignInBurst {
+        /// The server.
+        #[arg(long)]
+        addr: SocketAddr,
+        /// The fixture from `rush-setup --passwords K`.
+        #[arg(long)]
+        fixture: PathBuf,
+        /// Sign-ins sent together.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        /// Their password.
+        #[arg(long, default_value = "rush hour password 1")]
+        password: String,
+        /// Milliseconds between trickle requests.
+        #[arg(long, default_value_t = 20)]
+        every_ms: u64,
+    },
 }
 
 /// Students per class the generated timetable aims for; it decides how many
@@ -51,6 +129,82 @@ const MAX_ROUNDS: usize = 8;
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Command::RushSetup {
+            database_url,
+            educators,
+            passwords,
+            password,
+            fixture,
+        } => runtime()?.block_on(async {
+            let store = open_store(&database_url).await?;
+            let f = rush::set_up(Arc::clone(&store), &Spec::new(educators)).await?;
+            rush::set_passwords(&store, &f, passwords, &password).await?;
+            f.save(&fixture)?;
+            eprintln!(
+                "event {} with {} sessions, {} educators ({passwords} with a password): {}",
+                f.event,
+                f.courses.len(),
+                f.educators.len(),
+                fixture.display()
+            );
+            anyhow::Ok(())
+        })?,
+        Command::Rush {
+            addr,
+            fixture,
+            spread,
+            timeout,
+            educators,
+            seed,
+            ledger,
+            read_parallel,
+        } => {
+            let mut f = Fixture::load(&fixture)?;
+            if let Some(n) = educators {
+                f.educators.truncate(n);
+            }
+            runtime()?.block_on(run_rush(
+                addr,
+                &f,
+                Duration::from_secs_f64(spread),
+                Duration::from_secs_f64(timeout),
+                seed,
+                &ledger,
+                read_parallel,
+            ))?;
+        }
+        Command::SignInBurst {
+            addr,
+            fixture,
+            count,
+            password,
+            every_ms,
+        } => {
+            let f = Fixture::load(&fixture)?;
+            let r = runtime()?.block_on(waypoint_bench::signin::burst(
+                addr,
+                &f,
+                count,
+                &password,
+                Duration::from_millis(every_ms),
+                Duration::from_secs(60),
+            ));
+            let trickle: Vec<serde_json::Value> = r
+                .trickle
+                .iter()
+                .map(|(label, n, failed, l)| {
+                    serde_json::json!({ "request": label, "requests": n, "failed": failed, "latency_ms": ms(l) })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "sign_ins": r.sign_ins, "signed_in": r.signed_in, "refused": r.refused,
+                    "latency_ms": ms(&r.sign_in_latency), "wall_s": r.wall.as_secs_f64(),
+                    "trickle": trickle,
+                })
+            );
+        }
         Command::Oneroster {
             users,
             enrollments,
@@ -85,6 +239,73 @@ fn main() -> Result<()> {
             println!("written: {}", out.display());
         }
     }
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// Opens (and migrates) the store the URL names.
+async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(if url.starts_with("sqlite:") {
+        Arc::new(waypoint_store_sqlite::open(url).await?)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(waypoint_store_postgres::open(url).await?)
+    } else {
+        bail!("--database-url must start with sqlite: or postgres://");
+    })
+}
+
+/// Milliseconds, to two decimals.
+fn ms(l: &Latency) -> serde_json::Value {
+    let f = |d: Duration| (d.as_secs_f64() * 100_000.0).round() / 100.0;
+    serde_json::json!({ "p50": f(l.p50), "p95": f(l.p95), "p99": f(l.p99), "max": f(l.max) })
+}
+
+async fn run_rush(
+    addr: SocketAddr,
+    f: &Fixture,
+    spread: Duration,
+    timeout: Duration,
+    seed: u64,
+    ledger: &std::path::Path,
+    read_parallel: usize,
+) -> Result<()> {
+    eprintln!(
+        "{} saves over {:.1} s to {addr}",
+        f.educators.len(),
+        spread.as_secs_f64()
+    );
+    let r = rush::rush(addr, f, spread, timeout, seed).await;
+    rush::write_ledger(ledger, &r.ledger)?;
+    eprintln!(
+        "{} acknowledged of {} in {:.2} s; reading them back",
+        r.acked,
+        r.requests,
+        r.wall.as_secs_f64()
+    );
+    let t = std::time::Instant::now();
+    let back = rush::read_back(addr, f, &r.ledger, read_parallel, timeout).await?;
+    for line in back.missing.iter().chain(&back.different).take(20) {
+        eprintln!("read-back: {line}");
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "requests": r.requests, "acknowledged": r.acked, "errors": r.errors,
+            "latency_ms": ms(&r.latency), "wall_s": r.wall.as_secs_f64(),
+            "spread_s": spread.as_secs_f64(),
+            "read_back": {
+                "checked": back.checked, "found": back.found,
+                "missing": back.missing.len(), "different": back.different.len(),
+                "seconds": t.elapsed().as_secs_f64(),
+            },
+        })
+    );
     Ok(())
 }
 

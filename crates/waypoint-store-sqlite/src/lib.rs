@@ -212,6 +212,37 @@ pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
 }
 
 #[cfg(test)]
+mod durability {
+    /// An acknowledged save must survive the process: every pooled connection
+    /// to a file is in WAL mode and syncs each commit (`FULL` is 2).
+    #[tokio::test]
+    async fn file_databases_are_wal_with_full_sync() {
+        let dir = std::env::temp_dir().join(format!("waypoint-sqlite-sync-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite:{}", dir.join("sync.db").display());
+        let store = super::open(&url).await.expect("file store");
+        let mut conns = Vec::new();
+        for _ in 0..3 {
+            conns.push(store.pool.acquire().await.expect("connection"));
+        }
+        for conn in &mut conns {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut **conn)
+                .await
+                .expect("journal mode");
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut **conn)
+                .await
+                .expect("synchronous");
+            assert_eq!((mode.as_str(), sync), ("wal", 2));
+        }
+        drop(conns);
+        store.pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(test)]
 mod contract {
     use std::sync::Arc;
     use waypoint_store::Store;

@@ -858,6 +858,20 @@ pub async fn pd_day_programme_and_rankings(store: Arc<dyn Store>) {
         .expect("programme");
     let left = store.ranking(id, staff[2]).await.expect("ranking").0;
     assert_eq!(left, vec![code("C2"), code("C1")]);
+
+    // Ranking nothing is a save too: a new revision with no choices.
+    let none = Ranking::new(vec![], 9, &offered).expect("ranking");
+    assert_eq!(
+        store
+            .save_ranking(id, staff[2], &none, 13)
+            .await
+            .expect("save"),
+        3
+    );
+    assert_eq!(
+        store.ranking(id, staff[2]).await.expect("ranking"),
+        (vec![], 3)
+    );
 }
 
 /// Concurrent saves of one person's ranking leave exactly the last one.
@@ -891,9 +905,35 @@ pub async fn pd_day_concurrent_saves_keep_the_last(store: Arc<dyn Store>) {
             (rev, ranking)
         }));
     }
+    // Reads while the saves commit: each sees one whole save, its revision
+    // with its choices.
+    let mut reads = Vec::new();
+    for _ in 0..8 {
+        let store = Arc::clone(&store);
+        reads.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for _ in 0..6 {
+                seen.push(store.ranking(id, who).await.expect("ranking"));
+                tokio::task::yield_now().await;
+            }
+            seen
+        }));
+    }
     let mut saves = Vec::new();
     for h in handles {
         saves.push(h.await.expect("join"));
+    }
+    for r in reads {
+        for (choices, rev) in r.await.expect("join") {
+            let want = saves
+                .iter()
+                .find(|s| s.0 == rev)
+                .map_or(vec![], |s| s.1.choices().to_vec());
+            assert_eq!(
+                choices, want,
+                "revision {rev} read with another save's choices"
+            );
+        }
     }
     let mut revs: Vec<i64> = saves.iter().map(|s| s.0).collect();
     revs.sort_unstable();

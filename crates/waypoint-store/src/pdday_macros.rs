@@ -210,22 +210,24 @@ macro_rules! portable_pd_days {
                 event: ::waypoint_domain::EventId,
                 person: ::waypoint_domain::PersonId,
             ) -> $crate::StoreResult<(Vec<::waypoint_domain::CourseId>, i64)> {
-                let revision = $crate::sqlx::query_scalar::<$db, i64>(
-                    "SELECT revision FROM pd_rankings WHERE event_id = $1 AND person_id = $2",
-                )
-                .bind(event.get())
-                .bind(person.get())
-                .fetch_optional(&self.pool)
-                .await?
-                .unwrap_or(0);
-                let courses = $crate::sqlx::query_scalar::<$db, i64>(
-                    "SELECT course_id FROM pd_preferences WHERE event_id = $1 AND person_id = $2 ORDER BY rank",
+                // One statement, so one snapshot: the revision and the choices
+                // always come from the same save, even while another commits.
+                let rows: Vec<(i64, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT r.revision, p.course_id FROM pd_rankings r \
+                     LEFT JOIN pd_preferences p ON p.event_id = r.event_id AND p.person_id = r.person_id \
+                     WHERE r.event_id = $1 AND r.person_id = $2 ORDER BY p.rank",
                 )
                 .bind(event.get())
                 .bind(person.get())
                 .fetch_all(&self.pool)
                 .await?;
-                Ok((courses.into_iter().map(::waypoint_domain::CourseId::new).collect(), revision))
+                let revision = rows.first().map_or(0, |r| r.0);
+                let courses = rows
+                    .into_iter()
+                    .filter_map(|r| r.1)
+                    .map(::waypoint_domain::CourseId::new)
+                    .collect();
+                Ok((courses, revision))
             }
 
             async fn preferences(&self, event: ::waypoint_domain::EventId) -> $crate::StoreResult<Vec<$crate::Preference>> {

@@ -1,13 +1,15 @@
 //! The JSON API under `/api/v1`, authorized by the same policy as the pages
 //! and authenticated by the same sessions or by per-user API tokens. The
-//! OpenAPI document is generated from these handlers.
+//! OpenAPI document is generated from these handlers. PD-day rankings go
+//! through the same checks and the same store call as the ranking form.
 
-use crate::AppState;
 use crate::auth::{ApiUser, RequestId};
 use crate::error::{ApiError, WebError};
 use crate::pages::admin::enqueue_upload;
 use crate::pages::directory::PAGE_SIZE;
+use crate::pages::events::{self as event_pages, RankRefusal};
 use crate::pages::orgs::audit_entry;
+use crate::{AppState, now_ms};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -16,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
-use waypoint_domain::{Action, ClassId, OrgId, PersonId, Policy, Resource};
-use waypoint_store::{ClassDetail, ImportRow, Org, PageRequest};
+use waypoint_domain::{Action, ClassId, CourseId, OrgId, PersonId, Policy, Resource};
+use waypoint_store::{ClassDetail, Event, ImportRow, Org, PageRequest};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -563,6 +565,171 @@ pub async fn create_import(
     Ok((StatusCode::ACCEPTED, Json(QueuedDto { import_id: id })).into_response())
 }
 
+/// A PD day the caller may attend.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDto {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// The organisation that runs it.
+    pub org_id: i64,
+    /// That organisation's name.
+    pub org_name: String,
+    /// The date (`YYYY-MM-DD`) in the event's time zone.
+    pub day: String,
+    /// IANA time zone.
+    pub timezone: String,
+    /// Venue.
+    pub venue: String,
+    /// `setup`, `proposals`, `preferences`, `closed`, `assigned`, `published` or `finished`.
+    pub state: String,
+    /// How many sessions each educator may rank.
+    pub choices_allowed: i64,
+    /// Ranking opens (Unix ms).
+    pub opens_at: Option<i64>,
+    /// Ranking closes (Unix ms).
+    pub closes_at: Option<i64>,
+    /// Whether a ranking saved now would be taken.
+    pub ranking_open: bool,
+    /// Whether the caller may manage the event.
+    pub manage: bool,
+}
+
+impl EventDto {
+    fn new(e: Event, manage: bool, now: i64) -> Self {
+        Self {
+            ranking_open: event_pages::ranking_open(&e, now),
+            id: e.id.get(),
+            title: e.title,
+            org_id: e.org.get(),
+            org_name: e.org_name,
+            day: e.day,
+            timezone: e.timezone,
+            venue: e.venue,
+            state: e.state.as_str().to_owned(),
+            choices_allowed: e.ranks,
+            opens_at: e.opens_at,
+            closes_at: e.closes_at,
+            manage,
+        }
+    }
+}
+
+/// The caller's ranking of a PD day's sessions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RankingDto {
+    /// The event.
+    pub event_id: i64,
+    /// The event's state (see [`EventDto::state`]).
+    pub state: String,
+    /// Whether a ranking saved now would be taken.
+    pub open: bool,
+    /// Ranking closes (Unix ms).
+    pub closes_at: Option<i64>,
+    /// How many sessions may be ranked.
+    pub choices_allowed: i64,
+    /// Course ids, most wanted first.
+    pub choices: Vec<i64>,
+    /// How many times the ranking has been saved (0 before the first save);
+    /// each save answers with the revision it committed.
+    pub revision: i64,
+}
+
+impl RankingDto {
+    fn new(e: &Event, choices: &[CourseId], revision: i64, now: i64) -> Self {
+        Self {
+            event_id: e.id.get(),
+            state: e.state.as_str().to_owned(),
+            open: event_pages::ranking_open(e, now),
+            closes_at: e.closes_at,
+            choices_allowed: e.ranks,
+            choices: choices.iter().map(|c| c.get()).collect(),
+            revision,
+        }
+    }
+}
+
+/// A new ranking.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RankingInput {
+    /// Course ids, most wanted first; an empty list clears the ranking.
+    pub choices: Vec<i64>,
+}
+
+/// PD days the caller may attend, soonest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "pd-days",
+    responses((status = 200, body = Vec<EventDto>), (status = 401, description = "Not signed in")))]
+pub async fn events(State(state): State<AppState>, user: ApiUser) -> ApiResult<Vec<EventDto>> {
+    let now = now_ms();
+    Ok(Json(
+        event_pages::visible_events(&state, &user.0)
+            .await?
+            .into_iter()
+            .map(|(e, manage, _)| EventDto::new(e, manage, now))
+            .collect(),
+    ))
+}
+
+/// The caller's ranking of an event, with the window's state and the revision.
+#[utoipa::path(get, path = "/api/v1/events/{id}/ranking", tag = "pd-days",
+    params(("id" = i64, Path, description = "Event id")),
+    responses((status = 200, body = RankingDto), (status = 401, description = "Not signed in"),
+              (status = 404, description = "Missing, or not an event the caller attends")))]
+pub async fn ranking(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<RankingDto> {
+    let l = event_pages::load(&state, &user.0, id).await?;
+    let (choices, revision) = state.store.ranking(l.event.id, user.0.actor.person).await?;
+    Ok(Json(RankingDto::new(
+        &l.event,
+        &choices,
+        revision,
+        now_ms(),
+    )))
+}
+
+/// Replaces the caller's ranking, with the same rules as the ranking page.
+/// A 200 is sent only once the ranking has committed; its `revision` is the
+/// one saved.
+#[utoipa::path(put, path = "/api/v1/events/{id}/ranking", tag = "pd-days",
+    params(("id" = i64, Path, description = "Event id")),
+    request_body = RankingInput,
+    responses((status = 200, body = RankingDto, description = "Saved"),
+              (status = 401, description = "Not signed in"),
+              (status = 404, description = "Missing, or not an event the caller attends"),
+              (status = 409, description = "The ranking window is not open"),
+              (status = 422, description = "A session twice, too many, one not offered or one the caller leads, or a body that is not a ranking"),
+              (status = 503, description = "Too busy; retry after the `Retry-After` seconds")))]
+pub async fn save_ranking(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<RankingDto> {
+    let l = event_pages::load(&state, &user.0, id).await?;
+    let input: RankingInput = serde_json::from_slice(&body).map_err(|e| {
+        WebError::Unprocessable(format!(
+            "The body must be {{\"choices\": [course ids]}}: {e}."
+        ))
+    })?;
+    let picked = input.choices.into_iter().map(CourseId::new).collect();
+    let now = now_ms();
+    match event_pages::save_choices(&state, &user.0, &l, picked, now).await? {
+        Ok((ranking, revision)) => Ok(Json(RankingDto::new(
+            &l.event,
+            ranking.choices(),
+            revision,
+            now,
+        ))),
+        Err(RankRefusal::Closed(m)) => Err(ApiError(WebError::Conflict(m))),
+        Err(RankRefusal::Invalid(m)) => Err(ApiError(WebError::Unprocessable(m))),
+    }
+}
+
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
@@ -595,10 +762,11 @@ impl Modify for SecuritySchemes {
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Waypoint API", description = "Organisations, classes, people and roster imports, scoped by role."),
-    paths(me, orgs, org, org_classes, class, class_students, people, person, imports, import, create_import),
+    info(title = "Waypoint API", description = "Organisations, classes, people, roster imports and PD-day rankings, scoped by role."),
+    paths(me, orgs, org, org_classes, class, class_students, people, person, imports, import, create_import,
+          events, ranking, save_ranking),
     modifiers(&SecuritySchemes),
-    tags((name = "people"), (name = "organisations"), (name = "classes"), (name = "imports"))
+    tags((name = "people"), (name = "organisations"), (name = "classes"), (name = "imports"), (name = "pd-days"))
 )]
 pub struct ApiDoc;
 

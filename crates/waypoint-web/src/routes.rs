@@ -11,7 +11,7 @@ use crate::{AppState, api};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Request};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -276,6 +276,17 @@ pub fn table(state: &AppState) -> Vec<Route> {
             post(api::create_import).layer(upload_limit),
         ),
         r(Method::GET, "/api/v1/imports/{id}", get(api::import)),
+        r(Method::GET, "/api/v1/events", get(api::events)),
+        r(
+            Method::GET,
+            "/api/v1/events/{id}/ranking",
+            get(api::ranking),
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/events/{id}/ranking",
+            put(api::save_ranking),
+        ),
         r(Method::GET, "/static/app.css", get(assets::css)),
         r(Method::GET, "/static/app.js", get(assets::js)),
         r(Method::GET, "/static/logo.svg", get(assets::logo)),

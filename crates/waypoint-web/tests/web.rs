@@ -31,6 +31,7 @@ on_both_backends!(
     a_days_audience_rooms_and_general_sessions,
     case_packages_import_or_are_refused_with_locations,
     district_and_school_goals_are_set_by_their_leaders,
+    rankings_through_the_api_follow_the_form_rules,
 );
 
 /// Who asks, in the order the table lists expectations.
@@ -317,6 +318,7 @@ enum Body {
     Form(Vec<(String, String)>),
     Upload,
     Zip,
+    Json(&'static str),
 }
 
 struct Case {
@@ -1007,6 +1009,27 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/api/v1/events",
+            "/api/v1/events".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
+            M::GET,
+            "/api/v1/events/{id}/ranking",
+            format!("/api/v1/events/{}/ranking", f.event),
+            Body::None,
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/events/{id}/ranking",
+            format!("/api/v1/events/{}/ranking", f.event),
+            Body::Json(r#"{"choices": []}"#),
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
             "/static/app.css",
             "/static/app.css".into(),
             Body::None,
@@ -1131,6 +1154,7 @@ async fn every_route_answers_every_role_as_the_policy_says(backend: Backend) {
                 }
                 Body::Upload => client.post_upload(&c.path, &tiny_zip).await,
                 Body::Zip => client.post_bytes(&c.path, tiny_zip.clone()).await,
+                Body::Json(json) => client.send_json(c.method.clone(), &c.path, json).await,
             };
             if r.status.as_u16() != c.expect[i] {
                 failures.push(format!(
@@ -2943,5 +2967,198 @@ async fn district_and_school_goals_are_set_by_their_leaders(backend: Backend) {
     assert!(
         !far.body.contains("Third graders read at grade level"),
         "another district's goals stay there"
+    );
+}
+
+/// Rankings saved through the JSON API follow the same rules as the form.
+async fn rankings_through_the_api_follow_the_form_rules(backend: Backend) {
+    use waypoint_domain::pdday::EventState;
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let s = &app.store;
+    let district = s.org_by_sourced_id("org-d1").await.unwrap().unwrap();
+    let coach = app.person(Role::Coach).await;
+    let event = waypoint_domain::EventId::new(fixture_event(s, district, coach).await.0);
+    let programme = s.programme(event).await.unwrap();
+    let course = |code: &str| {
+        programme
+            .courses
+            .iter()
+            .find(|c| c.code == code)
+            .unwrap()
+            .id
+            .get()
+    };
+    // A is led by the coach; the fixture day asks for three choices.
+    let (a, b) = (course("A"), course("B"));
+    let bearer = |person: PersonId, secret: &'static str| {
+        let store = std::sync::Arc::clone(&app.store);
+        let mut client = app.client();
+        client.bearer = Some(secret.to_owned());
+        async move {
+            store
+                .create_api_token(person, "test", &waypoint_web::auth::token_hash(secret), 1)
+                .await
+                .unwrap();
+            client
+        }
+    };
+    let mut educator = bearer(app.person(Role::Educator).await, "wp_educator").await;
+    let path = format!("/api/v1/events/{event}/ranking");
+    let json = |r: &support::Resp| serde_json::from_str::<serde_json::Value>(&r.body).unwrap();
+
+    let listed = educator.get("/api/v1/events").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let listed = json(&listed);
+    let line = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == event.get())
+        .unwrap();
+    assert_eq!(
+        (&line["state"], &line["ranking_open"], &line["manage"]),
+        (&"preferences".into(), &true.into(), &false.into())
+    );
+
+    let before = educator.get(&path).await;
+    assert_eq!(before.status, StatusCode::OK);
+    let before = json(&before);
+    assert_eq!(before["revision"], 0);
+    assert_eq!(before["choices"], serde_json::json!([]));
+    assert_eq!(
+        (&before["open"], &before["choices_allowed"]),
+        (&true.into(), &3.into())
+    );
+
+    // A save answers with what was committed, and a read gives the same back.
+    let put = |ids: &[i64]| serde_json::json!({ "choices": ids }).to_string();
+    let saved = educator.send_json(Method::PUT, &path, &put(&[b, a])).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(json(&saved)["revision"], 1);
+    assert_eq!(json(&saved)["choices"], serde_json::json!([b, a]));
+    let again = json(&educator.get(&path).await);
+    assert_eq!(
+        (&again["revision"], &again["choices"]),
+        (&1.into(), &serde_json::json!([b, a]))
+    );
+    let saved = educator.send_json(Method::PUT, &path, &put(&[a])).await;
+    assert_eq!(json(&saved)["revision"], 2);
+
+    // Each rule refuses with 422 and a sentence; nothing changes.
+    for (ids, says) in [
+        (vec![b, b], "chosen twice"),
+        (vec![a, b, a, b], "at most 3"),
+        (vec![999_999], "not offered"),
+    ] {
+        let r = educator.send_json(Method::PUT, &path, &put(&ids)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{ids:?}: {}",
+            r.body
+        );
+        assert!(
+            json(&r)["message"].as_str().unwrap().contains(says),
+            "{}",
+            r.body
+        );
+    }
+    for body in ["not json", r#"{"choices": ["x"]}"#, r#"{"courses": []}"#] {
+        let r = educator.send_json(Method::PUT, &path, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert!(
+            json(&r)["message"].as_str().unwrap().contains("choices"),
+            "{}",
+            r.body
+        );
+    }
+    let unchanged = json(&educator.get(&path).await);
+    assert_eq!(
+        (&unchanged["revision"], &unchanged["choices"]),
+        (&2.into(), &serde_json::json!([a]))
+    );
+
+    // Nobody ranks a session they lead.
+    let mut lead = bearer(coach, "wp_coach").await;
+    let r = lead.send_json(Method::PUT, &path, &put(&[a])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("not offered"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        lead.send_json(Method::PUT, &path, &put(&[b])).await.status,
+        StatusCode::OK
+    );
+
+    // Outside the audience, the event does not exist; without a sign-in, 401.
+    let mut regional = bearer(app.person(Role::RegionalCoordinator).await, "wp_regional").await;
+    assert_eq!(regional.get(&path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        regional
+            .send_json(Method::PUT, &path, &put(&[b]))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let missing = educator
+        .send_json(Method::PUT, "/api/v1/events/999999/ranking", &put(&[b]))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let mut anonymous = app.client();
+    anonymous.get("/sign-in").await;
+    assert_eq!(
+        anonymous
+            .send_json(Method::PUT, &path, &put(&[b]))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // With a session cookie the CSRF token is needed, as for the form.
+    let mut browser = app.signed_in(&app.username(Role::Educator)).await;
+    browser.csrf = None;
+    assert_eq!(
+        browser
+            .send_json(Method::PUT, &path, &put(&[b]))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    browser.get("/settings").await;
+    let r = browser.send_json(Method::PUT, &path, &put(&[b])).await;
+    assert_eq!(
+        (r.status, json(&r)["revision"].clone()),
+        (StatusCode::OK, 3.into())
+    );
+
+    // After the window closes, saves are refused with 409 and the last one stands.
+    assert!(
+        s.move_event(event, EventState::Preferences, EventState::Closed, 2)
+            .await
+            .unwrap()
+    );
+    let late = educator.send_json(Method::PUT, &path, &put(&[a])).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+    assert!(
+        json(&late)["message"].as_str().unwrap().contains("closed"),
+        "{}",
+        late.body
+    );
+    let last = json(&educator.get(&path).await);
+    assert_eq!(
+        (&last["revision"], &last["choices"], &last["open"]),
+        (&3.into(), &serde_json::json!([b]), &false.into())
     );
 }

@@ -103,6 +103,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Connections the kernel may queue before the server accepts them (it caps
+/// this at `net.core.somaxconn`). The standard library's 128 overflowed when
+/// 200 sign-ins arrived at once: the kernel dropped the extra handshakes and
+/// those clients, and everyone connecting with them, waited a second to retry.
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // A restarted server can listen again while old connections linger in TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
     let config = WebConfig {
         secure_cookies: server.secure_cookies,
@@ -135,9 +153,8 @@ async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
         config,
         stop_rx,
     )));
-    let listener = tokio::net::TcpListener::bind(server.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", server.bind))?;
+    let listener =
+        listen(server.bind).with_context(|| format!("cannot listen on {}", server.bind))?;
     tracing::info!(address = %server.bind, backend = ?store.backend(), "Waypoint is listening");
     axum::serve(listener, waypoint_web::router(state))
         .with_graceful_shutdown(shutdown_signal())

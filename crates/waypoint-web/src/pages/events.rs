@@ -24,10 +24,11 @@ use waypoint_domain::{
 use waypoint_store::{Course, Event, NewEvent, Programme, Run, RunStatus};
 
 /// An event as the policy sees it, for the signed-in user.
-pub(super) struct Loaded {
-    pub(super) event: Event,
-    pub(super) placement: Placement,
-    pub(super) attendee: bool,
+pub(crate) struct Loaded {
+    /// The event.
+    pub(crate) event: Event,
+    pub(crate) placement: Placement,
+    pub(crate) attendee: bool,
 }
 
 impl Loaded {
@@ -59,7 +60,9 @@ pub(super) async fn in_audience(
     Ok(audience.admits(event.org, &me.placements, &me.row.roster_role))
 }
 
-pub(super) async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
+/// The event `id` if `user` may attend it (see its catalogue, rank, see a
+/// schedule); otherwise the same 404 as a missing one.
+pub(crate) async fn load(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Loaded> {
     let event = state
         .store
         .event(EventId::new(id))
@@ -247,26 +250,42 @@ pub struct EventsPage {
     can_create: bool,
 }
 
-/// GET /events
-pub async fn events(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
-    let mut lines = Vec::new();
+/// The events `user` may attend, soonest first, each with whether they may
+/// also manage it and whether they are in its audience.
+pub(crate) async fn visible_events(
+    state: &AppState,
+    user: &CurrentUser,
+) -> WebResult<Vec<(Event, bool, bool)>> {
+    let mut out = Vec::new();
     for event in state.store.events().await? {
         let Some(org) = state.store.org(event.org).await? else {
             continue;
         };
-        let attendee = is_attendee(&state, &user, &event).await?;
+        let attendee = is_attendee(state, user, &event).await?;
         let resource = Resource::Event {
             placement: org.placement,
             attendee,
         };
         if Policy::can(&user.actor, Action::AttendEvent, &resource) {
-            let manage = Policy::can(&user.actor, Action::ManageEvents, &resource);
-            lines.push(EventLine {
-                next: next_step(&state, &user, &event, attendee, manage).await?,
-                manage,
+            out.push((
                 event,
-            });
+                Policy::can(&user.actor, Action::ManageEvents, &resource),
+                attendee,
+            ));
         }
+    }
+    Ok(out)
+}
+
+/// GET /events
+pub async fn events(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    let mut lines = Vec::new();
+    for (event, manage, attendee) in visible_events(&state, &user).await? {
+        lines.push(EventLine {
+            next: next_step(&state, &user, &event, attendee, manage).await?,
+            manage,
+            event,
+        });
     }
     Ok(render(&EventsPage {
         layout: Layout::for_user(&user, "PD days", "/events"),
@@ -1234,8 +1253,7 @@ async fn rank_page(
     all_tags.sort_by_key(|t| t.to_lowercase());
     all_tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     let slot_labels = programme.slots.iter().map(|s| s.label.clone()).collect();
-    let open =
-        l.event.state == EventState::Preferences && l.event.closes_at.is_none_or(|c| now_ms() < c);
+    let open = ranking_open(&l.event, now_ms());
     let mut choices = choices;
     choices.resize(usize::try_from(l.event.ranks).unwrap_or(9), String::new());
     let status = if problem.is_some() {
@@ -1306,39 +1324,73 @@ pub async fn rank_submit(
         .filter(|(k, _)| k == "choice")
         .map(|(_, v)| v.trim().to_owned())
         .collect();
-    let now = now_ms();
-    let open =
-        l.event.state == EventState::Preferences && l.event.closes_at.is_none_or(|c| now < c);
-    if !open {
-        return rank_page(
-            &state,
-            &user,
-            l,
-            raw,
-            None,
-            Some("Ranking has closed for this day; your last saved choices stand.".to_owned()),
-        )
-        .await;
+    let picked: Result<Vec<CourseId>, _> = raw
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse::<i64>().map(CourseId::new))
+        .collect();
+    let outcome = match picked {
+        Ok(picked) => save_choices(&state, &user, &l, picked, now_ms()).await?,
+        // Text that is not a course id can only be a session the day does not offer.
+        Err(_) if ranking_open(&l.event, now_ms()) => Err(RankRefusal::Invalid(
+            "One of the choices is not a session of this day.".to_owned(),
+        )),
+        Err(_) => Err(RankRefusal::Closed(CLOSED.to_owned())),
+    };
+    match outcome {
+        Ok((ranking, revision)) => {
+            let choices = ranking.choices().iter().map(ToString::to_string).collect();
+            rank_page(&state, &user, l, choices, Some(revision), None).await
+        }
+        Err(refusal) => rank_page(&state, &user, l, raw, None, Some(refusal.message())).await,
+    }
+}
+
+/// What the person is told when they save after the window has closed.
+const CLOSED: &str = "Ranking has closed for this day; your last saved choices stand.";
+
+/// Whether `event` takes rankings at `now`: open for preferences and before
+/// its closing time.
+pub(crate) fn ranking_open(event: &Event, now: i64) -> bool {
+    event.state == EventState::Preferences && event.closes_at.is_none_or(|c| now < c)
+}
+
+/// Why a ranking was not saved, in words for the person who sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RankRefusal {
+    /// The window is not open (not yet, or no longer).
+    Closed(String),
+    /// The choices break one of the ranking rules.
+    Invalid(String),
+}
+
+impl RankRefusal {
+    /// The sentence shown or sent back.
+    pub(crate) fn message(self) -> String {
+        match self {
+            Self::Closed(m) | Self::Invalid(m) => m,
+        }
+    }
+}
+
+/// Saves `picked` (most wanted first) as `user`'s ranking of the event, if
+/// the window is open and the choices follow the rules: each session once,
+/// at most the event's number of choices, only sessions the day offers and
+/// they do not lead. Every way of ranking (the form, the API) comes through
+/// here. On success the transaction has committed: the ranking and its
+/// revision are what a later read returns.
+pub(crate) async fn save_choices(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &Loaded,
+    picked: Vec<CourseId>,
+    now: i64,
+) -> WebResult<Result<(Ranking, i64), RankRefusal>> {
+    if !ranking_open(&l.event, now) {
+        return Ok(Err(RankRefusal::Closed(CLOSED.to_owned())));
     }
     let programme = state.store.programme(l.event.id).await?;
     let offered = offered_courses(&programme, user.actor.person);
-    let mut picked = Vec::new();
-    for v in raw.iter().filter(|v| !v.is_empty()) {
-        match v.parse::<i64>() {
-            Ok(c) => picked.push(CourseId::new(c)),
-            Err(_) => {
-                return rank_page(
-                    &state,
-                    &user,
-                    l,
-                    raw,
-                    None,
-                    Some("One of the choices is not a session of this day.".to_owned()),
-                )
-                .await;
-            }
-        }
-    }
     let max = usize::try_from(l.event.ranks).unwrap_or(9);
     let ranking = match Ranking::new(picked, max, &offered) {
         Ok(r) => r,
@@ -1355,15 +1407,14 @@ pub async fn rank_submit(
                 ),
                 other => format!("{}.", capitalize(&other.to_string())),
             };
-            return rank_page(&state, &user, l, raw, None, Some(message)).await;
+            return Ok(Err(RankRefusal::Invalid(message)));
         }
     };
     let revision = state
         .store
         .save_ranking(l.event.id, user.actor.person, &ranking, now)
         .await?;
-    let choices = ranking.choices().iter().map(ToString::to_string).collect();
-    rank_page(&state, &user, l, choices, Some(revision), None).await
+    Ok(Ok((ranking, revision)))
 }
 
 fn capitalize(s: &str) -> String {

@@ -332,6 +332,21 @@ impl Client {
         .await
     }
 
+    /// Sends a JSON body with the CSRF header (which a bearer token makes unneeded).
+    pub async fn send_json(&mut self, method: axum::http::Method, path: &str, json: &str) -> Resp {
+        let token = self.csrf.clone().unwrap_or_default();
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-csrf-token", token)
+                .body(Body::from(json.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// Signs in through the form.
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Resp {
         let page = self.get("/sign-in").await;

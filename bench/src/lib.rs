@@ -1,0 +1,7 @@
+//! What the `waypoint-bench` drivers share with the `waypoint` crate's
+//! crash harness: a small HTTP client, the registration-rush fixture and
+//! driver with its ledger of acknowledged saves, and the sign-in burst.
+
+pub mod http;
+pub mod rush;
+pub mod signin;
