@@ -193,8 +193,7 @@ pub async fn set_up(store: Arc<dyn Store>, spec: &Spec) -> Result<Fixture> {
             .map(|c| NewCourse {
                 code: format!("S{c:03}"),
                 title: format!("Session {c:03}"),
-                description: String::new(),
-                tags: String::new(),
+                ..NewCourse::default()
             })
             .collect(),
         sections: (0..spec.courses)

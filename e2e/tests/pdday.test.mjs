@@ -18,11 +18,11 @@ import { useServerAndBrowser } from '../lib/suite.mjs';
 const run = promisify(execFile);
 const TIMEOUT_MS = 240_000;
 
-const PROGRAMME = `section_id,course_id,title,slot,capacity,facilitators,room,description,tags,starts,ends
-E1,K1,Fractions on the number line,1,40,,Room 101,Make fractions numbers students can place.,math;grades 3-5,08:30,09:15
-E2,K2,Restorative circles,1,40,,Library,Circles that repair harm.,culture,08:30,09:15
-E3,K1,Fractions on the number line,2,40,,Room 101,Make fractions numbers students can place.,math;grades 3-5,09:30,10:15
-E4,K3,Phonics routines,2,40,,Room 202,Daily decoding routines.,literacy;k-2,09:30,10:15
+const PROGRAMME = `section_id,course_id,title,slot,capacity,facilitators,room,description,tags,audience,starts,ends
+E1,K1,Fractions on the number line,1,40,,Room 101,Make fractions numbers students can place.,math;grades 3-5,Grades 3-5,08:30,09:15
+E2,K2,Restorative circles,1,40,,Library,Circles that repair harm.,culture,,08:30,09:15
+E3,K1,Fractions on the number line,2,40,,Room 101,Make fractions numbers students can place.,math;grades 3-5,Grades 3-5,09:30,10:15
+E4,K3,Phonics routines,2,40,,Room 202,Daily decoding routines.,literacy;k-2,Grades K-2,09:30,10:15
 `;
 
 describe('a PD day end to end', { skip: e2eSkip() }, () => {
@@ -82,6 +82,9 @@ describe('a PD day end to end', { skip: e2eSkip() }, () => {
     await educator.getByLabel('Runs in').selectOption({ index: 2 });
     assert.equal(await educator.locator('#catalogue-list li:visible').count(), 2);
     await educator.getByLabel('Runs in').selectOption('');
+    await educator.getByLabel('For', { exact: true }).selectOption('Grades K-2');
+    assert.deepEqual(await educator.locator('#catalogue-list li:visible h3').allTextContents(), ['Phonics routines']);
+    await educator.getByLabel('For', { exact: true }).selectOption('');
     await educator.getByRole('button', { name: 'Save my choices' }).click();
     await educator.getByText('Your choices are saved').waitFor();
     await check(educator, 'rank');

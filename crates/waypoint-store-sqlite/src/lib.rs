@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "system_goals",
         include_str!("../migrations/0012_system_goals.sql"),
     ),
+    (
+        13,
+        "pd_course_audience",
+        include_str!("../migrations/0013_pd_course_audience.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).

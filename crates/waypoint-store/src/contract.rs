@@ -710,6 +710,7 @@ fn programme(lead: PersonId, drop_course: bool) -> NewProgramme {
         title: title.to_owned(),
         description: format!("About {title}."),
         tags: "literacy;k-5".to_owned(),
+        audience: "Elementary (K–5)".to_owned(),
     };
     let section =
         |code: &str, course: &str, slot: &str, cap: i64, leads: Vec<PersonId>| NewSection {
@@ -765,6 +766,10 @@ pub async fn pd_day_programme_and_rankings(store: Arc<dyn Store>) {
     assert_eq!(p.slots[0].label, "Slot 1");
     let s1 = p.sections.iter().find(|s| s.code == "S1").expect("S1");
     assert_eq!(s1.facilitators.len(), 1);
+    assert!(
+        p.courses.iter().all(|c| c.audience == "Elementary (K–5)"),
+        "audience read back"
+    );
     assert_eq!(s1.facilitators[0].0, staff[1]);
 
     // A section naming a course that is not there: nothing changes.
@@ -1406,6 +1411,7 @@ pub async fn pd_day_proposals_become_courses_and_sections(store: Arc<dyn Store>)
             "math;fluency"
         )
     );
+    assert_eq!(c.audience, "Grades 3-5", "who it is for comes along");
 
     // Another proposal is withdrawn by its proposer.
     let other = store

@@ -77,7 +77,7 @@ pub struct NewSlot {
 }
 
 /// A course (session topic) to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewCourse {
     /// The programme's code for it, unique in the event.
     pub code: String,
@@ -87,6 +87,8 @@ pub struct NewCourse {
     pub description: String,
     /// Tags, separated by `;`.
     pub tags: String,
+    /// Who it is for (a grade band, a subject, a role); empty: anyone.
+    pub audience: String,
 }
 
 /// A section to create: one running of a course in one slot.
@@ -145,6 +147,8 @@ pub struct Course {
     pub description: String,
     /// Tags (`;`-separated).
     pub tags: String,
+    /// Who it is for; empty: anyone.
+    pub audience: String,
 }
 
 /// A stored section with its facilitators.

@@ -110,8 +110,8 @@ macro_rules! portable_pd_days {
                 .bind(event)
                 .fetch_all(&self.pool)
                 .await?;
-                let courses: Vec<(i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT id, code, title, description, tags FROM pd_courses WHERE event_id = $1 ORDER BY title, id",
+                let courses: Vec<(i64, String, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, code, title, description, tags, audience FROM pd_courses WHERE event_id = $1 ORDER BY title, id",
                 )
                 .bind(event)
                 .fetch_all(&self.pool)
@@ -143,7 +143,7 @@ macro_rules! portable_pd_days {
                         .collect(),
                     courses: courses
                         .into_iter()
-                        .map(|(id, code, title, description, tags)| $crate::Course { id: CourseId::new(id), code, title, description, tags })
+                        .map(|(id, code, title, description, tags, audience)| $crate::Course { id: CourseId::new(id), code, title, description, tags, audience })
                         .collect(),
                     sections: sections
                         .into_iter()
@@ -843,23 +843,25 @@ macro_rules! portable_pd_days {
                 for c in &programme.courses {
                     let cid = match old.get(&c.code) {
                         Some(&cid) => {
-                            $crate::sqlx::query::<$db>("UPDATE pd_courses SET title = $2, description = $3, tags = $4 WHERE id = $1")
+                            $crate::sqlx::query::<$db>("UPDATE pd_courses SET title = $2, description = $3, tags = $4, audience = $5 WHERE id = $1")
                                 .bind(cid)
                                 .bind(&c.title)
                                 .bind(&c.description)
                                 .bind(&c.tags)
+                                .bind(&c.audience)
                                 .execute(&mut *conn)
                                 .await?;
                             cid
                         }
                         None => $crate::sqlx::query_scalar::<$db, i64>(
-                            "INSERT INTO pd_courses (event_id, code, title, description, tags) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                            "INSERT INTO pd_courses (event_id, code, title, description, tags, audience) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                         )
                         .bind(event)
                         .bind(&c.code)
                         .bind(&c.title)
                         .bind(&c.description)
                         .bind(&c.tags)
+                        .bind(&c.audience)
                         .fetch_one(&mut *conn)
                         .await?,
                     };

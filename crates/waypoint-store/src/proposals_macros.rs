@@ -99,10 +99,10 @@ macro_rules! portable_proposals {
                 use ::waypoint_domain::pdday::Review;
                 let mut tx = self.pool.begin_with($begin).await?;
                 let status = review.status();
-                let row: Option<(i64, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                let row: Option<(i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
                     "UPDATE pd_proposals SET status = $2, note = $3, reviewed_by = $4, reviewed_at = $5, updated_at = $5 \
                      WHERE id = $1 AND status IN ('submitted', 'changes_requested') \
-                     RETURNING event_id, title, description, tags",
+                     RETURNING event_id, title, description, tags, audience",
                 )
                 .bind(id.get())
                 .bind(status.as_str())
@@ -111,18 +111,19 @@ macro_rules! portable_proposals {
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some((event, title, description, tags)) = row else {
+                let Some((event, title, description, tags, audience)) = row else {
                     return Ok(None);
                 };
                 if review == Review::Accept {
                     let course = $crate::sqlx::query_scalar::<$db, i64>(
-                        "INSERT INTO pd_courses (event_id, code, title, description, tags) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        "INSERT INTO pd_courses (event_id, code, title, description, tags, audience) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     )
                     .bind(event)
                     .bind(format!("P{}", id.get()))
                     .bind(&title)
                     .bind(&description)
                     .bind(&tags)
+                    .bind(&audience)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| $crate::portable::conflict_or(e, &format!("the programme already has a session with code P{}", id.get())))?;

@@ -244,6 +244,7 @@ pub async fn read_programme(
                 title: title.to_owned(),
                 description: get("description").to_owned(),
                 tags: get("tags").to_owned(),
+                audience: get("audience").to_owned(),
             }),
         }
         let leads: Vec<String> = get("facilitators")
@@ -827,6 +828,7 @@ mod tests {
                 title: "Number talks".into(),
                 description: String::new(),
                 tags: String::new(),
+                audience: String::new(),
             }],
             sections: vec![waypoint_store::Section {
                 id: SectionId::new(1),

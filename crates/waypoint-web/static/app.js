@@ -138,19 +138,22 @@
     var text = bar.querySelector("[data-catalogue-text]");
     var slot = bar.querySelector("[data-catalogue-slot]");
     var tag = bar.querySelector("[data-catalogue-tag]");
+    var audience = bar.querySelector("[data-catalogue-audience]");
     var count = bar.querySelector("[data-catalogue-count]");
     bar.querySelectorAll("[data-catalogue-only]").forEach(function (el) { el.hidden = false; });
     function apply() {
       var q = text.value.trim().toLowerCase(), s = slot.value, t = tag.value.toLowerCase(), shown = 0;
+      var a = audience ? audience.value : "";
       Array.prototype.forEach.call(cards, function (card) {
         var ok = (q === "" || card.textContent.toLowerCase().indexOf(q) >= 0) &&
           (s === "" || card.getAttribute("data-slots").split("|").indexOf(s) >= 0) &&
-          (t === "" || card.getAttribute("data-tags").toLowerCase().split("|").indexOf(t) >= 0);
+          (t === "" || card.getAttribute("data-tags").toLowerCase().split("|").indexOf(t) >= 0) &&
+          (a === "" || card.getAttribute("data-audience") === a);
         card.hidden = !ok;
         if (ok) shown += 1;
       });
       count.textContent = shown === cards.length ? "" : shown + " of " + cards.length + " sessions shown";
     }
-    [text, slot, tag].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+    [text, slot, tag, audience].filter(Boolean).forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
   });
 })();

@@ -244,8 +244,7 @@ async fn fixture_event(
     let course = |code: &str| NewCourse {
         code: code.into(),
         title: format!("Session {code}"),
-        description: String::new(),
-        tags: String::new(),
+        ..NewCourse::default()
     };
     s.replace_programme(
         id,

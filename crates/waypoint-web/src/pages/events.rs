@@ -1175,6 +1175,8 @@ pub struct CatalogueItem {
     facilitators: String,
     /// The slots it runs in, `|`-separated (for the slot filter).
     slots: String,
+    /// Who it is for (empty: anyone).
+    audience: String,
 }
 
 /// The ranking page.
@@ -1184,8 +1186,9 @@ pub struct RankPage {
     layout: Layout,
     event: Event,
     catalogue: Vec<CatalogueItem>,
-    /// Every slot label and every tag, for the catalogue's filters.
+    /// Every slot label, tag and audience, for the catalogue's filters.
     slot_labels: Vec<String>,
+    audiences: Vec<String>,
     all_tags: Vec<String>,
     /// The saved choice at each rank (empty string when none).
     choices: Vec<String>,
@@ -1243,6 +1246,7 @@ async fn rank_page(
                 when: when.join(", "),
                 facilitators: leads.join(", "),
                 slots: slots.join("|"),
+                audience: c.audience.clone(),
             }
         })
         .collect::<Vec<CatalogueItem>>();
@@ -1253,6 +1257,13 @@ async fn rank_page(
     all_tags.sort_by_key(|t| t.to_lowercase());
     all_tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     let slot_labels = programme.slots.iter().map(|s| s.label.clone()).collect();
+    let mut audiences: Vec<String> = catalogue
+        .iter()
+        .map(|c| c.audience.clone())
+        .filter(|a| !a.is_empty())
+        .collect();
+    audiences.sort();
+    audiences.dedup();
     let open = ranking_open(&l.event, now_ms());
     let mut choices = choices;
     choices.resize(usize::try_from(l.event.ranks).unwrap_or(9), String::new());
@@ -1264,6 +1275,7 @@ async fn rank_page(
     Ok((
         status,
         render(&RankPage {
+            audiences,
             slot_labels,
             all_tags,
             layout: Layout::for_user(

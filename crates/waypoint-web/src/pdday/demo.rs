@@ -427,6 +427,23 @@ async fn call_for_proposals(
 
 const DAY: i64 = 24 * 3_600_000;
 
+/// Who a demo session is for, from the grade band among its tags.
+fn audience_of(tags: &str) -> &'static str {
+    if ["k-2", "k-5", "grades 3-5"]
+        .iter()
+        .any(|t| tags.contains(t))
+    {
+        "Elementary (K–5)"
+    } else if ["grades 6-8", "grades 6-12"]
+        .iter()
+        .any(|t| tags.contains(t))
+    {
+        "Middle and high school"
+    } else {
+        ""
+    }
+}
+
 /// The district's goals for this school year, and a goal of each of its
 /// first schools serving one of them.
 async fn system_goals(
@@ -710,6 +727,7 @@ async fn create(
             title: (*title).to_owned(),
             description: (*description).to_owned(),
             tags: (*tags).to_owned(),
+            audience: audience_of(tags).to_owned(),
         })
         .collect();
     // The eight most popular sessions run in two slots, the rest in one.
