@@ -125,6 +125,13 @@ pub enum ImportCommand {
         /// The package.
         path: PathBuf,
     },
+    /// A competency framework: a 1EdTech CASE 1.0/1.1 package (JSON).
+    Case {
+        #[command(flatten)]
+        db: Database,
+        /// The package.
+        path: PathBuf,
+    },
 }
 
 /// Account commands.

@@ -94,6 +94,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             what: ImportCommand::Oneroster { db, path },
         } => return import(&db.database_url, path).await,
+        Command::Import {
+            what: ImportCommand::Case { db, path },
+        } => return import_case(&db.database_url, &path).await,
         Command::Users { db, what } => users(&db.database_url, what).await?,
         Command::Backup { db, path } => return backup(&db.database_url, &path).await,
         Command::Assign(args) => {
@@ -393,6 +396,35 @@ async fn import(url: &SecretString, path: std::path::PathBuf) -> anyhow::Result<
         None => {
             eprintln!("Refused (import #{id}); nothing was changed:");
             for p in &outcome.problems {
+                eprintln!("  {p}");
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// Imports a CASE package: stored whole, or refused with every problem
+/// located (exit code 2) and nothing stored.
+async fn import_case(url: &SecretString, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let name = path.display().to_string();
+    match waypoint_import::case::read_case(&name, &bytes) {
+        Ok(framework) => {
+            let store = open_store(url).await?;
+            let record = waypoint_web::pages::frameworks::to_store(&framework, &name, None);
+            let (id, replaced) = store.save_framework(&record).await?;
+            println!(
+                "{} \"{}\" (framework #{id}): {} items, {} associations.",
+                if replaced { "Replaced" } else { "Imported" },
+                framework.document.title,
+                framework.items.len(),
+                framework.associations.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            eprintln!("Refused; nothing was stored:");
+            for p in &problems {
                 eprintln!("  {p}");
             }
             Ok(ExitCode::from(2))
