@@ -658,6 +658,195 @@ pub struct RankingInput {
     pub choices: Vec<i64>,
 }
 
+/// A competency framework.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkDto {
+    /// Id.
+    pub id: i64,
+    /// The CASE CFDocument identifier.
+    pub identifier: String,
+    /// Title.
+    pub title: String,
+    /// Who made it.
+    pub creator: String,
+    /// Adoption status.
+    pub adoption_status: String,
+    /// CASE version ("1.0" or "1.1").
+    pub case_version: String,
+    /// How many items.
+    pub items: i64,
+    /// Imported (Unix ms).
+    pub imported_at: i64,
+}
+
+impl From<waypoint_store::FrameworkSummary> for FrameworkDto {
+    fn from(f: waypoint_store::FrameworkSummary) -> Self {
+        Self {
+            id: f.id,
+            identifier: f.identifier,
+            title: f.title,
+            creator: f.creator,
+            adoption_status: f.adoption_status,
+            case_version: f.case_version,
+            items: f.items,
+            imported_at: f.imported_at,
+        }
+    }
+}
+
+/// One item of a framework, in tree order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkItemDto {
+    /// The CASE CFItem identifier.
+    pub identifier: String,
+    /// Depth in the tree (0 at the top).
+    pub depth: i64,
+    /// Its code ("6.RP.A.1").
+    pub code: String,
+    /// What it says.
+    pub statement: String,
+    /// Its type ("Standard").
+    pub item_type: String,
+    /// Grade levels, comma-separated.
+    pub levels: String,
+}
+
+/// A framework with its items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkDetailDto {
+    /// The framework.
+    pub framework: FrameworkDto,
+    /// Its items, parents before children.
+    pub items: Vec<FrameworkItemDto>,
+}
+
+/// Competency frameworks, by title.
+#[utoipa::path(get, path = "/api/v1/frameworks", tag = "frameworks",
+    responses((status = 200, body = Vec<FrameworkDto>), (status = 401, description = "Not signed in")))]
+pub async fn frameworks(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> ApiResult<Vec<FrameworkDto>> {
+    if !Policy::can(
+        &user.0.actor,
+        Action::ViewFrameworks,
+        &Resource::Installation,
+    ) {
+        return Err(WebError::NotFound.into());
+    }
+    Ok(Json(
+        state
+            .store
+            .frameworks()
+            .await?
+            .into_iter()
+            .map(FrameworkDto::from)
+            .collect(),
+    ))
+}
+
+/// One framework and its items in tree order.
+#[utoipa::path(get, path = "/api/v1/frameworks/{id}", tag = "frameworks",
+    params(("id" = i64, Path, description = "Framework id")),
+    responses((status = 200, body = FrameworkDetailDto), (status = 401, description = "Not signed in"),
+              (status = 404, description = "No such framework")))]
+pub async fn framework(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<FrameworkDetailDto> {
+    if !Policy::can(
+        &user.0.actor,
+        Action::ViewFrameworks,
+        &Resource::Installation,
+    ) {
+        return Err(WebError::NotFound.into());
+    }
+    let f = state.store.framework(id).await?.ok_or(WebError::NotFound)?;
+    let items = state
+        .store
+        .framework_items(id)
+        .await?
+        .into_iter()
+        .map(|i| FrameworkItemDto {
+            identifier: i.identifier,
+            depth: i.depth,
+            code: i.code,
+            statement: i.statement,
+            item_type: i.item_type,
+            levels: i.levels,
+        })
+        .collect();
+    Ok(Json(FrameworkDetailDto {
+        framework: f.into(),
+        items,
+    }))
+}
+
+/// A district's or school's goal for a school year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoalDto {
+    /// Id.
+    pub id: i64,
+    /// The district or school.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// School year, `2026-27`.
+    pub school_year: String,
+    /// The goal.
+    pub statement: String,
+    /// The measure watched.
+    pub measure: String,
+    /// The target.
+    pub target: String,
+    /// The students it concerns (empty: all).
+    pub student_groups: String,
+    /// The district goal it serves.
+    pub serves: Option<i64>,
+}
+
+/// Query of the goals list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct GoalsQuery {
+    /// School year, `2026-27` (the current one when absent).
+    pub year: Option<String>,
+}
+
+/// The goals of the districts and schools the caller reads, for a school year.
+#[utoipa::path(get, path = "/api/v1/goals", tag = "goals", params(GoalsQuery),
+    responses((status = 200, body = Vec<GoalDto>), (status = 401, description = "Not signed in"),
+              (status = 422, description = "The year is not written as 2026-27")))]
+pub async fn goals(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(q): Query<GoalsQuery>,
+) -> ApiResult<Vec<GoalDto>> {
+    let year = match q.year.as_deref() {
+        Some(y) => waypoint_domain::goals::SchoolYear::parse(y).ok_or_else(|| {
+            WebError::Unprocessable("Give the school year as 2026-27.".to_owned())
+        })?,
+        None => crate::pages::goals::current_year(),
+    };
+    Ok(Json(
+        crate::pages::goals::visible(&state, &user.0, year)
+            .await?
+            .into_iter()
+            .map(|g| GoalDto {
+                id: g.id,
+                org_id: g.org.get(),
+                org_name: g.org_name,
+                school_year: g.year.to_string(),
+                statement: g.text.statement,
+                measure: g.text.measure,
+                target: g.text.target,
+                student_groups: g.text.groups,
+                serves: g.aligned_to,
+            })
+            .collect(),
+    ))
+}
+
 /// PD days the caller may attend, soonest first.
 #[utoipa::path(get, path = "/api/v1/events", tag = "pd-days",
     responses((status = 200, body = Vec<EventDto>), (status = 401, description = "Not signed in")))]
@@ -762,11 +951,12 @@ impl Modify for SecuritySchemes {
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Waypoint API", description = "Organisations, classes, people, roster imports and PD-day rankings, scoped by role."),
+    info(title = "Waypoint API", description = "Organisations, classes, people, roster imports, PD-day rankings, competency frameworks and goals, scoped by role."),
     paths(me, orgs, org, org_classes, class, class_students, people, person, imports, import, create_import,
-          events, ranking, save_ranking),
+          events, ranking, save_ranking, frameworks, framework, goals),
     modifiers(&SecuritySchemes),
-    tags((name = "people"), (name = "organisations"), (name = "classes"), (name = "imports"), (name = "pd-days"))
+    tags((name = "people"), (name = "organisations"), (name = "classes"), (name = "imports"), (name = "pd-days"),
+         (name = "frameworks"), (name = "goals"))
 )]
 pub struct ApiDoc;
 

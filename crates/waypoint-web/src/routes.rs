@@ -277,6 +277,9 @@ pub fn table(state: &AppState) -> Vec<Route> {
         ),
         r(Method::GET, "/api/v1/imports/{id}", get(api::import)),
         r(Method::GET, "/api/v1/events", get(api::events)),
+        r(Method::GET, "/api/v1/frameworks", get(api::frameworks)),
+        r(Method::GET, "/api/v1/frameworks/{id}", get(api::framework)),
+        r(Method::GET, "/api/v1/goals", get(api::goals)),
         r(
             Method::GET,
             "/api/v1/events/{id}/ranking",

@@ -34,6 +34,11 @@ on_both_backends!(
     rankings_through_the_api_follow_the_form_rules,
 );
 
+/// A response's JSON body.
+fn json(r: &support::Resp) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.body))
+}
+
 /// Who asks, in the order the table lists expectations.
 const ACTORS: [&str; 8] = [
     "anonymous",
@@ -747,6 +752,27 @@ fn table(f: &Fixture) -> Vec<Case> {
             [303, 404, 404, 404, 409, 404, 409, 404],
         ),
         case(M::GET, "/goals", "/goals".into(), Body::None, page_all),
+        case(
+            M::GET,
+            "/api/v1/goals",
+            "/api/v1/goals".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
+            M::GET,
+            "/api/v1/frameworks",
+            "/api/v1/frameworks".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
+            M::GET,
+            "/api/v1/frameworks/{id}",
+            format!("/api/v1/frameworks/{}", f.framework),
+            Body::None,
+            api_all,
+        ),
         // No school chosen: those who set goals somewhere hear so (the
         // outsider is a principal too), the rest find no such page.
         case(
@@ -2850,6 +2876,14 @@ async fn case_packages_import_or_are_refused_with_locations(backend: Backend) {
     let mut educator = app.signed_in(&app.username(Role::Educator)).await;
     let list = educator.get("/frameworks").await;
     assert!(list.body.contains(&big.title) && !list.body.contains("Import a framework"));
+    let api = json(
+        &educator
+            .get(&format!("/api/v1/frameworks/{}", big.id))
+            .await,
+    );
+    assert_eq!(api["framework"]["title"], big.title.as_str());
+    assert_eq!(api["items"].as_array().map(Vec::len), Some(16));
+    assert_eq!(api["items"][0]["depth"], 0);
 }
 
 /// The coordinator sets a district goal, the principal a school goal that
@@ -2962,6 +2996,24 @@ async fn district_and_school_goals_are_set_by_their_leaders(backend: Backend) {
                 .username,
         )
         .await;
+    let listed = json(&educator.get("/api/v1/goals?year=2026-27").await);
+    let listed = listed.as_array().expect("a list");
+    let by = |statement: &str| {
+        listed
+            .iter()
+            .find(|g| g["statement"] == statement)
+            .unwrap_or_else(|| panic!("{statement} in {listed:?}"))
+    };
+    // The fixture's own school goal, the district's, and the one serving it.
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert_eq!(
+        by("Daily small-group reading in K-3")["serves"],
+        by("Third graders read at grade level")["id"]
+    );
+    assert_eq!(
+        educator.get("/api/v1/goals?year=2026").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let far = outsider.get("/goals?year=2026-27").await;
     assert!(
         !far.body.contains("Third graders read at grade level"),
@@ -3005,7 +3057,6 @@ async fn rankings_through_the_api_follow_the_form_rules(backend: Backend) {
     };
     let mut educator = bearer(app.person(Role::Educator).await, "wp_educator").await;
     let path = format!("/api/v1/events/{event}/ranking");
-    let json = |r: &support::Resp| serde_json::from_str::<serde_json::Value>(&r.body).unwrap();
 
     let listed = educator.get("/api/v1/events").await;
     assert_eq!(listed.status, StatusCode::OK);

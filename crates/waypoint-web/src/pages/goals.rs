@@ -100,7 +100,8 @@ async fn scope(state: &AppState, user: &CurrentUser) -> WebResult<(Vec<Org>, Vec
     Ok((read, manage))
 }
 
-fn current_year() -> SchoolYear {
+/// The school year of today.
+pub(crate) fn current_year() -> SchoolYear {
     let today = jiff::Timestamp::from_millisecond(now_ms())
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
         .unwrap_or_default();
@@ -108,6 +109,17 @@ fn current_year() -> SchoolYear {
         i32::from(today.year()),
         u8::try_from(today.month()).unwrap_or(1),
     )
+}
+
+/// The goals of a school year that `user` reads.
+pub(crate) async fn visible(
+    state: &AppState,
+    user: &CurrentUser,
+    year: SchoolYear,
+) -> WebResult<Vec<SystemGoal>> {
+    let (read, _) = scope(state, user).await?;
+    let ids: Vec<OrgId> = read.iter().map(|o| o.id).collect();
+    Ok(state.store.system_goals(&ids, year).await?)
 }
 
 async fn page(
