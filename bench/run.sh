@@ -66,29 +66,14 @@ fi
 
 # --- clean-up ---------------------------------------------------------------
 
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+
 SERVER_PID=""
 SCRATCH_DBS=()
 DEMO_DB=""
 DEMO_URL=""
 DEMO_READY=""
-
-stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-
-drop_db() {
-    PGOPTIONS='-c client_min_messages=warning' psql "$PG_URL" -qAt -v ON_ERROR_STOP=1 \
-        -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
-}
 
 cleanup() {
     stop_server
@@ -106,19 +91,6 @@ create_db() {
 }
 
 # --- helpers -----------------------------------------------------------------
-
-log() { printf '\n== %s\n' "$*" >&2; }
-
-median() { # numbers as arguments
-    printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {
-        if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'
-}
-
-row() { # a Markdown table row from the arguments
-    local line="|" cell
-    for cell in "$@"; do line+=" $cell |"; done
-    echo "$line" >>"$RESULTS"
-}
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
@@ -139,28 +111,9 @@ machine() {
 }
 
 # Percent of the whole machine's CPU time that was busy over one second.
-cpu_busy() {
-    local a b
-    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-    sleep 1
-    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
-        busy = y[1] - x[1]; idle = y[2] - x[2]
-        printf "%d", (busy + idle) ? 100 * busy / (busy + idle) : 0 }'
-}
 
 # Other sessions share this machine: waits until the CPU is quiet (or
 # QUIET_WAIT has passed) and prints the busy percentage last seen.
-wait_quiet() {
-    local deadline=$((SECONDS + QUIET_WAIT)) busy
-    busy=$(cpu_busy)
-    while ((busy > QUIET_PCT && SECONDS < deadline)); do
-        echo "waiting for the CPU to be quiet (${busy}% busy)" >&2
-        sleep 5
-        busy=$(cpu_busy)
-    done
-    echo "$busy"
-}
 
 build() {
     log "release build"
