@@ -16,47 +16,33 @@ macro_rules! portable_frameworks {
                     .bind(&new.identifier)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let id = match old {
-                    Some(id) => {
-                        $crate::sqlx::query::<$db>(
-                            "UPDATE frameworks SET uri = $2, title = $3, creator = $4, description = $5, adoption_status = $6, \
-                             case_version = $7, source = $8, last_change = $9, imported_by = $10, imported_at = $11 WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(&new.uri)
-                        .bind(&new.title)
-                        .bind(&new.creator)
-                        .bind(&new.description)
-                        .bind(&new.adoption_status)
-                        .bind(&new.case_version)
-                        .bind(&new.source)
-                        .bind(new.last_change)
-                        .bind(new.imported_by.map(|p| p.get()))
-                        .bind(new.now)
-                        .execute(&mut *tx)
-                        .await?;
-                        $crate::sqlx::query::<$db>("DELETE FROM framework_items WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
-                        $crate::sqlx::query::<$db>("DELETE FROM framework_associations WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
-                        id
-                    }
-                    None => $crate::sqlx::query_scalar::<$db, i64>(
-                        "INSERT INTO frameworks (identifier, uri, title, creator, description, adoption_status, case_version, source, \
-                         last_change, imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                    )
-                    .bind(&new.identifier)
-                    .bind(&new.uri)
-                    .bind(&new.title)
-                    .bind(&new.creator)
-                    .bind(&new.description)
-                    .bind(&new.adoption_status)
-                    .bind(&new.case_version)
-                    .bind(&new.source)
-                    .bind(new.last_change)
-                    .bind(new.imported_by.map(|p| p.get()))
-                    .bind(new.now)
-                    .fetch_one(&mut *tx)
-                    .await?,
-                };
+                // One statement whether the framework is new or replaced; a
+                // replaced one keeps its id and loses its old items below.
+                let id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO frameworks (identifier, uri, title, creator, description, adoption_status, case_version, source, \
+                     last_change, imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     ON CONFLICT (identifier) DO UPDATE SET uri = excluded.uri, title = excluded.title, creator = excluded.creator, \
+                     description = excluded.description, adoption_status = excluded.adoption_status, \
+                     case_version = excluded.case_version, source = excluded.source, last_change = excluded.last_change, \
+                     imported_by = excluded.imported_by, imported_at = excluded.imported_at RETURNING id",
+                )
+                .bind(&new.identifier)
+                .bind(&new.uri)
+                .bind(&new.title)
+                .bind(&new.creator)
+                .bind(&new.description)
+                .bind(&new.adoption_status)
+                .bind(&new.case_version)
+                .bind(&new.source)
+                .bind(new.last_change)
+                .bind(new.imported_by.map(|p| p.get()))
+                .bind(new.now)
+                .fetch_one(&mut *tx)
+                .await?;
+                if old.is_some() {
+                    $crate::sqlx::query::<$db>("DELETE FROM framework_items WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
+                    $crate::sqlx::query::<$db>("DELETE FROM framework_associations WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
+                }
                 for (position, item) in new.items.iter().enumerate() {
                     $crate::sqlx::query::<$db>(
                         "INSERT INTO framework_items (framework_id, identifier, uri, position, depth, parent, code, statement, abbreviated, item_type, levels) \
