@@ -82,12 +82,7 @@ macro_rules! portable_setup {
                 .fetch_one(&mut *tx)
                 .await?;
                 // Published calendars pick the new entry up.
-                $crate::sqlx::query::<$db>(
-                    "UPDATE pd_events SET sequence = sequence + 1 WHERE id = $1 AND state IN ('published', 'finished')",
-                )
-                .bind(event.get())
-                .execute(&mut *tx)
-                .await?;
+                Self::pd_bump_published(&mut tx, event.get()).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -101,12 +96,7 @@ macro_rules! portable_setup {
                     .await?
                     .rows_affected();
                 if gone == 1 {
-                    $crate::sqlx::query::<$db>(
-                        "UPDATE pd_events SET sequence = sequence + 1 WHERE id = $1 AND state IN ('published', 'finished')",
-                    )
-                    .bind(event.get())
-                    .execute(&mut *tx)
-                    .await?;
+                    Self::pd_bump_published(&mut tx, event.get()).await?;
                 }
                 tx.commit().await?;
                 Ok(gone == 1)
@@ -153,6 +143,23 @@ macro_rules! portable_setup {
                         .await?;
                 }
                 tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        impl $store {
+            /// Moves a published (or finished) day's calendar sequence, so
+            /// calendar apps take a change to its schedules.
+            async fn pd_bump_published(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                event: i64,
+            ) -> Result<(), $crate::sqlx::Error> {
+                $crate::sqlx::query::<$db>(
+                    "UPDATE pd_events SET sequence = sequence + 1 WHERE id = $1 AND state IN ('published', 'finished')",
+                )
+                .bind(event)
+                .execute(&mut *conn)
+                .await?;
                 Ok(())
             }
         }

@@ -75,14 +75,19 @@ fn goals_resource(org: &Org, placements: &[Placement]) -> Resource<'static> {
     }
 }
 
-/// The districts and schools whose goals `user` reads, and those they set.
-async fn scope(state: &AppState, user: &CurrentUser) -> WebResult<(Vec<Org>, Vec<Org>)> {
-    let placements = state
+/// Where `user` is on staff.
+async fn placements(state: &AppState, user: &CurrentUser) -> WebResult<Vec<Placement>> {
+    Ok(state
         .store
         .staff(user.actor.person)
         .await?
         .map(|s| s.placements)
-        .unwrap_or_default();
+        .unwrap_or_default())
+}
+
+/// The districts and schools whose goals `user` reads, and those they set.
+async fn scope(state: &AppState, user: &CurrentUser) -> WebResult<(Vec<Org>, Vec<Org>)> {
+    let placements = placements(state, user).await?;
     let mut read = Vec::new();
     let mut manage = Vec::new();
     for org in state.store.orgs().await? {
@@ -278,12 +283,7 @@ pub async fn remove(
         .await?
         .ok_or(WebError::NotFound)?;
     let org = state.store.org(goal.org).await?.ok_or(WebError::NotFound)?;
-    let placements = state
-        .store
-        .staff(user.actor.person)
-        .await?
-        .map(|s| s.placements)
-        .unwrap_or_default();
+    let placements = placements(&state, &user).await?;
     let r = goals_resource(&org, &placements);
     require(&user.actor, Action::ViewGoals, &r)?;
     require(&user.actor, Action::ManageGoals, &r)?;
