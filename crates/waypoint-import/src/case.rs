@@ -183,30 +183,31 @@ impl Reader<'_> {
             .push(Problem::new(self.file, message).in_field(pointer.to_owned()));
     }
 
-    /// An optional text field (`null` or absent is empty).
-    fn text(&mut self, obj: &Json, at: &str, key: &str) -> String {
+    /// A text field: `Some` with its trimmed text (empty when `null` or
+    /// absent), or `None` after reporting that it is not text.
+    fn field(&mut self, obj: &Json, at: &str, key: &str) -> Option<String> {
         match obj.get(key) {
-            None | Some(Json::Null) => String::new(),
-            Some(Json::String(s)) => s.trim().to_owned(),
+            None | Some(Json::Null) => Some(String::new()),
+            Some(Json::String(s)) => Some(s.trim().to_owned()),
             Some(_) => {
                 self.problem(&format!("{at}/{key}"), format!("{key} must be text"));
-                String::new()
+                None
             }
         }
     }
 
+    /// An optional text field (`null` or absent is empty).
+    fn text(&mut self, obj: &Json, at: &str, key: &str) -> String {
+        self.field(obj, at, key).unwrap_or_default()
+    }
+
     /// A required text field.
     fn required(&mut self, obj: &Json, at: &str, key: &str) -> String {
-        let v = self.text(obj, at, key);
-        if v.is_empty()
-            && !self
-                .problems
-                .iter()
-                .any(|p| p.field.as_deref() == Some(&format!("{at}/{key}")))
-        {
+        let v = self.field(obj, at, key);
+        if v.as_deref() == Some("") {
             self.problem(&format!("{at}/{key}"), format!("{key} is required"));
         }
-        v
+        v.unwrap_or_default()
     }
 
     /// A required identifier, checked for its 8-4-4-4-12 hex shape.
@@ -226,7 +227,7 @@ impl Reader<'_> {
         if raw.is_empty() {
             return None;
         }
-        let parsed = raw.parse::<jiff_like::Stamp>().map(|s| s.0).ok();
+        let parsed = raw.parse::<stamp::Stamp>().map(|s| s.0).ok();
         if parsed.is_none() {
             self.problem(
                 &format!("{at}/lastChangeDateTime"),
@@ -636,7 +637,7 @@ fn nearest<'a>(
 }
 
 /// Timestamps as CASE packages write them.
-mod jiff_like {
+mod stamp {
     /// A parsed `lastChangeDateTime`, as Unix milliseconds.
     pub struct Stamp(pub i64);
 
