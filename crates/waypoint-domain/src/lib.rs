@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod goals;
 pub mod group;
+pub mod growth;
 pub mod ids;
 pub mod org;
 pub mod pdday;

@@ -79,11 +79,25 @@ pub enum Action {
     /// Set a district's goals (its coordinators) or a school's (its
     /// principal and its district's coordinators).
     ManageGoals,
+    /// Read an educator's growth plan (goals, evidence and its files,
+    /// check-ins, competency levels): the educator, their reviewer, the
+    /// coaches and principal of their school and district leaders above it.
+    ViewGrowth,
+    /// Change one's own growth plan: write and submit a goal, add evidence,
+    /// rate oneself, close the goal.
+    EditGrowth,
+    /// Co-construct an educator's goal: comment, agree, record check-ins,
+    /// add observation notes, confirm competency levels (the goal's
+    /// reviewer, and the coaches and principal of the educator's school).
+    ReviewGrowth,
+    /// See the growth plans of an organisation's staff at a glance (its
+    /// coaches, principals and district leaders).
+    OverseeGrowth,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 22] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -102,6 +116,10 @@ impl Action {
         Self::ManageFrameworks,
         Self::ViewGoals,
         Self::ManageGoals,
+        Self::ViewGrowth,
+        Self::EditGrowth,
+        Self::ReviewGrowth,
+        Self::OverseeGrowth,
     ];
 }
 
@@ -148,6 +166,15 @@ pub enum Resource<'a> {
         placement: Placement,
         /// Whether the actor is on its staff (placed there or below).
         placed: bool,
+    },
+    /// An educator's growth plan.
+    Growth {
+        /// Where the educator is on staff.
+        placements: &'a [Placement],
+        /// Whether the actor is the educator.
+        owner: bool,
+        /// Whether the actor is named to review it.
+        reviewer: bool,
     },
     /// A learning group of the organisation at `placement`.
     Group {
@@ -197,10 +224,18 @@ const CLASS_READERS: [Role; 4] = [
 const EVENT_MANAGERS: [Role; 1] = [Role::DistrictCoordinator];
 
 const ROSTER_READERS: [Role; 2] = [Role::Principal, Role::Administrator];
+/// Who co-constructs an educator's goal at their school.
+const GROWTH_REVIEWERS: [Role; 2] = [Role::Coach, Role::Principal];
+/// Who reads an educator's growth plan at their school or above.
+const GROWTH_READERS: [Role; 3] = [Role::Coach, Role::Principal, Role::DistrictCoordinator];
 
 impl Policy {
     /// Whether `actor` may do `action` on `resource`.
     pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
+        // Nobody writes an educator's plan for them, administrators included.
+        if let (Action::EditGrowth, Resource::Growth { owner, .. }) = (action, resource) {
+            return *owner;
+        }
         if actor.is_administrator() {
             return true;
         }
@@ -263,6 +298,35 @@ impl Policy {
                     || (placement.school.is_some()
                         && actor.holds_covering(&[Role::Principal], placement))
             }
+            (
+                Action::ViewGrowth,
+                Resource::Growth {
+                    placements,
+                    owner,
+                    reviewer,
+                },
+            ) => {
+                *owner
+                    || *reviewer
+                    || placements
+                        .iter()
+                        .any(|p| actor.holds_covering(&GROWTH_READERS, p))
+            }
+            (
+                Action::ReviewGrowth,
+                Resource::Growth {
+                    placements,
+                    owner,
+                    reviewer,
+                },
+            ) => {
+                !*owner
+                    && (*reviewer
+                        || placements
+                            .iter()
+                            .any(|p| actor.holds_covering(&GROWTH_REVIEWERS, p)))
+            }
+            (Action::OverseeGrowth, Resource::Org(p)) => actor.holds_covering(&GROWTH_READERS, p),
             (Action::ManageFrameworks, Resource::Installation) => actor
                 .grants
                 .iter()
@@ -557,6 +621,73 @@ mod tests {
             Action::ViewProposal,
             &proposal(false)
         ));
+    }
+
+    #[test]
+    fn a_growth_plan_is_read_by_its_school_and_written_by_its_owner() {
+        let at = [school(1, 10, 100)];
+        let plan = |owner, reviewer| Resource::Growth {
+            placements: &at,
+            owner,
+            reviewer,
+        };
+        let owner = actor(1, &[(Role::Educator, Scope::School(OrgId::new(100)))]);
+        let colleague = actor(2, &[(Role::Educator, Scope::School(OrgId::new(100)))]);
+        let coach = actor(3, &[(Role::Coach, Scope::School(OrgId::new(100)))]);
+        let far_coach = actor(4, &[(Role::Coach, Scope::School(OrgId::new(101)))]);
+        let leader = actor(
+            5,
+            &[(Role::DistrictCoordinator, Scope::District(OrgId::new(10)))],
+        );
+        let admin = actor(6, &[(Role::Administrator, Scope::Installation)]);
+        assert!(Policy::can(&owner, Action::ViewGrowth, &plan(true, false)));
+        assert!(Policy::can(&owner, Action::EditGrowth, &plan(true, false)));
+        assert!(!Policy::can(
+            &owner,
+            Action::ReviewGrowth,
+            &plan(true, false)
+        ));
+        assert!(!Policy::can(
+            &colleague,
+            Action::ViewGrowth,
+            &plan(false, false)
+        ));
+        assert!(Policy::can(
+            &coach,
+            Action::ReviewGrowth,
+            &plan(false, false)
+        ));
+        assert!(!Policy::can(
+            &coach,
+            Action::EditGrowth,
+            &plan(false, false)
+        ));
+        assert!(!Policy::can(
+            &far_coach,
+            Action::ViewGrowth,
+            &plan(false, false)
+        ));
+        assert!(Policy::can(
+            &far_coach,
+            Action::ReviewGrowth,
+            &plan(false, true)
+        ));
+        assert!(Policy::can(
+            &leader,
+            Action::ViewGrowth,
+            &plan(false, false)
+        ));
+        assert!(!Policy::can(
+            &leader,
+            Action::ReviewGrowth,
+            &plan(false, false)
+        ));
+        assert!(!Policy::can(
+            &admin,
+            Action::EditGrowth,
+            &plan(false, false)
+        ));
+        assert!(Policy::can(&admin, Action::ViewGrowth, &plan(false, false)));
     }
 
     #[test]

@@ -68,6 +68,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_course_audience",
         include_str!("../migrations/0013_pd_course_audience.sql"),
     ),
+    (14, "growth", include_str!("../migrations/0014_growth.sql")),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -297,3 +298,4 @@ waypoint_store::portable_groups!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_setup!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_frameworks!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_goals!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_growth!(PgStore, sqlx::Postgres, begin = "BEGIN");

@@ -67,6 +67,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pd_course_audience",
         include_str!("../migrations/0013_pd_course_audience.sql"),
     ),
+    (14, "growth", include_str!("../migrations/0014_growth.sql")),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -269,3 +270,4 @@ waypoint_store::portable_groups!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMED
 waypoint_store::portable_setup!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_frameworks!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_goals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_growth!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

@@ -35,7 +35,7 @@ macro_rules! contract_suite {
             pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
             pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
             pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole,
-            system_goals_align_within_their_district);
+            system_goals_align_within_their_district, growth_plan_from_draft_to_carried_over);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -1896,5 +1896,365 @@ pub async fn system_goals_align_within_their_district(store: Arc<dyn Store>) {
     assert_eq!(
         left.aligned_to, None,
         "a served goal gone, the school's stays"
+    );
+}
+
+/// A personal goal's whole life: drafted, reviewed with comments, agreed as
+/// version 1 with a check-in scheduled, evidence with a file, a check-in
+/// held, a competency claim confirmed, a change agreed as version 2, then
+/// carried over; every step tells the other side.
+pub async fn growth_plan_from_draft_to_carried_over(store: Arc<dyn Store>) {
+    use crate::{
+        CheckInRecord, EvidenceFile, GoalEdit, GoalFilter, NewEvidence, NewPersonalGoal, NewRating,
+        NewSystemGoal,
+    };
+    use waypoint_domain::goals::{SchoolYear, SystemGoalText};
+    use waypoint_domain::growth::{EvidenceKind, GoalStatus, GoalText, RatingKind};
+    let (district, staff) = pd_day_setup(&*store).await;
+    let (owner, coach) = (staff[0], staff[1]);
+    let year = SchoolYear::starting(2026);
+    let served = store
+        .create_system_goal(&NewSystemGoal {
+            org: district,
+            year,
+            text: SystemGoalText::new("Read by grade 3", "Benchmark", "80%", "").expect("text"),
+            aligned_to: None,
+            by: coach,
+            now: 1,
+        })
+        .await
+        .expect("system goal");
+    let (framework, _) = store
+        .save_framework(&crate::NewFramework {
+            identifier: "g0000000-0000-0000-0000-000000000000".into(),
+            uri: "http://x/g".into(),
+            title: "Teaching".into(),
+            case_version: "1.0".into(),
+            source: "t.json".into(),
+            now: 1,
+            items: vec![crate::NewFrameworkItem {
+                identifier: "i1".into(),
+                uri: "http://x/i1".into(),
+                code: "2a".into(),
+                statement: "Questioning and discussion".into(),
+                ..crate::NewFrameworkItem::default()
+            }],
+            ..crate::NewFramework::default()
+        })
+        .await
+        .expect("framework");
+    let item = store.framework_items(framework).await.expect("items")[0].id;
+    let text = |q: &str| {
+        GoalText::new(
+            q,
+            "Strong routines",
+            "Students explain",
+            "Grade 4",
+            "Talk moves",
+            "",
+            "",
+        )
+        .expect("text")
+    };
+    let err = store
+        .create_personal_goal(&NewPersonalGoal {
+            owner,
+            year,
+            system_goal: Some(served),
+            text: text("How?"),
+            competencies: vec![item + 1000],
+            cadence_days: 21,
+            carried_from: None,
+            now: 2,
+        })
+        .await
+        .expect_err("an unknown competency");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let goal = store
+        .create_personal_goal(&NewPersonalGoal {
+            owner,
+            year,
+            system_goal: Some(served),
+            text: text("How can I get every student talking?"),
+            competencies: vec![item],
+            cadence_days: 21,
+            carried_from: None,
+            now: 2,
+        })
+        .await
+        .expect("draft");
+    let g = store
+        .personal_goal(goal)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        (g.status, g.owner, g.competencies.len()),
+        (GoalStatus::Draft, owner, 1)
+    );
+    assert_eq!(g.system_goal.as_ref().map(|s| s.0), Some(served));
+    // Nobody reviews their own goal, and only a goal in review is agreed.
+    assert!(store.submit_personal_goal(goal, owner, 3).await.is_err());
+    assert!(
+        store
+            .agree_personal_goal(goal, coach, "2026-10-01", 3)
+            .await
+            .is_err()
+    );
+    store
+        .submit_personal_goal(goal, coach, 3)
+        .await
+        .expect("submit");
+    let c = store
+        .comment_on_goal(goal, "success", "How will you know?", coach, 4)
+        .await
+        .expect("comment");
+    assert_eq!(store.goal_comments(goal).await.expect("comments")[0].id, c);
+    assert!(
+        store
+            .agree_personal_goal(goal, owner, "2026-10-01", 5)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .agree_personal_goal(goal, coach, "2026-10-01", 5)
+            .await
+            .expect("agree"),
+        1
+    );
+    let g = store
+        .personal_goal(goal)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!((g.status, g.agreed_version), (GoalStatus::Agreed, Some(1)));
+    assert_eq!(g.next_check_in.as_deref(), Some("2026-10-01"));
+    let due = store.due_check_ins(coach).await.expect("due");
+    assert_eq!(due.len(), 1);
+    assert_eq!(store.due_check_ins(owner).await.expect("due"), due);
+    // Evidence with a file moves the goal on; the file comes back whole.
+    let e = store
+        .add_evidence(&NewEvidence {
+            goal,
+            kind: EvidenceKind::Artifact,
+            title: "Lesson plan".into(),
+            body: String::new(),
+            link: None,
+            file: Some(EvidenceFile {
+                name: "plan.pdf".into(),
+                content_type: "application/pdf".into(),
+                bytes: b"%PDF-1.7 plan".to_vec(),
+            }),
+            competencies: vec![item],
+            by: owner,
+            now: 6,
+        })
+        .await
+        .expect("evidence");
+    let got = store.evidence(e).await.expect("read").expect("there");
+    assert_eq!(
+        got.file,
+        Some(("plan.pdf".into(), "application/pdf".into(), 13))
+    );
+    assert_eq!(got.competencies[0].item, item);
+    assert_eq!(
+        store
+            .evidence_file(e)
+            .await
+            .expect("file")
+            .expect("there")
+            .bytes,
+        b"%PDF-1.7 plan"
+    );
+    assert_eq!(
+        store
+            .personal_goal(goal)
+            .await
+            .expect("r")
+            .expect("t")
+            .status,
+        GoalStatus::InProgress
+    );
+    let check_in = store.check_ins(goal).await.expect("check-ins")[0].id;
+    let record = CheckInRecord {
+        check_in,
+        goal,
+        held_on: "2026-10-02".into(),
+        discussed: "Talk moves".into(),
+        progress: 2,
+        next_steps: "Try turn and talk".into(),
+        next_due: Some("2026-10-23".into()),
+        by: coach,
+        now: 7,
+    };
+    store.record_check_in(&record).await.expect("record");
+    assert!(
+        store.record_check_in(&record).await.is_err(),
+        "recorded once"
+    );
+    let cs = store.check_ins(goal).await.expect("check-ins");
+    assert_eq!(cs.len(), 2);
+    assert_eq!((cs[0].progress, cs[1].held_on.as_deref()), (Some(2), None));
+    // Ratings: a self-assessment, a claim on evidence, confirmed by another.
+    let rate = |kind, level, evidence| NewRating {
+        person: owner,
+        item,
+        goal: Some(goal),
+        kind,
+        level,
+        note: String::new(),
+        evidence,
+        by: owner,
+        now: 8,
+    };
+    store
+        .rate_competency(&rate(RatingKind::SelfAssessed, 2, None))
+        .await
+        .expect("self");
+    let claim = store
+        .rate_competency(&rate(RatingKind::Claim, 3, Some(e)))
+        .await
+        .expect("claim");
+    assert!(
+        !store.confirm_rating(claim, owner, 9).await.expect("own"),
+        "not by oneself"
+    );
+    assert!(
+        store
+            .confirm_rating(claim, coach, 9)
+            .await
+            .expect("confirm")
+    );
+    assert!(
+        !store.confirm_rating(claim, coach, 9).await.expect("again"),
+        "once"
+    );
+    let ratings = store.ratings_of(owner).await.expect("ratings");
+    assert_eq!(ratings.len(), 2, "every rating is kept");
+    assert_eq!(ratings[1].evidence.as_ref().map(|x| x.0), Some(e));
+    assert!(ratings[1].confirmed.is_some());
+    // A change to an agreed goal is agreed again as version 2.
+    let after = store
+        .edit_personal_goal(
+            goal,
+            &GoalEdit {
+                system_goal: Some(served),
+                text: text("How can I get every student talking and listening?"),
+                competencies: vec![item],
+                cadence_days: 14,
+            },
+            10,
+        )
+        .await
+        .expect("edit");
+    assert_eq!(after, GoalStatus::InReview);
+    assert_eq!(
+        store
+            .agree_personal_goal(goal, coach, "2026-11-01", 11)
+            .await
+            .expect("agree"),
+        2
+    );
+    let g = store.personal_goal(goal).await.expect("r").expect("t");
+    assert_eq!(g.status, GoalStatus::InProgress, "already under way");
+    assert_eq!(
+        store.check_ins(goal).await.expect("c").len(),
+        2,
+        "the open check-in stands"
+    );
+    let versions = store.goal_versions(goal).await.expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[0].text.inquiry,
+        "How can I get every student talking?"
+    );
+    // Carried over: closed, and drafted again for next year.
+    let next = store
+        .close_personal_goal(goal, GoalStatus::CarriedOver, "Halfway there.", 12)
+        .await
+        .expect("close")
+        .expect("next year's");
+    assert!(
+        store
+            .close_personal_goal(goal, GoalStatus::Complete, "", 13)
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .edit_personal_goal(
+                goal,
+                &GoalEdit {
+                    system_goal: None,
+                    text: text("x?"),
+                    competencies: vec![],
+                    cadence_days: 21
+                },
+                13
+            )
+            .await
+            .is_err()
+    );
+    let n = store.personal_goal(next).await.expect("r").expect("t");
+    assert_eq!(
+        (n.status, n.year, n.carried_from),
+        (GoalStatus::Draft, SchoolYear::starting(2027), Some(goal))
+    );
+    assert_eq!(n.competencies.len(), 1);
+    assert!(
+        store.due_check_ins(owner).await.expect("due").is_empty(),
+        "open check-ins dropped"
+    );
+    let mine = store
+        .personal_goals(&GoalFilter::Owner(owner))
+        .await
+        .expect("mine");
+    assert_eq!(mine.iter().map(|g| g.id).collect::<Vec<_>>(), [next, goal]);
+    assert_eq!(
+        store
+            .personal_goals(&GoalFilter::Reviewer(coach))
+            .await
+            .expect("caseload")
+            .len(),
+        2
+    );
+    let of = store
+        .personal_goals(&GoalFilter::Owners(vec![owner, coach], year))
+        .await
+        .expect("school");
+    assert_eq!(of.len(), 1);
+    // Each side heard of the other's steps.
+    let to_coach = store.notifications(coach, 50).await.expect("notes");
+    let to_owner = store.notifications(owner, 50).await.expect("notes");
+    assert!(
+        to_coach.iter().any(|n| n.body.contains("review a goal")),
+        "{to_coach:?}"
+    );
+    assert!(
+        to_coach
+            .iter()
+            .any(|n| n.body.contains("confirm a competency")),
+        "{to_coach:?}"
+    );
+    assert!(
+        to_owner.iter().any(|n| n.body.contains("agreed your goal")),
+        "{to_owner:?}"
+    );
+    assert!(
+        to_owner.iter().any(|n| n.body.contains("commented")),
+        "{to_owner:?}"
+    );
+    store
+        .mark_notifications_read(owner, 20)
+        .await
+        .expect("read");
+    assert!(
+        store
+            .notifications(owner, 50)
+            .await
+            .expect("n")
+            .iter()
+            .all(|n| n.read_at == Some(20))
     );
 }

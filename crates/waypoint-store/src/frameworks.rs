@@ -104,6 +104,8 @@ pub struct FrameworkSummary {
 /// A stored item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrameworkItem {
+    /// The stored item's id (what goals and ratings name).
+    pub id: i64,
     /// Identifier.
     pub identifier: String,
     /// Depth (0 at the top).

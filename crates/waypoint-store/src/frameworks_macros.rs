@@ -96,15 +96,16 @@ macro_rules! portable_frameworks {
             }
 
             async fn framework_items(&self, id: i64) -> $crate::StoreResult<Vec<$crate::FrameworkItem>> {
-                let rows: Vec<(String, i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT identifier, depth, code, statement, item_type, levels FROM framework_items WHERE framework_id = $1 ORDER BY position",
+                let rows: Vec<(i64, String, i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, identifier, depth, code, statement, item_type, levels FROM framework_items WHERE framework_id = $1 ORDER BY position",
                 )
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(identifier, depth, code, statement, item_type, levels)| $crate::FrameworkItem {
+                    .map(|(id, identifier, depth, code, statement, item_type, levels)| $crate::FrameworkItem {
+                        id,
                         identifier,
                         depth,
                         code,

@@ -10,6 +10,8 @@ pub mod goals;
 mod goals_macros;
 pub mod groups;
 mod groups_macros;
+pub mod growth;
+mod growth_macros;
 mod macros;
 pub mod model;
 pub mod pdday;
@@ -25,6 +27,7 @@ pub use async_trait::async_trait;
 pub use frameworks::*;
 pub use goals::*;
 pub use groups::*;
+pub use growth::*;
 pub use model::*;
 pub use pdday::*;
 pub use proposals::*;
@@ -69,7 +72,7 @@ pub enum Backend {
 /// serve; every multi-row change is one transaction.
 #[async_trait]
 pub trait Store:
-    PdDays + Proposals + Groups + EventSetup + Frameworks + Goals + Send + Sync + 'static
+    PdDays + Proposals + Groups + EventSetup + Frameworks + Goals + Growth + Send + Sync + 'static
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;
