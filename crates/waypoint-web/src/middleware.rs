@@ -25,7 +25,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The only routes whose CSRF token travels inside a multipart body; their
 /// handlers check it with [`MultipartCsrf`]. Any other multipart request
 /// needs the token in the `x-csrf-token` header.
-pub const UPLOAD_PATHS: [&str; 3] = ["/admin/imports", "/events", "/frameworks"];
+pub const UPLOAD_PATHS: [&str; 4] = [
+    "/admin/imports",
+    "/events",
+    "/frameworks",
+    "/growth/evidence",
+];
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_MS: i64 = 60_000;
 /// Largest form body the CSRF check will read.

@@ -4,8 +4,8 @@
 
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
-    admin, assets, directory, events, frameworks, goals, groups, home, orgs, proposals, session,
-    settings, setup,
+    admin, assets, directory, events, frameworks, goals, groups, growth, home, orgs, proposals,
+    session, settings, setup,
 };
 use crate::{AppState, api};
 use axum::Router;
@@ -207,6 +207,73 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::GET, "/goals", get(goals::goals)),
         r(Method::POST, "/goals", post(goals::create)),
         r(Method::POST, "/goals/{id}/remove", post(goals::remove)),
+        r(Method::GET, "/growth", get(growth::mine)),
+        r(Method::GET, "/growth/caseload", get(growth::caseload)),
+        r(Method::GET, "/growth/school", get(growth::school)),
+        r(Method::GET, "/growth/people/{id}", get(growth::person)),
+        r(Method::GET, "/growth/goals/new", get(growth::new_goal)),
+        r(Method::POST, "/growth/goals", post(growth::create_goal)),
+        r(Method::GET, "/growth/goals/{id}", get(growth::goal)),
+        r(
+            Method::GET,
+            "/growth/goals/{id}/edit",
+            get(growth::edit_form),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/edit",
+            post(growth::edit_goal),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/submit",
+            post(growth::submit),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/comments",
+            post(growth::comment),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/agree",
+            post(growth::agree),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/close",
+            post(growth::close),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/check-ins/{check_in}",
+            post(growth::record_check_in),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/ratings",
+            post(growth::rate),
+        ),
+        r(
+            Method::POST,
+            "/growth/ratings/{id}/confirm",
+            post(growth::confirm),
+        ),
+        r(
+            Method::POST,
+            "/growth/evidence",
+            post(growth::add_evidence).layer(upload_limit),
+        ),
+        r(
+            Method::GET,
+            "/growth/evidence/{id}/file",
+            get(growth::evidence_file),
+        ),
+        r(
+            Method::POST,
+            "/notifications/read",
+            post(growth::read_notifications),
+        ),
         r(Method::GET, "/groups", get(groups::groups)),
         r(Method::GET, "/groups/{id}", get(groups::group)),
         r(Method::POST, "/groups/{id}/answer", post(groups::answer)),

@@ -114,10 +114,7 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
     if !user.grants().is_empty() {
         items.push(("/events".to_owned(), "PD days".to_owned()));
         items.push(("/groups".to_owned(), "Groups".to_owned()));
-        items.push(("/goals".to_owned(), "Goals".to_owned()));
-    }
-    if user.holds(Role::DistrictCoordinator) || user.holds(Role::Administrator) {
-        items.push(("/frameworks".to_owned(), "Frameworks".to_owned()));
+        items.push(("/growth".to_owned(), "Growth".to_owned()));
     }
     if user.holds(Role::Administrator) {
         items.push((ADMIN_PAGES[0].0.to_owned(), "Admin".to_owned()));
@@ -127,7 +124,8 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
         .into_iter()
         .map(|(href, label)| NavItem {
             current: href == section
-                || (href.starts_with("/admin") && section.starts_with("/admin")),
+                || (href.starts_with("/admin") && section.starts_with("/admin"))
+                || (href == "/growth" && in_growth(section)),
             href,
             label,
         })
@@ -142,12 +140,41 @@ const ADMIN_PAGES: [(&str, &str); 3] = [
     ("/admin/audit", "Audit log"),
 ];
 
-/// The tabs under "Admin", when `section` is one of its pages.
-fn subnav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
-    if !section.starts_with("/admin") || !user.holds(Role::Administrator) {
-        return Vec::new();
+/// Whether `section` is one of the pages under "Growth".
+fn in_growth(section: &str) -> bool {
+    ["/growth", "/goals", "/frameworks"]
+        .iter()
+        .any(|p| section.starts_with(p))
+}
+
+/// The tabs under "Growth" this person sees: their own plan, the
+/// caseload and school overview for those who review and oversee plans,
+/// the system's goals, and the frameworks for those who keep them.
+fn growth_pages(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
+    let mut pages = vec![("/growth", "My growth")];
+    if user.holds(Role::Coach) || user.holds(Role::Principal) {
+        pages.push(("/growth/caseload", "Caseload"));
     }
-    ADMIN_PAGES
+    if crate::pages::growth::oversees(user) {
+        pages.push(("/growth/school", "School overview"));
+    }
+    pages.push(("/goals", "System goals"));
+    if user.holds(Role::DistrictCoordinator) || user.holds(Role::Administrator) {
+        pages.push(("/frameworks", "Frameworks"));
+    }
+    pages
+}
+
+/// The tabs under "Admin" or "Growth", when `section` is one of their pages.
+fn subnav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
+    let pages: Vec<(&str, &str)> = if in_growth(section) && !user.grants().is_empty() {
+        growth_pages(user)
+    } else if section.starts_with("/admin") && user.holds(Role::Administrator) {
+        ADMIN_PAGES.to_vec()
+    } else {
+        return Vec::new();
+    };
+    pages
         .iter()
         .map(|(href, label)| NavItem {
             current: *href == section,

@@ -283,7 +283,8 @@ async fn load_demo(
     Ok(generated.sign_ins)
 }
 
-/// The demo's PD days, in the district of the demo coordinator.
+/// The demo's PD days, in the district of the demo coordinator, and the
+/// growth plans at the demo educator's school.
 async fn seed_pd_days(store: &Arc<dyn Store>, sign_ins: &[demo::DemoSignIn]) -> anyhow::Result<()> {
     let person = |role: Role| async move {
         let s = sign_ins
@@ -310,7 +311,12 @@ async fn seed_pd_days(store: &Arc<dyn Store>, sign_ins: &[demo::DemoSignIn]) -> 
     };
     waypoint_web::pdday::demo::seed(store, district, coordinator, educator)
         .await
-        .context("creating the demo PD days")
+        .context("creating the demo PD days")?;
+    let coach = person(Role::Coach).await?;
+    let principal = person(Role::Principal).await?;
+    waypoint_web::growth_demo::seed(store, educator, coach, principal)
+        .await
+        .context("creating the demo growth plans")
 }
 
 fn print_demo(server: &Server, sign_ins: &[demo::DemoSignIn]) {

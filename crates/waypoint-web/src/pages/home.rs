@@ -61,6 +61,13 @@ pub struct HomePage {
     districts: Vec<OrgPanel>,
     regions: Vec<OrgPanel>,
     admin: Option<(RosterTotals, Vec<(ImportRow, String)>)>,
+    /// Check-ins not yet held on goals the person owns or reviews, with
+    /// whether each is overdue.
+    check_ins: Vec<(waypoint_store::DueCheckIn, bool)>,
+    /// Unread notifications.
+    notifications: Vec<waypoint_store::Notification>,
+    /// The signed-in person (their own check-ins read without their name).
+    layout_person: waypoint_domain::PersonId,
 }
 
 async fn panel(
@@ -111,7 +118,26 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser) -> WebResult
         districts: Vec::new(),
         regions: Vec::new(),
         admin: None,
+        check_ins: Vec::new(),
+        notifications: Vec::new(),
+        layout_person: user.actor.person,
     };
+    let today = crate::pages::growth::today().to_string();
+    page.check_ins = store
+        .due_check_ins(user.actor.person)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let late = d.due_on < today;
+            (d, late)
+        })
+        .collect();
+    page.notifications = store
+        .notifications(user.actor.person, 5)
+        .await?
+        .into_iter()
+        .filter(|n| n.read_at.is_none())
+        .collect();
     if user.holds(Role::Educator) {
         page.my_classes = Some(
             (*state

@@ -8,6 +8,7 @@ pub mod events;
 pub mod frameworks;
 pub mod goals;
 pub mod groups;
+pub mod growth;
 pub mod home;
 pub mod orgs;
 pub mod proposals;
