@@ -220,7 +220,11 @@ macro_rules! portable_growth {
                 let to = if author.get() == owner { reviewer } else { Some(owner) };
                 if let Some(to) = to {
                     let who = Self::name_of(&mut tx, author.get()).await?;
-                    let on = ::waypoint_domain::growth::field_label(field).to_lowercase();
+                    let on = if field.is_empty() {
+                        "the goal".to_owned()
+                    } else {
+                        format!("“{}”", ::waypoint_domain::growth::field_label(field))
+                    };
                     Self::notify(&mut tx, to, &format!("{who} commented on {on}."), &format!("/growth/goals/{id}#comment-{cid}"), now).await?;
                 }
                 tx.commit().await?;

@@ -32,6 +32,7 @@ on_both_backends!(
     case_packages_import_or_are_refused_with_locations,
     district_and_school_goals_are_set_by_their_leaders,
     rankings_through_the_api_follow_the_form_rules,
+    a_goal_is_co_constructed_and_private_to_its_school,
 );
 
 /// A response's JSON body.
@@ -79,6 +80,102 @@ struct Fixture {
     section: i64,
     /// The slot of `event`.
     slot: i64,
+    /// The educator's goal, agreed with the coach and under way.
+    plan: PlanFixture,
+}
+
+/// The educator's growth plan: a goal, its evidence with a file, its open
+/// check-in and a self-assessed rating.
+struct PlanFixture {
+    goal: i64,
+    evidence: i64,
+    check_in: i64,
+    rating: i64,
+}
+
+/// An agreed goal of `owner`, reviewed by `reviewer`, with a file as evidence.
+async fn fixture_plan(
+    s: &std::sync::Arc<dyn waypoint_store::Store>,
+    owner: PersonId,
+    reviewer: PersonId,
+) -> PlanFixture {
+    use waypoint_domain::growth::{EvidenceKind, GoalText, RatingKind};
+    let (framework, _) = s
+        .save_framework(&waypoint_store::NewFramework {
+            identifier: "e0000000-0000-0000-0000-000000000000".into(),
+            uri: "http://x/e0".into(),
+            title: "Practice".into(),
+            case_version: "1.0".into(),
+            source: "fixture.json".into(),
+            now: 1,
+            items: vec![waypoint_store::NewFrameworkItem {
+                identifier: "e1".into(),
+                uri: "http://x/e1".into(),
+                code: "1".into(),
+                statement: "Discussion".into(),
+                ..waypoint_store::NewFrameworkItem::default()
+            }],
+            ..waypoint_store::NewFramework::default()
+        })
+        .await
+        .unwrap();
+    let item = s.framework_items(framework).await.unwrap()[0].id;
+    let goal = s
+        .create_personal_goal(&waypoint_store::NewPersonalGoal {
+            owner,
+            year: waypoint_domain::goals::SchoolYear::starting(2026),
+            system_goal: None,
+            text: GoalText::new("How can I?", "A", "B", "", "Try", "", "").unwrap(),
+            competencies: vec![item],
+            cadence_days: 21,
+            carried_from: None,
+            now: 1,
+        })
+        .await
+        .unwrap();
+    s.submit_personal_goal(goal, reviewer, 2).await.unwrap();
+    s.agree_personal_goal(goal, reviewer, "2000-01-01", 3)
+        .await
+        .unwrap();
+    let evidence = s
+        .add_evidence(&waypoint_store::NewEvidence {
+            goal,
+            kind: EvidenceKind::Artifact,
+            title: "Plan".into(),
+            body: String::new(),
+            link: None,
+            file: Some(waypoint_store::EvidenceFile {
+                name: "plan.txt".into(),
+                content_type: "text/plain; charset=utf-8".into(),
+                bytes: b"the plan".to_vec(),
+            }),
+            competencies: vec![item],
+            by: owner,
+            now: 4,
+        })
+        .await
+        .unwrap();
+    let check_in = s.check_ins(goal).await.unwrap()[0].id;
+    let rating = s
+        .rate_competency(&waypoint_store::NewRating {
+            person: owner,
+            item,
+            goal: Some(goal),
+            kind: RatingKind::SelfAssessed,
+            level: 2,
+            note: String::new(),
+            evidence: None,
+            by: owner,
+            now: 5,
+        })
+        .await
+        .unwrap();
+    PlanFixture {
+        goal,
+        evidence,
+        check_in,
+        rating,
+    }
 }
 
 async fn fixture(app: &App) -> Fixture {
@@ -200,7 +297,9 @@ async fn fixture(app: &App) -> Fixture {
         })
         .await
         .unwrap();
+    let plan = fixture_plan(s, educator, coach).await;
     Fixture {
+        plan,
         goal,
         framework,
         group,
@@ -320,6 +419,8 @@ async fn fixture_event(
 enum Body {
     None,
     Form(Vec<(String, String)>),
+    /// A multipart form (without a file).
+    Multipart(Vec<(String, String)>),
     Upload,
     Zip,
     Json(&'static str),
@@ -797,6 +898,146 @@ fn table(f: &Fixture) -> Vec<Case> {
             Body::None,
             page_all,
         ),
+        // Growth plans. The educator's goal is theirs to write; their
+        // coach (its reviewer) and principal co-construct it; the district
+        // reads it; the region and another district's principal never see
+        // it. Changes are probed with incomplete forms, so only those
+        // allowed reach the check (422) and the goal stays as it is.
+        case(M::GET, "/growth", "/growth".into(), Body::None, page_all),
+        case(
+            M::GET,
+            "/growth/caseload",
+            "/growth/caseload".into(),
+            Body::None,
+            [303, 404, 200, 200, 404, 404, 404, 200],
+        ),
+        case(
+            M::GET,
+            "/growth/school",
+            "/growth/school".into(),
+            Body::None,
+            [303, 404, 200, 200, 200, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/growth/people/{id}",
+            format!("/growth/people/{}", f.educator),
+            Body::None,
+            [303, 303, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/growth/goals/new",
+            "/growth/goals/new".into(),
+            Body::None,
+            page_all,
+        ),
+        case(
+            M::POST,
+            "/growth/goals",
+            "/growth/goals".into(),
+            form(&[("inquiry", "")]),
+            [303, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        case(
+            M::GET,
+            "/growth/goals/{id}",
+            format!("/growth/goals/{}", f.plan.goal),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/growth/goals/{id}/edit",
+            format!("/growth/goals/{}/edit", f.plan.goal),
+            Body::None,
+            [303, 200, 403, 403, 403, 404, 403, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/edit",
+            format!("/growth/goals/{}/edit", f.plan.goal),
+            form(&[("inquiry", "")]),
+            [303, 422, 403, 403, 403, 404, 403, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/submit",
+            format!("/growth/goals/{}/submit", f.plan.goal),
+            form(&[("reviewer", "")]),
+            [303, 422, 403, 403, 403, 404, 403, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/comments",
+            format!("/growth/goals/{}/comments", f.plan.goal),
+            form(&[("body", " ")]),
+            [303, 422, 422, 422, 403, 404, 422, 404],
+        ),
+        // Already agreed: those who may agree hear that it is not in review.
+        case(
+            M::POST,
+            "/growth/goals/{id}/agree",
+            format!("/growth/goals/{}/agree", f.plan.goal),
+            form(&[]),
+            [303, 403, 409, 409, 403, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/close",
+            format!("/growth/goals/{}/close", f.plan.goal),
+            form(&[("outcome", "")]),
+            [303, 422, 403, 403, 403, 404, 403, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/check-ins/{check_in}",
+            format!(
+                "/growth/goals/{}/check-ins/{}",
+                f.plan.goal, f.plan.check_in
+            ),
+            form(&[("held_on", "")]),
+            [303, 422, 422, 422, 403, 404, 422, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/ratings",
+            format!("/growth/goals/{}/ratings", f.plan.goal),
+            form(&[("kind", "")]),
+            [303, 422, 422, 422, 403, 404, 422, 404],
+        ),
+        // A self-assessment is not a claim: reviewers hear there is nothing to confirm.
+        case(
+            M::POST,
+            "/growth/ratings/{id}/confirm",
+            format!("/growth/ratings/{}/confirm", f.plan.rating),
+            form(&[]),
+            [303, 403, 409, 409, 403, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/evidence",
+            "/growth/evidence".into(),
+            Body::Multipart(vec![
+                ("goal".to_owned(), f.plan.goal.to_string()),
+                ("kind".to_owned(), String::new()),
+            ]),
+            [303, 422, 422, 422, 403, 404, 422, 404],
+        ),
+        case(
+            M::GET,
+            "/growth/evidence/{id}/file",
+            format!("/growth/evidence/{}/file", f.plan.evidence),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/notifications/read",
+            "/notifications/read".into(),
+            form(&[]),
+            [303, 303, 303, 303, 303, 303, 303, 303],
+        ),
         // The upload is a zip, not a CASE package: those who may import hear so.
         case(
             M::POST,
@@ -1178,6 +1419,15 @@ async fn every_route_answers_every_role_as_the_policy_says(backend: Backend) {
                     client.post_form(&c.path, &fields).await
                 }
                 Body::Upload => client.post_upload(&c.path, &tiny_zip).await,
+                Body::Multipart(fields) => {
+                    let fields: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    client
+                        .post_multipart(&c.path, &fields, ("file", "", b""))
+                        .await
+                }
                 Body::Zip => client.post_bytes(&c.path, tiny_zip.clone()).await,
                 Body::Json(json) => client.send_json(c.method.clone(), &c.path, json).await,
             };
@@ -3211,4 +3461,255 @@ async fn rankings_through_the_api_follow_the_form_rules(backend: Backend) {
         (&last["revision"], &last["choices"], &last["open"]),
         (&3.into(), &serde_json::json!([b]), &false.into())
     );
+}
+
+/// An educator drafts a goal, their coach comments and agrees it, a
+/// check-in is recorded, evidence with a file is added, a level claimed on
+/// it is confirmed; a teacher at another school finds none of it.
+async fn a_goal_is_co_constructed_and_private_to_its_school(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let f = fixture(&app).await;
+    let s = &app.store;
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    let mut coach = app.signed_in(&app.username(Role::Coach)).await;
+    let coach_id = app.person(Role::Coach).await;
+
+    let bad = educator
+        .post_form("/growth/goals", &[("inquiry", "How?"), ("cadence", "3")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("Success criteria (point B): this is needed."),
+        "{}",
+        bad.body
+    );
+    let created = educator
+        .post_form(
+            "/growth/goals",
+            &[
+                ("inquiry", "How can I get every student talking?"),
+                ("strengths", "Calm routines"),
+                ("success", "Every student speaks each week"),
+                ("actions", "Turn and talk"),
+                ("cadence", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let goal_path = created.location().to_owned();
+    let goal: i64 = goal_path.rsplit('/').next().unwrap().parse().unwrap();
+    let page = educator.get(&goal_path).await;
+    assert!(page.body.contains("Send for review"), "{}", page.body);
+    let r = educator
+        .post_form(
+            &format!("{goal_path}/submit"),
+            &[("reviewer", &coach_id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The coach hears of it, comments on point B and agrees.
+    let caseload = coach.get("/growth/caseload").await;
+    assert!(
+        caseload
+            .body
+            .contains("How can I get every student talking?")
+    );
+    let r = coach
+        .post_form(
+            &format!("{goal_path}/comments"),
+            &[("field", "success"), ("body", "How will you count it?")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = coach.post_form(&format!("{goal_path}/agree"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = educator.get(&goal_path).await;
+    assert!(page.body.contains("How will you count it?") && page.body.contains("version 1 agreed"));
+    let home = educator.get("/home").await;
+    assert!(home.body.contains("agreed your goal"), "the owner is told");
+    // A check-in is recorded by the coach; the next one is scheduled.
+    let check_in = s.check_ins(goal).await.unwrap()[0].id;
+    let today = waypoint_web::pages::growth::today().to_string();
+    let r = coach
+        .post_form(
+            &format!("{goal_path}/check-ins/{check_in}"),
+            &[
+                ("held_on", &today),
+                ("progress", "2"),
+                ("discussed", "First tries"),
+                ("next_due", "2999-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cs = s.check_ins(goal).await.unwrap();
+    assert_eq!(
+        (cs.len(), cs[0].progress, cs[1].due_on.as_str()),
+        (2, Some(2), "2999-01-01")
+    );
+    // Evidence: a file of the wrong kind is refused by name; a text file is kept.
+    let goal_s = goal.to_string();
+    let fields = [
+        ("goal", goal_s.as_str()),
+        ("kind", "artifact"),
+        ("title", "Tally"),
+    ];
+    let r = educator
+        .post_multipart(
+            "/growth/evidence",
+            &fields,
+            ("file", "tally.pdf", b"not a pdf"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("tally.pdf") && r.body.contains("not a .pdf"),
+        "{}",
+        r.body
+    );
+    assert!(
+        s.evidence_of(goal).await.unwrap().is_empty(),
+        "nothing half-written"
+    );
+    let r = educator
+        .post_multipart(
+            "/growth/evidence",
+            &fields,
+            ("file", "tally.csv", b"week,count\n1,6\n"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let evidence = s.evidence_of(goal).await.unwrap()[0].id;
+    let file = coach
+        .get(&format!("/growth/evidence/{evidence}/file"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "week,count\n1,6\n");
+    assert_eq!(
+        file.headers.get("content-disposition").unwrap(),
+        "attachment; filename=\"tally.csv\""
+    );
+    // A level claimed on the evidence, confirmed by the coach, not by the owner.
+    let plan_item = s
+        .personal_goal(f.plan.goal)
+        .await
+        .unwrap()
+        .unwrap()
+        .competencies[0]
+        .item;
+    let edit = educator
+        .post_form(
+            &format!("{goal_path}/edit"),
+            &[
+                ("inquiry", "How can I get every student talking?"),
+                ("strengths", "Calm routines"),
+                ("success", "Every student speaks each week"),
+                ("actions", "Turn and talk"),
+                ("cadence", "3"),
+                ("competency", &plan_item.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", edit.body);
+    let g = s.personal_goal(goal).await.unwrap().unwrap();
+    assert_eq!(
+        g.status,
+        waypoint_domain::growth::GoalStatus::InReview,
+        "a change is agreed again"
+    );
+    coach.post_form(&format!("{goal_path}/agree"), &[]).await;
+    assert_eq!(s.goal_versions(goal).await.unwrap().len(), 2);
+    let r = educator
+        .post_form(
+            &format!("{goal_path}/ratings"),
+            &[
+                ("item", &plan_item.to_string()),
+                ("kind", "claim"),
+                ("level", "3"),
+                ("evidence", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a claim rests on evidence"
+    );
+    let r = educator
+        .post_form(
+            &format!("{goal_path}/ratings"),
+            &[
+                ("item", &plan_item.to_string()),
+                ("kind", "claim"),
+                ("level", "3"),
+                ("evidence", &evidence.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let me = app.person(Role::Educator).await;
+    let claim = s
+        .ratings_of(me)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.goal == Some(goal))
+        .unwrap()
+        .id;
+    let r = educator
+        .post_form(&format!("/growth/ratings/{claim}/confirm"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "not by oneself");
+    let r = coach
+        .post_form(&format!("/growth/ratings/{claim}/confirm"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mine = educator.get("/growth").await;
+    assert!(
+        mine.body.contains("Proficient") && mine.body.contains("<polyline"),
+        "the chart shows the move"
+    );
+
+    // A teacher at another school of the district finds nothing.
+    let sibling_school = s
+        .class(waypoint_domain::ClassId::new(f.sibling_class))
+        .await
+        .unwrap()
+        .unwrap()
+        .placement
+        .school
+        .unwrap();
+    let other = s
+        .staff_of_org(sibling_school)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.roster_role == "teacher")
+        .unwrap();
+    app.give_password(other.id).await;
+    let mut other = app.signed_in(&other.username).await;
+    for path in [
+        goal_path.clone(),
+        format!("/growth/evidence/{evidence}/file"),
+        format!("/growth/people/{me}"),
+        format!("/growth/goals/{}/edit", f.plan.goal),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let r = other
+        .post_multipart("/growth/evidence", &fields, ("file", "x.txt", b"x"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = other
+        .post_form(&format!("{goal_path}/comments"), &[("body", "hello")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.evidence_of(goal).await.unwrap().len(), 1);
 }

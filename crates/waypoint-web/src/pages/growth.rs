@@ -34,7 +34,7 @@ const DEFAULT_CADENCE_DAYS: i64 = 21;
 const QUIET_WEEKS: i64 = 4;
 
 /// Today (UTC) as `yyyy-mm-dd`.
-pub(crate) fn today() -> jiff::civil::Date {
+pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::from_millisecond(now_ms())
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
         .unwrap_or_default()
@@ -957,7 +957,12 @@ pub async fn goal(
     };
     let next_due = plus_days(today, goal.cadence_days);
     Ok(render(&GoalPage {
-        layout: growth_layout(&user, "Goal", "/growth").with_crumbs(vec![
+        layout: growth_layout(
+            &user,
+            "Goal",
+            if own { "/growth" } else { "/growth/caseload" },
+        )
+        .with_crumbs(vec![
             if own {
                 ("/growth".to_owned(), "My growth".to_owned())
             } else {
@@ -1757,4 +1762,13 @@ pub(crate) fn level_name(level: &i64) -> &'static str {
 /// A progress step's name, for templates.
 pub(crate) fn progress_name(step: &i64) -> &'static str {
     progress_label(*step)
+}
+
+/// "840 bytes", "12 KB", "3.4 MB".
+pub(crate) fn size_label(bytes: &i64) -> String {
+    match *bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1_048_576 => format!("{} KB", b / 1024),
+        b => format!("{:.1} MB", b as f64 / 1_048_576.0),
+    }
 }
