@@ -607,6 +607,9 @@ fn field_inputs(form: &GoalForm) -> Vec<FieldInput> {
         .collect()
 }
 
+/// A competency to choose: item id, label, depth in its framework, chosen.
+type Choice = (i64, String, i64, bool);
+
 /// The new-goal and edit-goal form.
 #[derive(Template)]
 #[template(path = "growth_goal_form.html")]
@@ -619,8 +622,8 @@ pub struct GoalFormPage {
     servable: Vec<(i64, String, String)>,
     serves: String,
     cadence: String,
-    /// Competencies by framework: title, items (id, label, depth, chosen).
-    frameworks: Vec<(String, Vec<(i64, String, i64, bool)>)>,
+    /// Competencies by framework: title, items.
+    frameworks: Vec<(String, Vec<Choice>)>,
     problems: Vec<String>,
 }
 
