@@ -953,10 +953,13 @@ impl Modify for SecuritySchemes {
 #[openapi(
     info(title = "Waypoint API", description = "Organisations, classes, people, roster imports, PD-day rankings, competency frameworks and goals, scoped by role."),
     paths(me, orgs, org, org_classes, class, class_students, people, person, imports, import, create_import,
-          events, ranking, save_ranking, frameworks, framework, goals),
+          events, ranking, save_ranking, frameworks, framework, goals,
+          crate::growth_api::goals, crate::growth_api::goal, crate::growth_api::create_goal,
+          crate::growth_api::comment, crate::growth_api::agree, crate::growth_api::ratings,
+          crate::growth_api::notifications),
     modifiers(&SecuritySchemes),
     tags((name = "people"), (name = "organisations"), (name = "classes"), (name = "imports"), (name = "pd-days"),
-         (name = "frameworks"), (name = "goals"))
+         (name = "frameworks"), (name = "goals"), (name = "growth"))
 )]
 pub struct ApiDoc;
 

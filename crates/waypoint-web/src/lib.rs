@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod growth_api;
 pub mod growth_demo;
 pub mod jobs;
 pub mod middleware;

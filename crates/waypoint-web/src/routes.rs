@@ -7,7 +7,7 @@ use crate::pages::{
     admin, assets, directory, events, frameworks, goals, groups, growth, home, orgs, proposals,
     session, settings, setup,
 };
-use crate::{AppState, api};
+use crate::{AppState, api, growth_api};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Request};
@@ -344,6 +344,37 @@ pub fn table(state: &AppState) -> Vec<Route> {
         ),
         r(Method::GET, "/api/v1/imports/{id}", get(api::import)),
         r(Method::GET, "/api/v1/events", get(api::events)),
+        r(Method::GET, "/api/v1/growth/goals", get(growth_api::goals)),
+        r(
+            Method::POST,
+            "/api/v1/growth/goals",
+            post(growth_api::create_goal),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/growth/goals/{id}",
+            get(growth_api::goal),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/growth/goals/{id}/comments",
+            post(growth_api::comment),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/growth/goals/{id}/agree",
+            post(growth_api::agree),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/growth/people/{id}/ratings",
+            get(growth_api::ratings),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/notifications",
+            get(growth_api::notifications),
+        ),
         r(Method::GET, "/api/v1/frameworks", get(api::frameworks)),
         r(Method::GET, "/api/v1/frameworks/{id}", get(api::framework)),
         r(Method::GET, "/api/v1/goals", get(api::goals)),

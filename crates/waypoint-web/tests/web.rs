@@ -1032,6 +1032,55 @@ fn table(f: &Fixture) -> Vec<Case> {
             [303, 200, 200, 200, 200, 404, 200, 404],
         ),
         case(
+            M::GET,
+            "/api/v1/growth/goals",
+            format!("/api/v1/growth/goals?person={}", f.educator),
+            Body::None,
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/api/v1/growth/goals",
+            "/api/v1/growth/goals".into(),
+            Body::Json(r#"{"inquiry": "How?"}"#),
+            [401, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        case(
+            M::GET,
+            "/api/v1/growth/goals/{id}",
+            format!("/api/v1/growth/goals/{}", f.plan.goal),
+            Body::None,
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/api/v1/growth/goals/{id}/comments",
+            format!("/api/v1/growth/goals/{}/comments", f.plan.goal),
+            Body::Json(r#"{"body": " "}"#),
+            [401, 422, 422, 422, 403, 404, 422, 404],
+        ),
+        case(
+            M::POST,
+            "/api/v1/growth/goals/{id}/agree",
+            format!("/api/v1/growth/goals/{}/agree", f.plan.goal),
+            Body::Json("{}"),
+            [401, 403, 409, 409, 403, 404, 409, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/growth/people/{id}/ratings",
+            format!("/api/v1/growth/people/{}/ratings", f.educator),
+            Body::None,
+            [401, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/api/v1/notifications",
+            "/api/v1/notifications".into(),
+            Body::None,
+            api_all,
+        ),
+        case(
             M::POST,
             "/notifications/read",
             "/notifications/read".into(),
@@ -3667,6 +3716,45 @@ async fn a_goal_is_co_constructed_and_private_to_its_school(backend: Backend) {
         .post_form(&format!("/growth/ratings/{claim}/confirm"), &[])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let api = json(&coach.get(&format!("/api/v1/growth/goals/{goal}")).await);
+    assert_eq!(api["goal"]["status"], "in_progress");
+    assert_eq!(api["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        api["evidence"][0]["file_url"],
+        format!("/growth/evidence/{evidence}/file")
+    );
+    assert_eq!(api["comments"][0]["field"], "success");
+    let ratings = json(
+        &coach
+            .get(&format!("/api/v1/growth/people/{me}/ratings"))
+            .await,
+    );
+    assert_eq!(
+        ratings.as_array().unwrap().last().unwrap()["confirmed_by"].is_string(),
+        true
+    );
+    let created = educator
+        .send_json(
+            Method::POST,
+            "/api/v1/growth/goals",
+            r#"{"inquiry": "How can I?", "strengths": "A", "success_criteria": "B", "actions": "Try", "competencies": [999999]}"#,
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown competency: {}",
+        created.body
+    );
+    let created = educator
+        .send_json(
+            Method::POST,
+            "/api/v1/growth/goals",
+            r#"{"inquiry": "How can I?", "strengths": "A", "success_criteria": "B", "actions": "Try", "cadence_weeks": 2}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(json(&created)["cadence_days"], 14);
     let mine = educator.get("/growth").await;
     assert!(
         mine.body.contains("Proficient") && mine.body.contains("<polyline"),

@@ -87,7 +87,7 @@ fn plan_of<'a>(
 }
 
 /// A goal `user` may read, with its owner's placements; 404 otherwise.
-async fn readable_goal(
+pub(crate) async fn readable_goal(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
@@ -481,26 +481,26 @@ pub async fn read_notifications(
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GoalForm {
     #[serde(default)]
-    inquiry: String,
+    pub(crate) inquiry: String,
     #[serde(default)]
-    strengths: String,
+    pub(crate) strengths: String,
     #[serde(default)]
-    success: String,
+    pub(crate) success: String,
     #[serde(default)]
-    students: String,
+    pub(crate) students: String,
     #[serde(default)]
-    actions: String,
+    pub(crate) actions: String,
     #[serde(default)]
-    supports: String,
+    pub(crate) supports: String,
     #[serde(default)]
-    timeline: String,
+    pub(crate) timeline: String,
     #[serde(default)]
-    serves: String,
+    pub(crate) serves: String,
     #[serde(default)]
-    cadence: String,
+    pub(crate) cadence: String,
     /// Focus competencies: item ids, one `competency` field per choice.
     #[serde(default)]
-    competency: Vec<String>,
+    pub(crate) competency: Vec<String>,
 }
 
 impl GoalForm {
@@ -749,6 +749,22 @@ async fn check_form(
     if competencies.len() > 5 {
         problems.push("Focus on at most five competencies.".to_owned());
     }
+    if !competencies.is_empty() {
+        let mut known = HashSet::new();
+        for f in state.store.frameworks().await? {
+            known.extend(
+                state
+                    .store
+                    .framework_items(f.id)
+                    .await?
+                    .into_iter()
+                    .map(|i| i.id),
+            );
+        }
+        if competencies.iter().any(|c| !known.contains(c)) {
+            problems.push("Choose focus competencies from the frameworks listed.".to_owned());
+        }
+    }
     Ok(match (text, weeks, problems.is_empty()) {
         (Some(text), Some(weeks), true) => Ok(GoalEdit {
             system_goal,
@@ -760,38 +776,47 @@ async fn check_form(
     })
 }
 
+/// Drafts the goal the form describes for `user`: its id, or what is wrong.
+pub(crate) async fn create_for(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &GoalForm,
+) -> WebResult<Result<i64, Vec<String>>> {
+    let me = user.actor.person;
+    let placements = placements_of(state, me).await?;
+    require(
+        &user.actor,
+        Action::EditGrowth,
+        &plan_of(user, me, None, &placements),
+    )?;
+    let year = super::goals::current_year();
+    Ok(match check_form(state, user, form, year).await? {
+        Ok(edit) => Ok(state
+            .store
+            .create_personal_goal(&NewPersonalGoal {
+                owner: me,
+                year,
+                system_goal: edit.system_goal,
+                text: edit.text,
+                competencies: edit.competencies,
+                cadence_days: edit.cadence_days,
+                carried_from: None,
+                now: now_ms(),
+            })
+            .await?),
+        Err(problems) => Err(problems),
+    })
+}
+
 /// POST /growth/goals
 pub async fn create_goal(
     State(state): State<AppState>,
     user: CurrentUser,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
-    let me = user.actor.person;
-    let placements = placements_of(&state, me).await?;
-    require(
-        &user.actor,
-        Action::EditGrowth,
-        &plan_of(&user, me, None, &placements),
-    )?;
     let form = parse_goal_form(&body);
-    let year = super::goals::current_year();
-    match check_form(&state, &user, &form, year).await? {
-        Ok(edit) => {
-            let id = state
-                .store
-                .create_personal_goal(&NewPersonalGoal {
-                    owner: me,
-                    year,
-                    system_goal: edit.system_goal,
-                    text: edit.text,
-                    competencies: edit.competencies,
-                    cadence_days: edit.cadence_days,
-                    carried_from: None,
-                    now: now_ms(),
-                })
-                .await?;
-            Ok(Redirect::to(&format!("/growth/goals/{id}")).into_response())
-        }
+    match create_for(&state, &user, &form).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/growth/goals/{id}")).into_response()),
         Err(problems) => {
             let page = form_page(&state, &user, None, form, problems).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
@@ -1047,6 +1072,32 @@ pub struct CommentForm {
     body: String,
 }
 
+/// Comments on a goal as `user`: the comment's id.
+pub(crate) async fn comment_for(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    field: &str,
+    body: &str,
+) -> WebResult<i64> {
+    goal_for(state, user, id, &[Action::EditGrowth, Action::ReviewGrowth]).await?;
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 2_000 {
+        return Err(WebError::Unprocessable(
+            "Write a comment of up to 2,000 characters.".to_owned(),
+        ));
+    }
+    let field = if GOAL_FIELDS.iter().any(|(f, _)| *f == field) {
+        field
+    } else {
+        ""
+    };
+    Ok(state
+        .store
+        .comment_on_goal(id, field, body, user.actor.person, now_ms())
+        .await?)
+}
+
 /// POST /growth/goals/{id}/comments
 pub async fn comment(
     State(state): State<AppState>,
@@ -1054,29 +1105,19 @@ pub async fn comment(
     Path(id): Path<i64>,
     Form(form): Form<CommentForm>,
 ) -> WebResult<Response> {
-    goal_for(
-        &state,
-        &user,
-        id,
-        &[Action::EditGrowth, Action::ReviewGrowth],
-    )
-    .await?;
-    let body = form.body.trim();
-    if body.is_empty() || body.chars().count() > 2_000 {
-        return Err(WebError::Unprocessable(
-            "Write a comment of up to 2,000 characters.".to_owned(),
-        ));
-    }
-    let field = if GOAL_FIELDS.iter().any(|(f, _)| *f == form.field) {
-        form.field.as_str()
-    } else {
-        ""
-    };
-    let cid = state
-        .store
-        .comment_on_goal(id, field, body, user.actor.person, now_ms())
-        .await?;
+    let cid = comment_for(&state, &user, id, &form.field, &form.body).await?;
     Ok(Redirect::to(&format!("/growth/goals/{id}#comment-{cid}")).into_response())
+}
+
+/// Agrees a goal in review as `user`, scheduling its check-in.
+pub(crate) async fn agree_for(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<()> {
+    let (goal, _) = goal_for(state, user, id, &[Action::ReviewGrowth]).await?;
+    let due = plus_days(today(), goal.cadence_days);
+    state
+        .store
+        .agree_personal_goal(id, user.actor.person, &due, now_ms())
+        .await?;
+    Ok(())
 }
 
 /// POST /growth/goals/{id}/agree
@@ -1085,12 +1126,7 @@ pub async fn agree(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let (goal, _) = goal_for(&state, &user, id, &[Action::ReviewGrowth]).await?;
-    let due = plus_days(today(), goal.cadence_days);
-    state
-        .store
-        .agree_personal_goal(id, user.actor.person, &due, now_ms())
-        .await?;
+    agree_for(&state, &user, id).await?;
     Ok(Redirect::to(&format!("/growth/goals/{id}?agreed")).into_response())
 }
 
