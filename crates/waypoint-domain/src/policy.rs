@@ -93,11 +93,14 @@ pub enum Action {
     /// See the growth plans of an organisation's staff at a glance (its
     /// coaches, principals and district leaders).
     OverseeGrowth,
+    /// Read a school's or district's showcase of shared goal stories and
+    /// comment on them: its staff and leaders above it.
+    ViewShowcase,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -120,6 +123,7 @@ impl Action {
         Self::EditGrowth,
         Self::ReviewGrowth,
         Self::OverseeGrowth,
+        Self::ViewShowcase,
     ];
 }
 
@@ -175,6 +179,13 @@ pub enum Resource<'a> {
         owner: bool,
         /// Whether the actor is named to review it.
         reviewer: bool,
+    },
+    /// The showcase of the school or district at `placement`.
+    Showcase {
+        /// Where the organisation sits.
+        placement: Placement,
+        /// Whether the actor is on its staff (placed there or below).
+        placed: bool,
     },
     /// A learning group of the organisation at `placement`.
     Group {
@@ -327,6 +338,9 @@ impl Policy {
                             .any(|p| actor.holds_covering(&GROWTH_REVIEWERS, p)))
             }
             (Action::OverseeGrowth, Resource::Org(p)) => actor.holds_covering(&GROWTH_READERS, p),
+            (Action::ViewShowcase, Resource::Showcase { placement, placed }) => {
+                *placed || actor.holds_covering(&STAFF_READERS, placement)
+            }
             (Action::ManageFrameworks, Resource::Installation) => actor
                 .grants
                 .iter()

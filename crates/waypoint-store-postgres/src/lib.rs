@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0013_pd_course_audience.sql"),
     ),
     (14, "growth", include_str!("../migrations/0014_growth.sql")),
+    (
+        15,
+        "showcase",
+        include_str!("../migrations/0015_showcase.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

@@ -2169,6 +2169,61 @@ pub async fn growth_plan_from_draft_to_carried_over(store: Arc<dyn Store>) {
         versions[0].text.inquiry,
         "How can I get every student talking?"
     );
+    // The story, shared to the district's showcase with the file as evidence.
+    let share = |evidence: Vec<i64>, what: &str| crate::NewStory {
+        goal,
+        org: district,
+        what_tried: what.into(),
+        evidence,
+        now: 11,
+    };
+    let story = store
+        .share_story(&share(vec![e], "Talk moves"))
+        .await
+        .expect("share");
+    assert_eq!(
+        store
+            .share_story(&share(vec![e], "Talk moves, then wait time"))
+            .await
+            .expect("again"),
+        story,
+        "one story a goal"
+    );
+    let got = store
+        .story_of_goal(goal)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        (got.id, got.evidence.clone(), got.what_tried.as_str()),
+        (story, vec![e], "Talk moves, then wait time")
+    );
+    assert_eq!(store.stories(&[district]).await.expect("showcase").len(), 1);
+    assert_eq!(
+        store.stories_showing(e).await.expect("showing")[0].id,
+        story
+    );
+    let err = store
+        .share_story(&share(vec![e + 1000], "x"))
+        .await
+        .expect_err("another goal's evidence");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    store
+        .comment_on_story(story, coach, "Trying this next week", 12)
+        .await
+        .expect("comment");
+    assert_eq!(
+        store.story_comments(story).await.expect("comments")[0].body,
+        "Trying this next week"
+    );
+    assert!(
+        store
+            .notifications(owner, 50)
+            .await
+            .expect("n")
+            .iter()
+            .any(|n| n.body.contains("your story"))
+    );
     // Carried over: closed, and drafted again for next year.
     let next = store
         .close_personal_goal(goal, GoalStatus::CarriedOver, "Halfway there.", 12)

@@ -321,6 +321,63 @@ pub struct Notification {
     pub read_at: Option<i64>,
 }
 
+/// A goal's story to share.
+#[derive(Debug, Clone)]
+pub struct NewStory {
+    /// The goal.
+    pub goal: i64,
+    /// The school or district whose showcase it goes to.
+    pub org: waypoint_domain::OrgId,
+    /// What the educator tried and what happened.
+    pub what_tried: String,
+    /// The evidence they choose to show (of this goal).
+    pub evidence: Vec<i64>,
+    /// Now (ms).
+    pub now: i64,
+}
+
+/// A shared story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    /// Id.
+    pub id: i64,
+    /// The goal.
+    pub goal: i64,
+    /// The educator.
+    pub owner: PersonId,
+    /// Their name.
+    pub owner_name: String,
+    /// The showcase's school or district.
+    pub org: waypoint_domain::OrgId,
+    /// Its name.
+    pub org_name: String,
+    /// The goal's question.
+    pub inquiry: String,
+    /// The competencies the goal focuses on.
+    pub competencies: Vec<CompetencyRef>,
+    /// What they tried.
+    pub what_tried: String,
+    /// The evidence shown.
+    pub evidence: Vec<i64>,
+    /// How many comments.
+    pub comments: i64,
+    /// Shared (ms).
+    pub shared_at: i64,
+}
+
+/// A comment on a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryComment {
+    /// Id.
+    pub id: i64,
+    /// Who wrote it.
+    pub author_name: String,
+    /// What it says.
+    pub body: String,
+    /// When (ms).
+    pub created_at: i64,
+}
+
 /// Growth-plan storage. Every change that tells someone writes their
 /// notification in the same transaction.
 #[async_trait]
@@ -406,4 +463,28 @@ pub trait Growth: Send + Sync {
     async fn notifications(&self, person: PersonId, limit: i64) -> StoreResult<Vec<Notification>>;
     /// Marks a person's notifications read.
     async fn mark_notifications_read(&self, person: PersonId, now: i64) -> StoreResult<()>;
+    /// Shares (or updates) a goal's story; the evidence shown must be the
+    /// goal's own. Gives the story's id.
+    async fn share_story(&self, new: &NewStory) -> StoreResult<i64>;
+    /// One story.
+    async fn story(&self, id: i64) -> StoreResult<Option<Story>>;
+    /// The story of a goal, if shared.
+    async fn story_of_goal(&self, goal: i64) -> StoreResult<Option<Story>>;
+    /// The stories shared to these schools' and districts' showcases,
+    /// newest first.
+    async fn stories(&self, orgs: &[waypoint_domain::OrgId]) -> StoreResult<Vec<Story>>;
+    /// The stories showing a piece of evidence.
+    async fn stories_showing(&self, evidence: i64) -> StoreResult<Vec<Story>>;
+    /// Takes a story down (its comments go with it); whether it was there.
+    async fn unshare_story(&self, id: i64) -> StoreResult<bool>;
+    /// Comments on a story; tells its educator.
+    async fn comment_on_story(
+        &self,
+        id: i64,
+        author: PersonId,
+        body: &str,
+        now: i64,
+    ) -> StoreResult<i64>;
+    /// A story's comments, oldest first.
+    async fn story_comments(&self, id: i64) -> StoreResult<Vec<StoryComment>>;
 }

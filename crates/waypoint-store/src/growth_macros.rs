@@ -699,9 +699,173 @@ macro_rules! portable_growth {
                     .await?;
                 Ok(())
             }
+            async fn share_story(&self, new: &$crate::NewStory) -> $crate::StoreResult<i64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                for e in &new.evidence {
+                    let own = $crate::sqlx::query_scalar::<$db, i64>(
+                        "SELECT COUNT(*) FROM goal_evidence WHERE id = $1 AND goal_id = $2",
+                    )
+                    .bind(e)
+                    .bind(new.goal)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if own == 0 {
+                        return Err($crate::StoreError::Conflict("a story shows only its own goal's evidence".to_owned()));
+                    }
+                }
+                let id = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO goal_stories (goal_id, org_id, what_tried, shared_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+                     ON CONFLICT (goal_id) DO UPDATE SET org_id = excluded.org_id, what_tried = excluded.what_tried, updated_at = excluded.updated_at \
+                     RETURNING id",
+                )
+                .bind(new.goal)
+                .bind(new.org.get())
+                .bind(&new.what_tried)
+                .bind(new.now)
+                .fetch_one(&mut *tx)
+                .await?;
+                $crate::sqlx::query::<$db>("DELETE FROM story_evidence WHERE story_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for e in &new.evidence {
+                    $crate::sqlx::query::<$db>(
+                        "INSERT INTO story_evidence (story_id, evidence_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(e)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn story(&self, id: i64) -> $crate::StoreResult<Option<$crate::Story>> {
+                let sql = format!("{} WHERE s.id = $1", Self::STORY_SELECT);
+                Ok(self.story_rows(&sql, id).await?.pop())
+            }
+
+            async fn story_of_goal(&self, goal: i64) -> $crate::StoreResult<Option<$crate::Story>> {
+                let sql = format!("{} WHERE s.goal_id = $1", Self::STORY_SELECT);
+                Ok(self.story_rows(&sql, goal).await?.pop())
+            }
+
+            async fn stories(&self, orgs: &[::waypoint_domain::OrgId]) -> $crate::StoreResult<Vec<$crate::Story>> {
+                let sql = format!("{} WHERE s.org_id = $1", Self::STORY_SELECT);
+                let mut out = Vec::new();
+                for org in orgs {
+                    out.extend(self.story_rows(&sql, org.get()).await?);
+                }
+                out.sort_by(|a, b| b.shared_at.cmp(&a.shared_at).then(b.id.cmp(&a.id)));
+                Ok(out)
+            }
+
+            async fn stories_showing(&self, evidence: i64) -> $crate::StoreResult<Vec<$crate::Story>> {
+                let sql = format!(
+                    "{} WHERE s.id IN (SELECT story_id FROM story_evidence WHERE evidence_id = $1)",
+                    Self::STORY_SELECT
+                );
+                self.story_rows(&sql, evidence).await
+            }
+
+            async fn unshare_story(&self, id: i64) -> $crate::StoreResult<bool> {
+                let gone = $crate::sqlx::query::<$db>("DELETE FROM goal_stories WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(gone == 1)
+            }
+
+            async fn comment_on_story(
+                &self,
+                id: i64,
+                author: ::waypoint_domain::PersonId,
+                body: &str,
+                now: i64,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let owner: i64 = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT g.owner_id FROM goal_stories s JOIN personal_goals g ON g.id = s.goal_id WHERE s.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| $crate::StoreError::Conflict("there is no such story".to_owned()))?;
+                let cid = $crate::sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO story_comments (story_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(id)
+                .bind(author.get())
+                .bind(body)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                if owner != author.get() {
+                    let who = Self::name_of(&mut tx, author.get()).await?;
+                    Self::notify(&mut tx, owner, &format!("{who} commented on your story in the showcase."), &format!("/showcase/{id}#comment-{cid}"), now).await?;
+                }
+                tx.commit().await?;
+                Ok(cid)
+            }
+
+            async fn story_comments(&self, id: i64) -> $crate::StoreResult<Vec<$crate::StoryComment>> {
+                let rows: Vec<(i64, String, String, i64)> = $crate::sqlx::query_as(
+                    "SELECT c.id, p.given_name || ' ' || p.family_name, c.body, c.created_at FROM story_comments c \
+                     JOIN people p ON p.id = c.author_id WHERE c.story_id = $1 ORDER BY c.created_at, c.id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, author_name, body, created_at)| $crate::StoryComment { id, author_name, body, created_at })
+                    .collect())
+            }
         }
 
         impl $store {
+            const STORY_SELECT: &'static str = "SELECT s.id, s.goal_id, g.owner_id, p.given_name || ' ' || p.family_name, s.org_id, o.name, \
+                g.inquiry, s.what_tried, (SELECT COUNT(*) FROM story_comments c WHERE c.story_id = s.id), s.shared_at \
+                FROM goal_stories s JOIN personal_goals g ON g.id = s.goal_id JOIN people p ON p.id = g.owner_id JOIN orgs o ON o.id = s.org_id";
+
+            async fn story_rows(&self, sql: &str, bind: i64) -> $crate::StoreResult<Vec<$crate::Story>> {
+                let rows: Vec<(i64, i64, i64, String, i64, String, String, String, i64, i64)> =
+                    $crate::sqlx::query_as(sql).bind(bind).fetch_all(&self.pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (id, goal, owner, owner_name, org, org_name, inquiry, what_tried, comments, shared_at) in rows {
+                    let evidence: Vec<i64> = $crate::sqlx::query_scalar::<$db, i64>(
+                        "SELECT evidence_id FROM story_evidence WHERE story_id = $1 ORDER BY evidence_id",
+                    )
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let competencies = self
+                        .competency_refs(
+                            "SELECT i.id, i.code, i.statement FROM goal_competencies x JOIN framework_items i ON i.id = x.item_id \
+                             WHERE x.goal_id = $1 ORDER BY i.framework_id, i.position",
+                            goal,
+                        )
+                        .await?;
+                    out.push($crate::Story {
+                        id,
+                        goal,
+                        owner: ::waypoint_domain::PersonId::new(owner),
+                        owner_name,
+                        org: ::waypoint_domain::OrgId::new(org),
+                        org_name,
+                        inquiry,
+                        competencies,
+                        what_tried,
+                        evidence,
+                        comments,
+                        shared_at,
+                    });
+                }
+                Ok(out)
+            }
+
             const PERSONAL_GOAL_SELECT: &'static str = "SELECT g.id, g.owner_id, o.given_name || ' ' || o.family_name, g.school_year, \
                 g.system_goal_id, sg.statement, g.reviewer_id, r.given_name || ' ' || r.family_name, g.status, g.inquiry, g.strengths, \
                 g.success, g.students, g.actions, g.supports, g.timeline, g.cadence_days, g.reflection, g.agreed_version, g.carried_from, \

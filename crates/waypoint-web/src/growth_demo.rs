@@ -12,7 +12,7 @@ use waypoint_domain::goals::SchoolYear;
 use waypoint_domain::growth::{EvidenceKind, GoalStatus, GoalText, RatingKind};
 use waypoint_store::{
     CheckInRecord, EvidenceFile, GoalFilter, NewEvidence, NewFramework, NewFrameworkItem,
-    NewPersonalGoal, NewRating, Store,
+    NewPersonalGoal, NewRating, NewStory, Store,
 };
 
 const DAY: i64 = 86_400_000;
@@ -366,6 +366,28 @@ pub async fn seed(
             now - 2 * DAY,
         ))
         .await?;
+    // Shared to the district's showcase, where the principal has commented.
+    if let Some(district) = staff.placements.iter().find_map(|p| p.district) {
+        let story = store
+            .share_story(&NewStory {
+                goal,
+                org: district,
+                what_tried: "I tallied my questions one lesson a week and added five seconds of wait time. \
+                    Why and how questions went from 6 to 15 a lesson, and more students now write a reason from the text."
+                    .to_owned(),
+                evidence: vec![tally, observation],
+                now: now - 20 * DAY,
+            })
+            .await?;
+        store
+            .comment_on_story(
+                story,
+                principal,
+                "The tally is such a simple idea. Could you show it at our next staff meeting?",
+                now - 18 * DAY,
+            )
+            .await?;
+    }
 
     // Colleagues, one goal each in every status; some check-ins overdue,
     // one with no evidence for weeks; the rest of the school has none yet.
@@ -487,6 +509,26 @@ pub async fn seed(
                         GoalStatus::Complete,
                         "Number talks are now daily; most talks bring three strategies.",
                         now - 8 * DAY,
+                    )
+                    .await?;
+                let shown: Vec<i64> = store.evidence_of(g).await?.iter().map(|e| e.id).collect();
+                let story = store
+                    .share_story(&NewStory {
+                        goal: g,
+                        org: school,
+                        what_tried: "Fifteen minutes of number talks every morning, recording each strategy on the board \
+                            with the student's name. By November most talks brought three or more strategies."
+                            .to_owned(),
+                        evidence: shown,
+                        now: now - 7 * DAY,
+                    })
+                    .await?;
+                store
+                    .comment_on_story(
+                        story,
+                        educator,
+                        "I am borrowing the board layout for my math block.",
+                        now - 6 * DAY,
                     )
                     .await?;
             }

@@ -5,7 +5,7 @@
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
     admin, assets, directory, events, frameworks, goals, groups, growth, home, orgs, proposals,
-    session, settings, setup,
+    session, settings, setup, showcase,
 };
 use crate::{AppState, api, growth_api};
 use axum::Router;
@@ -273,6 +273,23 @@ pub fn table(state: &AppState) -> Vec<Route> {
             Method::POST,
             "/notifications/read",
             post(growth::read_notifications),
+        ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/share",
+            post(showcase::share),
+        ),
+        r(Method::GET, "/showcase", get(showcase::showcase)),
+        r(Method::GET, "/showcase/{id}", get(showcase::story)),
+        r(
+            Method::POST,
+            "/showcase/{id}/comments",
+            post(showcase::comment),
+        ),
+        r(
+            Method::POST,
+            "/showcase/{id}/unshare",
+            post(showcase::unshare),
         ),
         r(Method::GET, "/groups", get(groups::groups)),
         r(Method::GET, "/groups/{id}", get(groups::group)),

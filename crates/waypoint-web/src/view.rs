@@ -142,7 +142,7 @@ const ADMIN_PAGES: [(&str, &str); 3] = [
 
 /// Whether `section` is one of the pages under "Growth".
 fn in_growth(section: &str) -> bool {
-    ["/growth", "/goals", "/frameworks"]
+    ["/growth", "/goals", "/frameworks", "/showcase"]
         .iter()
         .any(|p| section.starts_with(p))
 }
@@ -158,6 +158,7 @@ fn growth_pages(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
     if crate::pages::growth::oversees(user) {
         pages.push(("/growth/school", "School overview"));
     }
+    pages.push(("/showcase", "Showcase"));
     pages.push(("/goals", "System goals"));
     if user.holds(Role::DistrictCoordinator) || user.holds(Role::Administrator) {
         pages.push(("/frameworks", "Frameworks"));

@@ -91,6 +91,8 @@ struct PlanFixture {
     evidence: i64,
     check_in: i64,
     rating: i64,
+    /// The goal's story, shared to the educator's school.
+    story: i64,
 }
 
 /// An agreed goal of `owner`, reviewed by `reviewer`, with a file as evidence.
@@ -170,11 +172,31 @@ async fn fixture_plan(
         })
         .await
         .unwrap();
+    let school = s
+        .staff(owner)
+        .await
+        .unwrap()
+        .unwrap()
+        .placements
+        .iter()
+        .find_map(|p| p.school)
+        .unwrap();
+    let story = s
+        .share_story(&waypoint_store::NewStory {
+            goal,
+            org: school,
+            what_tried: "Talk moves".into(),
+            evidence: vec![evidence],
+            now: 6,
+        })
+        .await
+        .unwrap();
     PlanFixture {
         goal,
         evidence,
         check_in,
         rating,
+        story,
     }
 }
 
@@ -1030,6 +1052,44 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/growth/evidence/{}/file", f.plan.evidence),
             Body::None,
             [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        // The story of the educator's goal, shared to their school: its
+        // staff and the leaders above read it; only the educator shares or
+        // takes it down (last, so the story is there for the cases before).
+        case(
+            M::GET,
+            "/showcase",
+            "/showcase".into(),
+            Body::None,
+            page_all,
+        ),
+        case(
+            M::GET,
+            "/showcase/{id}",
+            format!("/showcase/{}", f.plan.story),
+            Body::None,
+            [303, 200, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/showcase/{id}/comments",
+            format!("/showcase/{}/comments", f.plan.story),
+            form(&[("body", " ")]),
+            [303, 422, 422, 422, 422, 404, 422, 404],
+        ),
+        case(
+            M::POST,
+            "/growth/goals/{id}/share",
+            format!("/growth/goals/{}/share", f.plan.goal),
+            form(&[("org", ""), ("what_tried", "x")]),
+            [303, 422, 403, 403, 403, 404, 403, 404],
+        ),
+        case(
+            M::POST,
+            "/showcase/{id}/unshare",
+            format!("/showcase/{}/unshare", f.plan.story),
+            form(&[]),
+            [303, 303, 404, 404, 404, 404, 404, 404],
         ),
         case(
             M::GET,
@@ -3776,8 +3836,71 @@ async fn a_goal_is_co_constructed_and_private_to_its_school(backend: Backend) {
         .unwrap();
     app.give_password(other.id).await;
     let mut other = app.signed_in(&other.username).await;
+    let district_id = f.district.to_string();
+    let r = educator
+        .post_form(
+            &format!("{goal_path}/share"),
+            &[
+                ("org", &district_id),
+                ("what_tried", "Tallies and wait time"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let story_path = r.location().to_owned();
+    let read = other.get(&story_path).await;
+    assert_eq!(read.status, StatusCode::OK, "the district's showcase");
+    assert!(
+        read.body.contains("Tallies and wait time") && !read.body.contains("tally.csv"),
+        "only the evidence chosen is shown"
+    );
+    assert_eq!(
+        other
+            .get(&format!("/growth/evidence/{evidence}/file"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let ev = evidence.to_string();
+    educator
+        .post_form(
+            &format!("{goal_path}/share"),
+            &[
+                ("org", &district_id),
+                ("what_tried", "Tallies and wait time"),
+                ("evidence", &ev),
+            ],
+        )
+        .await;
+    assert_eq!(
+        other
+            .get(&format!("/growth/evidence/{evidence}/file"))
+            .await
+            .status,
+        StatusCode::OK,
+        "shown, so readable"
+    );
+    let r = other
+        .post_form(
+            &format!("{story_path}/comments"),
+            &[("body", "Borrowing this")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        educator
+            .get("/home")
+            .await
+            .body
+            .contains("commented on your story")
+    );
+    let r = educator
+        .post_form(&format!("{story_path}/unshare"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     for path in [
         goal_path.clone(),
+        story_path.clone(),
         format!("/growth/evidence/{evidence}/file"),
         format!("/growth/people/{me}"),
         format!("/growth/goals/{}/edit", f.plan.goal),

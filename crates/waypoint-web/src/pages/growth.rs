@@ -900,6 +900,10 @@ pub struct GoalPage {
     today: String,
     extensions: String,
     notice: Option<&'static str>,
+    can_share: bool,
+    story: Option<waypoint_store::Story>,
+    /// Where the story may go: id, name, chosen.
+    audiences: Vec<(i64, String, bool)>,
 }
 
 /// GET /growth/goals/{id}
@@ -984,7 +988,24 @@ pub async fn goal(
         _ => None,
     };
     let next_due = plus_days(today, goal.cadence_days);
+    let can_share = can_edit && (goal.status.is_active() || goal.status.is_closed());
+    let story = state.store.story_of_goal(id).await?;
+    let audiences = if can_share {
+        super::showcase::audiences(&state, &placements)
+            .await?
+            .into_iter()
+            .map(|o| {
+                let on = story.as_ref().is_some_and(|s| s.org == o.id);
+                (o.id.get(), o.name, on)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(render(&GoalPage {
+        can_share,
+        story,
+        audiences,
         layout: growth_layout(
             &user,
             "Goal",
@@ -1313,7 +1334,12 @@ pub async fn evidence_file(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let evidence = state.store.evidence(id).await?.ok_or(WebError::NotFound)?;
-    readable_goal(&state, &user, evidence.goal).await?;
+    // Its goal's readers open it, and so do the readers of a story showing it.
+    if let Err(e) = readable_goal(&state, &user, evidence.goal).await {
+        if !super::showcase::shown_to(&state, &user, id).await? {
+            return Err(e);
+        }
+    }
     let file = state
         .store
         .evidence_file(id)

@@ -15,6 +15,7 @@ pub mod proposals;
 pub mod session;
 pub mod settings;
 pub mod setup;
+pub mod showcase;
 
 use crate::error::WebError;
 use waypoint_domain::{Action, Actor, Policy, Resource};
