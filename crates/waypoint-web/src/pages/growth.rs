@@ -1335,10 +1335,10 @@ pub async fn evidence_file(
 ) -> WebResult<Response> {
     let evidence = state.store.evidence(id).await?.ok_or(WebError::NotFound)?;
     // Its goal's readers open it, and so do the readers of a story showing it.
-    if let Err(e) = readable_goal(&state, &user, evidence.goal).await {
-        if !super::showcase::shown_to(&state, &user, id).await? {
-            return Err(e);
-        }
+    if let Err(e) = readable_goal(&state, &user, evidence.goal).await
+        && !super::showcase::shown_to(&state, &user, id).await?
+    {
+        return Err(e);
     }
     let file = state
         .store
