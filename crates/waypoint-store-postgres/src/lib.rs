@@ -74,6 +74,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "showcase",
         include_str!("../migrations/0015_showcase.sql"),
     ),
+    (16, "mail", include_str!("../migrations/0016_mail.sql")),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

@@ -73,6 +73,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "showcase",
         include_str!("../migrations/0015_showcase.sql"),
     ),
+    (16, "mail", include_str!("../migrations/0016_mail.sql")),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).

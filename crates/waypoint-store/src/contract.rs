@@ -35,7 +35,8 @@ macro_rules! contract_suite {
             pd_day_concurrent_saves_keep_the_last, pd_day_runs_store_seats,
             pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
             pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole,
-            system_goals_align_within_their_district, growth_plan_from_draft_to_carried_over);
+            system_goals_align_within_their_district, growth_plan_from_draft_to_carried_over,
+            check_in_reminders_and_mail_go_once);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -2311,5 +2312,131 @@ pub async fn growth_plan_from_draft_to_carried_over(store: Arc<dyn Store>) {
             .expect("n")
             .iter()
             .all(|n| n.read_at == Some(20))
+    );
+}
+
+/// A due check-in is reminded once, to the educator and the reviewer; mail
+/// goes only once switched on, for what happened since, each notification once.
+pub async fn check_in_reminders_and_mail_go_once(store: Arc<dyn Store>) {
+    use crate::{MailSettings, NewPersonalGoal};
+    use waypoint_domain::goals::SchoolYear;
+    use waypoint_domain::growth::GoalText;
+    let (_, staff) = pd_day_setup(&*store).await;
+    let (owner, coach) = (staff[0], staff[1]);
+    let goal = store
+        .create_personal_goal(&NewPersonalGoal {
+            owner,
+            year: SchoolYear::starting(2026),
+            system_goal: None,
+            text: GoalText::new("How?", "A", "B", "", "Try", "", "").expect("text"),
+            competencies: vec![],
+            cadence_days: 21,
+            carried_from: None,
+            now: 1,
+        })
+        .await
+        .expect("goal");
+    store
+        .submit_personal_goal(goal, coach, 2)
+        .await
+        .expect("submit");
+    assert!(store.mail_settings().await.expect("settings").is_none());
+    assert!(
+        store.outgoing_mail(10).await.expect("outbox").is_empty(),
+        "no relay, no mail"
+    );
+    store
+        .save_mail_settings(
+            &MailSettings {
+                host: "127.0.0.1".into(),
+                port: 2525,
+                from: "Waypoint <waypoint@example.org>".into(),
+                enabled: true,
+                enabled_at: None,
+            },
+            coach,
+            100,
+        )
+        .await
+        .expect("save");
+    let settings = store.mail_settings().await.expect("read").expect("set");
+    assert_eq!((settings.port, settings.enabled_at), (2525, Some(100)));
+    assert!(
+        store.outgoing_mail(10).await.expect("outbox").is_empty(),
+        "nothing from before"
+    );
+    store
+        .agree_personal_goal(goal, coach, "2026-10-01", 101)
+        .await
+        .expect("agree");
+    assert_eq!(
+        store
+            .remind_check_ins("2026-09-30", 102)
+            .await
+            .expect("remind"),
+        0,
+        "not due yet"
+    );
+    assert_eq!(
+        store
+            .remind_check_ins("2026-10-01", 103)
+            .await
+            .expect("remind"),
+        1
+    );
+    assert_eq!(
+        store
+            .remind_check_ins("2026-10-05", 104)
+            .await
+            .expect("remind"),
+        0,
+        "once"
+    );
+    let out = store.outgoing_mail(10).await.expect("outbox");
+    let bodies: Vec<&str> = out.iter().map(|m| m.body.as_str()).collect();
+    assert!(
+        bodies.iter().any(|b| b.contains("agreed your goal")),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("Your check-in is due on 2026-10-01")),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("check-in is due on 2026-10-01") && !b.starts_with("Your")),
+        "{bodies:?}"
+    );
+    for m in &out {
+        store.mark_emailed(m.notification, 105).await.expect("sent");
+    }
+    assert!(
+        store.outgoing_mail(10).await.expect("outbox").is_empty(),
+        "each once"
+    );
+    // Switched off, nothing goes; on again, it starts from then.
+    let off = MailSettings {
+        enabled: false,
+        ..settings.clone()
+    };
+    store
+        .save_mail_settings(&off, coach, 106)
+        .await
+        .expect("off");
+    store
+        .comment_on_goal(goal, "", "Hello", coach, 107)
+        .await
+        .expect("comment");
+    assert!(store.outgoing_mail(10).await.expect("outbox").is_empty());
+    store
+        .save_mail_settings(&settings, coach, 108)
+        .await
+        .expect("on");
+    assert!(
+        store.outgoing_mail(10).await.expect("outbox").is_empty(),
+        "the comment came while off"
     );
 }

@@ -378,6 +378,36 @@ pub struct StoryComment {
     pub created_at: i64,
 }
 
+/// The installation's SMTP relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// The sender, e.g. `Waypoint <waypoint@district.example.org>`.
+    pub from: String,
+    /// Whether mail is sent.
+    pub enabled: bool,
+    /// Since when it has been on: only notifications from then are mailed.
+    pub enabled_at: Option<i64>,
+}
+
+/// A notification waiting to be e-mailed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// The notification.
+    pub notification: i64,
+    /// The person's name.
+    pub to_name: String,
+    /// Their address.
+    pub to_email: String,
+    /// What happened.
+    pub body: String,
+    /// Where to look (a path).
+    pub link: String,
+}
+
 /// Growth-plan storage. Every change that tells someone writes their
 /// notification in the same transaction.
 #[async_trait]
@@ -487,4 +517,23 @@ pub trait Growth: Send + Sync {
     ) -> StoreResult<i64>;
     /// A story's comments, oldest first.
     async fn story_comments(&self, id: i64) -> StoreResult<Vec<StoryComment>>;
+    /// Tells the educator and the reviewer of each active goal whose open
+    /// check-in is due on or before `due_by` (`yyyy-mm-dd`), once per
+    /// check-in; how many check-ins were reminded.
+    async fn remind_check_ins(&self, due_by: &str, now: i64) -> StoreResult<usize>;
+    /// The SMTP relay, if set.
+    async fn mail_settings(&self) -> StoreResult<Option<MailSettings>>;
+    /// Sets the SMTP relay; switching it on starts mailing notifications
+    /// from now.
+    async fn save_mail_settings(
+        &self,
+        settings: &MailSettings,
+        by: PersonId,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Notifications not yet e-mailed since mail was switched on, to people
+    /// with an address, oldest first.
+    async fn outgoing_mail(&self, limit: i64) -> StoreResult<Vec<OutgoingMail>>;
+    /// Marks a notification e-mailed.
+    async fn mark_emailed(&self, notification: i64, now: i64) -> StoreResult<()>;
 }

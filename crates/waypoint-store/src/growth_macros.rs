@@ -823,6 +823,113 @@ macro_rules! portable_growth {
                     .map(|(id, author_name, body, created_at)| $crate::StoryComment { id, author_name, body, created_at })
                     .collect())
             }
+
+            async fn remind_check_ins(&self, due_by: &str, now: i64) -> $crate::StoreResult<usize> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let due: Vec<(i64, i64, i64, Option<i64>, String)> = $crate::sqlx::query_as(
+                    "SELECT c.id, g.id, g.owner_id, g.reviewer_id, c.due_on FROM check_ins c JOIN personal_goals g ON g.id = c.goal_id \
+                     WHERE c.held_on IS NULL AND c.reminded_at IS NULL AND c.due_on <= $1 AND g.status IN ('agreed', 'in_progress') \
+                     ORDER BY c.due_on, c.id",
+                )
+                .bind(due_by)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (check_in, goal, owner, reviewer, due_on) in &due {
+                    let link = format!("/growth/goals/{goal}#check-ins");
+                    Self::notify(&mut tx, *owner, &format!("Your check-in is due on {due_on}."), &link, now).await?;
+                    if let Some(r) = reviewer {
+                        let who = Self::name_of(&mut tx, *owner).await?;
+                        Self::notify(&mut tx, *r, &format!("{who}'s check-in is due on {due_on}."), &link, now).await?;
+                    }
+                    $crate::sqlx::query::<$db>("UPDATE check_ins SET reminded_at = $2 WHERE id = $1")
+                        .bind(check_in)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(due.len())
+            }
+
+            async fn mail_settings(&self) -> $crate::StoreResult<Option<$crate::MailSettings>> {
+                let row: Option<(String, i64, String, i64, Option<i64>)> = $crate::sqlx::query_as(
+                    "SELECT host, port, from_address, enabled, enabled_at FROM mail_settings WHERE id = 1",
+                )
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(host, port, from, enabled, enabled_at)| {
+                    Ok($crate::MailSettings {
+                        host,
+                        port: u16::try_from(port).map_err(|_| $crate::StoreError::Corrupt(format!("mail port {port}")))?,
+                        from,
+                        enabled: enabled != 0,
+                        enabled_at,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn save_mail_settings(
+                &self,
+                settings: &$crate::MailSettings,
+                by: ::waypoint_domain::PersonId,
+                now: i64,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let was: Option<(i64, Option<i64>)> = $crate::sqlx::query_as(
+                    "SELECT enabled, enabled_at FROM mail_settings WHERE id = 1",
+                )
+                .fetch_optional(&mut *tx)
+                .await?;
+                // Switching on starts from now, so nothing from before is mailed.
+                let enabled_at = match (settings.enabled, was) {
+                    (false, _) => None,
+                    (true, Some((1, at))) => at,
+                    (true, _) => Some(now),
+                };
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO mail_settings (id, host, port, from_address, enabled, enabled_at, updated_by, updated_at) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, \
+                     from_address = excluded.from_address, enabled = excluded.enabled, enabled_at = excluded.enabled_at, \
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                )
+                .bind(&settings.host)
+                .bind(i64::from(settings.port))
+                .bind(&settings.from)
+                .bind(i64::from(settings.enabled))
+                .bind(enabled_at)
+                .bind(by.get())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn outgoing_mail(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::OutgoingMail>> {
+                let rows: Vec<(i64, String, String, String, String)> = $crate::sqlx::query_as(
+                    "SELECT n.id, p.given_name || ' ' || p.family_name, p.email, n.body, n.link FROM notifications n \
+                     JOIN people p ON p.id = n.person_id JOIN mail_settings m ON m.id = 1 \
+                     WHERE m.enabled = 1 AND n.emailed_at IS NULL AND n.created_at >= m.enabled_at AND p.email IS NOT NULL AND p.email <> '' \
+                     ORDER BY n.created_at, n.id LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(notification, to_name, to_email, body, link)| $crate::OutgoingMail { notification, to_name, to_email, body, link })
+                    .collect())
+            }
+
+            async fn mark_emailed(&self, notification: i64, now: i64) -> $crate::StoreResult<()> {
+                $crate::sqlx::query::<$db>("UPDATE notifications SET emailed_at = $2 WHERE id = $1")
+                    .bind(notification)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
         }
 
         impl $store {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod growth_api;
 pub mod growth_demo;
 pub mod jobs;
+pub mod mail;
 pub mod middleware;
 pub mod pages;
 pub mod pdday;

@@ -317,6 +317,9 @@ pub fn table(state: &AppState) -> Vec<Route> {
             post(admin::upload).layer(upload_limit),
         ),
         r(Method::GET, "/admin/imports/{id}", get(admin::import)),
+        r(Method::GET, "/admin/mail", get(admin::mail)),
+        r(Method::POST, "/admin/mail", post(admin::save_mail)),
+        r(Method::POST, "/admin/mail/test", post(admin::test_mail)),
         r(Method::GET, "/admin/users", get(admin::accounts)),
         r(Method::GET, "/admin/users/{id}", get(admin::account)),
         r(

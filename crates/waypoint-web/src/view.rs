@@ -134,10 +134,11 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
 
 /// The administrator's pages, one item of the main navigation and tabs
 /// of their own.
-const ADMIN_PAGES: [(&str, &str); 3] = [
+const ADMIN_PAGES: [(&str, &str); 4] = [
     ("/admin/imports", "Imports"),
     ("/admin/users", "Accounts"),
     ("/admin/audit", "Audit log"),
+    ("/admin/mail", "E-mail"),
 ];
 
 /// Whether `section` is one of the pages under "Growth".

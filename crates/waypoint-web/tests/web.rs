@@ -915,6 +915,28 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/admin/mail",
+            "/admin/mail".into(),
+            Body::None,
+            admin_page,
+        ),
+        case(
+            M::POST,
+            "/admin/mail",
+            "/admin/mail".into(),
+            form(&[("host", ""), ("port", "x")]),
+            [303, 404, 404, 404, 404, 404, 422, 404],
+        ),
+        // No relay saved yet: the administrator hears so.
+        case(
+            M::POST,
+            "/admin/mail/test",
+            "/admin/mail/test".into(),
+            form(&[]),
+            [303, 404, 404, 404, 404, 404, 409, 404],
+        ),
+        case(
+            M::GET,
             "/frameworks",
             "/frameworks".into(),
             Body::None,

@@ -151,6 +151,11 @@ async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
             stop_rx.clone(),
         )));
     }
+    tasks.push(tokio::spawn(waypoint_web::mail::run_mailer(
+        Arc::clone(&store),
+        config.public_url.clone(),
+        stop_rx.clone(),
+    )));
     tasks.push(tokio::spawn(purge_sessions(
         Arc::clone(&store),
         config,

@@ -622,3 +622,144 @@ fn csv_field(s: &str) -> String {
         s
     }
 }
+
+/// The e-mail settings page.
+#[derive(Template)]
+#[template(path = "admin_mail.html")]
+pub struct MailPage {
+    layout: Layout,
+    host: String,
+    port: String,
+    from: String,
+    enabled: bool,
+    since: Option<String>,
+    notice: Option<String>,
+    problem: Option<String>,
+    my_email: Option<String>,
+}
+
+/// What the e-mail form holds.
+#[derive(Debug, Default, Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    host: String,
+    #[serde(default)]
+    port: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    enabled: Option<String>,
+}
+
+async fn mail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    notice: Option<String>,
+    problem: Option<String>,
+) -> WebResult<MailPage> {
+    let settings = state.store.mail_settings().await?;
+    let my_email = state
+        .store
+        .staff(user.actor.person)
+        .await?
+        .and_then(|s| s.row.email)
+        .filter(|e| !e.is_empty());
+    Ok(MailPage {
+        layout: Layout::for_user(user, "E-mail", "/admin/mail"),
+        host: settings
+            .as_ref()
+            .map(|s| s.host.clone())
+            .unwrap_or_default(),
+        port: settings
+            .as_ref()
+            .map_or_else(|| "25".to_owned(), |s| s.port.to_string()),
+        from: settings
+            .as_ref()
+            .map(|s| s.from.clone())
+            .unwrap_or_default(),
+        enabled: settings.as_ref().is_some_and(|s| s.enabled),
+        since: settings.and_then(|s| s.enabled_at).map(datetime),
+        notice,
+        problem,
+        my_email,
+    })
+}
+
+/// GET /admin/mail
+pub async fn mail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    let notice = query.contains_key("saved").then(|| "Saved.".to_owned());
+    Ok(render(&mail_page(&state, &user, notice, None).await?))
+}
+
+/// POST /admin/mail
+pub async fn save_mail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<MailForm>,
+) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    let host = form.host.trim();
+    let port = form.port.trim().parse::<u16>().ok().filter(|p| *p > 0);
+    let from = form.from.trim();
+    let mut problems = Vec::new();
+    if host.is_empty() || host.len() > 253 || host.chars().any(char::is_whitespace) {
+        problems.push("Host: give the relay's host name or address.");
+    }
+    if port.is_none() {
+        problems.push("Port: a number from 1 to 65535 (25 or 587 for most relays).");
+    }
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        problems.push("Sender: an address like Waypoint <waypoint@district.example.org>.");
+    }
+    let Some(port) = port.filter(|_| problems.is_empty()) else {
+        let page = mail_page(&state, &user, None, Some(problems.join(" "))).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    };
+    state
+        .store
+        .save_mail_settings(
+            &waypoint_store::MailSettings {
+                host: host.to_owned(),
+                port,
+                from: from.to_owned(),
+                enabled: form.enabled.is_some(),
+                enabled_at: None,
+            },
+            user.actor.person,
+            now_ms(),
+        )
+        .await?;
+    Ok(Redirect::to("/admin/mail?saved").into_response())
+}
+
+/// POST /admin/mail/test: a message to the administrator's own address.
+pub async fn test_mail(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    let Some(settings) = state.store.mail_settings().await? else {
+        return Err(WebError::Conflict(
+            "Save the relay's settings first.".to_owned(),
+        ));
+    };
+    let page = mail_page(&state, &user, None, None).await?;
+    let Some(to) = page.my_email.clone() else {
+        return Err(WebError::Conflict(
+            "Your account has no e-mail address to send the test to.".to_owned(),
+        ));
+    };
+    let text = "This is a test message from Waypoint. Reminders and notifications will arrive like this one.\n".to_owned();
+    let (notice, problem) =
+        match crate::mail::send(&settings, &user.name, &to, "Waypoint: test message", text).await {
+            Ok(()) => (Some(format!("A test message went to {to}.")), None),
+            Err(e) => (None, Some(format!("The test message was not sent: {e:#}."))),
+        };
+    Ok(render(&MailPage {
+        notice,
+        problem,
+        ..page
+    }))
+}
