@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0015_showcase.sql"),
     ),
     (16, "mail", include_str!("../migrations/0016_mail.sql")),
+    (
+        17,
+        "framework_item_retired",
+        include_str!("../migrations/0017_framework_item_retired.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

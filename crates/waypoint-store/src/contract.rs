@@ -2313,6 +2313,80 @@ pub async fn growth_plan_from_draft_to_carried_over(store: Arc<dyn Store>) {
             .iter()
             .all(|n| n.read_at == Some(20))
     );
+    // Re-importing the framework keeps the item (and what names it); an
+    // item dropped from it while rated is retired, not deleted.
+    let again = |items: Vec<crate::NewFrameworkItem>| crate::NewFramework {
+        identifier: "g0000000-0000-0000-0000-000000000000".into(),
+        uri: "http://x/g".into(),
+        title: "Teaching".into(),
+        case_version: "1.0".into(),
+        source: "t.json".into(),
+        now: 30,
+        items,
+        ..crate::NewFramework::default()
+    };
+    let item_named = |id: &str, s: &str| crate::NewFrameworkItem {
+        identifier: id.into(),
+        uri: format!("http://x/{id}"),
+        statement: s.into(),
+        ..crate::NewFrameworkItem::default()
+    };
+    store
+        .save_framework(&again(vec![
+            item_named("i1", "Questioning, renamed"),
+            item_named("i2", "Feedback"),
+        ]))
+        .await
+        .expect("re-import");
+    let items = store.framework_items(framework).await.expect("items");
+    assert_eq!(items[0].id, item, "the same item");
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        store.ratings_of(owner).await.expect("ratings").len(),
+        2,
+        "ratings kept"
+    );
+    store
+        .save_framework(&again(vec![item_named("i2", "Feedback")]))
+        .await
+        .expect("drop i1");
+    let items = store.framework_items(framework).await.expect("items");
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| i.identifier.as_str())
+            .collect::<Vec<_>>(),
+        ["i2"]
+    );
+    assert_eq!(
+        store.ratings_of(owner).await.expect("ratings").len(),
+        2,
+        "a retired item's ratings stay"
+    );
+    assert_eq!(
+        store
+            .personal_goal(goal)
+            .await
+            .expect("r")
+            .expect("t")
+            .competencies
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .framework(framework)
+            .await
+            .expect("f")
+            .expect("t")
+            .items,
+        1
+    );
+    let err = store
+        .save_framework(&again(vec![item_named("i2", "A"), item_named("i2", "B")]))
+        .await
+        .expect_err("twice");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
 }
 
 /// A due check-in is reminded once, to the educator and the reviewer; mail

@@ -39,14 +39,22 @@ macro_rules! portable_frameworks {
                 .bind(new.now)
                 .fetch_one(&mut *tx)
                 .await?;
+                let mut seen = ::std::collections::HashSet::new();
+                if let Some(twice) = new.items.iter().find(|i| !seen.insert(i.identifier.as_str())) {
+                    return Err($crate::StoreError::Conflict(format!("item {} is listed twice", twice.identifier)));
+                }
                 if old.is_some() {
-                    $crate::sqlx::query::<$db>("DELETE FROM framework_items WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
                     $crate::sqlx::query::<$db>("DELETE FROM framework_associations WHERE framework_id = $1").bind(id).execute(&mut *tx).await?;
                 }
+                // Items keep their ids across a re-import, so goals, evidence
+                // and ratings that name them keep naming them.
                 for (position, item) in new.items.iter().enumerate() {
                     $crate::sqlx::query::<$db>(
                         "INSERT INTO framework_items (framework_id, identifier, uri, position, depth, parent, code, statement, abbreviated, item_type, levels) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (framework_id, identifier) DO UPDATE SET \
+                         uri = excluded.uri, position = excluded.position, depth = excluded.depth, parent = excluded.parent, code = excluded.code, \
+                         statement = excluded.statement, abbreviated = excluded.abbreviated, item_type = excluded.item_type, \
+                         levels = excluded.levels, retired = 0",
                     )
                     .bind(id)
                     .bind(&item.identifier)
@@ -60,8 +68,33 @@ macro_rules! portable_frameworks {
                     .bind(&item.item_type)
                     .bind(&item.levels)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(|e| $crate::portable::conflict_or(e, &format!("item {} is listed twice", item.identifier)))?;
+                    .await?;
+                }
+                if old.is_some() {
+                    // Items no longer listed: gone, unless something names them.
+                    let existing: Vec<(i64, String)> = $crate::sqlx::query_as("SELECT id, identifier FROM framework_items WHERE framework_id = $1")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    for (item, identifier) in existing {
+                        if seen.contains(identifier.as_str()) {
+                            continue;
+                        }
+                        let used = $crate::sqlx::query_scalar::<$db, i64>(
+                            "SELECT (SELECT COUNT(*) FROM goal_competencies WHERE item_id = $1) + \
+                             (SELECT COUNT(*) FROM competency_ratings WHERE item_id = $1) + \
+                             (SELECT COUNT(*) FROM evidence_competencies WHERE item_id = $1)",
+                        )
+                        .bind(item)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        let sql = if used > 0 {
+                            "UPDATE framework_items SET retired = 1 WHERE id = $1"
+                        } else {
+                            "DELETE FROM framework_items WHERE id = $1"
+                        };
+                        $crate::sqlx::query::<$db>(sql).bind(item).execute(&mut *tx).await?;
+                    }
                 }
                 for a in &new.associations {
                     $crate::sqlx::query::<$db>(
@@ -97,7 +130,7 @@ macro_rules! portable_frameworks {
 
             async fn framework_items(&self, id: i64) -> $crate::StoreResult<Vec<$crate::FrameworkItem>> {
                 let rows: Vec<(i64, String, i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT id, identifier, depth, code, statement, item_type, levels FROM framework_items WHERE framework_id = $1 ORDER BY position",
+                    "SELECT id, identifier, depth, code, statement, item_type, levels FROM framework_items WHERE framework_id = $1 AND retired = 0 ORDER BY position",
                 )
                 .bind(id)
                 .fetch_all(&self.pool)
@@ -120,7 +153,7 @@ macro_rules! portable_frameworks {
         impl $store {
             const FRAMEWORK_SELECT: &'static str = "SELECT f.id, f.identifier, f.title, f.creator, f.description, f.adoption_status, \
                 f.case_version, f.source, \
-                (SELECT COUNT(*) FROM framework_items i WHERE i.framework_id = f.id), \
+                (SELECT COUNT(*) FROM framework_items i WHERE i.framework_id = f.id AND i.retired = 0), \
                 (SELECT COUNT(*) FROM framework_associations a WHERE a.framework_id = f.id), f.imported_at FROM frameworks f";
         }
     };
