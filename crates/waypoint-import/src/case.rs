@@ -660,3 +660,146 @@ mod stamp {
         }
     }
 }
+
+/// Writes a framework as a CASE 1.1 `CFPackage`: its document, its items
+/// and its associations (an `isChildOf` for each item's parent when the
+/// framework carries none). Node links name the document or item they point
+/// at; a node outside the framework is linked by its identifier. `changed`
+/// (Unix ms) stands in for every record's `lastChangeDateTime`.
+pub fn write_case(f: &Framework, changed: i64) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let stamp = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .ok()
+            .and_then(|t| {
+                t.replace_nanosecond(0)
+                    .ok()?
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+    };
+    let when = stamp(f.document.last_change.unwrap_or(changed));
+    let d = &f.document;
+    let link = |id: &str| -> Value {
+        if id == d.identifier {
+            return json!({"title": d.title, "identifier": d.identifier, "uri": d.uri});
+        }
+        match f.items.iter().find(|i| i.identifier == id) {
+            Some(i) => {
+                let title = if i.human_coding_scheme.is_empty() {
+                    i.full_statement.clone()
+                } else {
+                    i.human_coding_scheme.clone()
+                };
+                json!({"title": title, "identifier": i.identifier, "uri": i.uri})
+            }
+            None => json!({"title": id, "identifier": id, "uri": format!("urn:uuid:{id}")}),
+        }
+    };
+    let mut document = Map::new();
+    document.insert("identifier".into(), json!(d.identifier));
+    document.insert("uri".into(), json!(d.uri));
+    document.insert("creator".into(), json!(d.creator));
+    document.insert("title".into(), json!(d.title));
+    document.insert("lastChangeDateTime".into(), json!(when));
+    document.insert("caseVersion".into(), json!("1.1"));
+    if !d.description.is_empty() {
+        document.insert("description".into(), json!(d.description));
+    }
+    if !d.adoption_status.is_empty() {
+        document.insert("adoptionStatus".into(), json!(d.adoption_status));
+    }
+    let items: Vec<Value> = f
+        .items
+        .iter()
+        .map(|i| {
+            let mut m = Map::new();
+            m.insert("identifier".into(), json!(i.identifier));
+            m.insert("fullStatement".into(), json!(i.full_statement));
+            m.insert("uri".into(), json!(i.uri));
+            m.insert("lastChangeDateTime".into(), json!(when));
+            if !i.human_coding_scheme.is_empty() {
+                m.insert("humanCodingScheme".into(), json!(i.human_coding_scheme));
+            }
+            if !i.abbreviated_statement.is_empty() {
+                m.insert(
+                    "abbreviatedStatement".into(),
+                    json!(i.abbreviated_statement),
+                );
+            }
+            if !i.item_type.is_empty() {
+                m.insert("CFItemType".into(), json!(i.item_type));
+            }
+            if !i.education_level.is_empty() {
+                m.insert("educationLevel".into(), json!(i.education_level));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let derived;
+    let associations: &[Association] = if f.associations.is_empty() {
+        derived = f
+            .items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| Association {
+                identifier: derived_identifier(&d.identifier, &i.identifier),
+                kind: "isChildOf".to_owned(),
+                origin: i.identifier.clone(),
+                destination: i.parent.clone().unwrap_or_else(|| d.identifier.clone()),
+                sequence: i64::try_from(n + 1).ok(),
+            })
+            .collect::<Vec<_>>();
+        &derived
+    } else {
+        &f.associations
+    };
+    let associations: Vec<Value> = associations
+        .iter()
+        .map(|a| {
+            let mut m = Map::new();
+            m.insert("identifier".into(), json!(a.identifier));
+            m.insert("associationType".into(), json!(a.kind));
+            m.insert("uri".into(), json!(format!("urn:uuid:{}", a.identifier)));
+            m.insert("originNodeURI".into(), link(&a.origin));
+            m.insert("destinationNodeURI".into(), link(&a.destination));
+            m.insert("lastChangeDateTime".into(), json!(when));
+            if let Some(s) = a.sequence {
+                m.insert("sequenceNumber".into(), json!(s));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({
+        "CFDocument": Value::Object(document),
+        "CFItems": items,
+        "CFAssociations": associations,
+    })
+}
+
+/// A stable UUID-shaped identifier for the association between two nodes
+/// (FNV-1a of both, spread over 128 bits, marked as version 4 variant 1).
+fn derived_identifier(a: &str, b: &str) -> String {
+    let mut h: [u64; 2] = [0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4];
+    for (k, lane) in h.iter_mut().enumerate() {
+        for byte in a.bytes().chain([0xff]).chain(b.bytes()).chain([k as u8]) {
+            *lane ^= u64::from(byte);
+            *lane = lane.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&h[0].to_be_bytes());
+    bytes[8..].copy_from_slice(&h[1].to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}

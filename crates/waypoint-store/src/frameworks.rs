@@ -79,6 +79,10 @@ pub struct NewFrameworkAssociation {
 pub struct FrameworkSummary {
     /// Id.
     pub id: i64,
+    /// Its URI.
+    pub uri: String,
+    /// The framework's own last change (ms).
+    pub last_change: Option<i64>,
     /// CFDocument identifier.
     pub identifier: String,
     /// Title.
@@ -108,6 +112,10 @@ pub struct FrameworkItem {
     pub id: i64,
     /// Identifier.
     pub identifier: String,
+    /// Its URI.
+    pub uri: String,
+    /// The identifier of the item it sits under.
+    pub parent: Option<String>,
     /// Depth (0 at the top).
     pub depth: i64,
     /// Code.
@@ -132,4 +140,6 @@ pub trait Frameworks: Send + Sync {
     async fn framework(&self, id: i64) -> StoreResult<Option<FrameworkSummary>>;
     /// A framework's items in tree order.
     async fn framework_items(&self, id: i64) -> StoreResult<Vec<FrameworkItem>>;
+    /// A framework's associations, as imported.
+    async fn framework_associations(&self, id: i64) -> StoreResult<Vec<NewFrameworkAssociation>>;
 }

@@ -129,22 +129,43 @@ macro_rules! portable_frameworks {
             }
 
             async fn framework_items(&self, id: i64) -> $crate::StoreResult<Vec<$crate::FrameworkItem>> {
-                let rows: Vec<(i64, String, i64, String, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT id, identifier, depth, code, statement, item_type, levels FROM framework_items WHERE framework_id = $1 AND retired = 0 ORDER BY position",
+                let rows: Vec<(i64, String, i64, String, String, String, String, String, Option<String>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, identifier, depth, code, statement, item_type, levels, uri, parent FROM framework_items WHERE framework_id = $1 AND retired = 0 ORDER BY position",
                 )
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, identifier, depth, code, statement, item_type, levels)| $crate::FrameworkItem {
+                    .map(|(id, identifier, depth, code, statement, item_type, levels, uri, parent)| $crate::FrameworkItem {
                         id,
                         identifier,
+                        uri,
+                        parent,
                         depth,
                         code,
                         statement,
                         item_type,
                         levels,
+                    })
+                    .collect())
+            }
+
+            async fn framework_associations(&self, id: i64) -> $crate::StoreResult<Vec<$crate::NewFrameworkAssociation>> {
+                let rows: Vec<(String, String, String, String, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT identifier, kind, origin, destination, sequence FROM framework_associations WHERE framework_id = $1 ORDER BY identifier",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(identifier, kind, origin, destination, sequence)| $crate::NewFrameworkAssociation {
+                        identifier,
+                        kind,
+                        origin,
+                        destination,
+                        sequence,
                     })
                     .collect())
             }
@@ -154,7 +175,7 @@ macro_rules! portable_frameworks {
             const FRAMEWORK_SELECT: &'static str = "SELECT f.id, f.identifier, f.title, f.creator, f.description, f.adoption_status, \
                 f.case_version, f.source, \
                 (SELECT COUNT(*) FROM framework_items i WHERE i.framework_id = f.id AND i.retired = 0), \
-                (SELECT COUNT(*) FROM framework_associations a WHERE a.framework_id = f.id), f.imported_at FROM frameworks f";
+                (SELECT COUNT(*) FROM framework_associations a WHERE a.framework_id = f.id), f.imported_at, f.uri, f.last_change FROM frameworks f";
         }
     };
 }

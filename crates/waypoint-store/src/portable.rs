@@ -857,6 +857,8 @@ pub type FrameworkTuple = (
     i64,
     i64,
     i64,
+    String,
+    Option<i64>,
 );
 
 /// A framework summary from its row.
@@ -873,9 +875,13 @@ pub fn framework_from(
         items,
         associations,
         imported_at,
+        uri,
+        last_change,
     ): FrameworkTuple,
 ) -> crate::FrameworkSummary {
     crate::FrameworkSummary {
+        uri,
+        last_change,
         id,
         identifier,
         title,

@@ -33,6 +33,7 @@ on_both_backends!(
     district_and_school_goals_are_set_by_their_leaders,
     rankings_through_the_api_follow_the_form_rules,
     a_goal_is_co_constructed_and_private_to_its_school,
+    a_framework_written_here_keeps_its_items_and_exports_as_case,
 );
 
 /// A response's JSON body.
@@ -912,6 +913,42 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/goals/{}/remove", f.goal),
             form(&[]),
             [303, 404, 303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::GET,
+            "/frameworks/new",
+            "/frameworks/new".into(),
+            Body::None,
+            [303, 404, 404, 404, 200, 404, 200, 404],
+        ),
+        case(
+            M::POST,
+            "/frameworks/new",
+            "/frameworks/new".into(),
+            form(&[("title", ""), ("outline", "x")]),
+            [303, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        case(
+            M::GET,
+            "/frameworks/{id}/case.json",
+            format!("/frameworks/{}/case.json", f.framework),
+            Body::None,
+            page_all,
+        ),
+        // The fixture framework was imported, not written here.
+        case(
+            M::GET,
+            "/frameworks/{id}/edit",
+            format!("/frameworks/{}/edit", f.framework),
+            Body::None,
+            [303, 404, 404, 404, 409, 404, 409, 404],
+        ),
+        case(
+            M::POST,
+            "/frameworks/{id}/edit",
+            format!("/frameworks/{}/edit", f.framework),
+            form(&[("title", "Renamed"), ("outline", "1 | One")]),
+            [303, 404, 404, 404, 409, 404, 409, 404],
         ),
         case(
             M::GET,
@@ -3942,4 +3979,123 @@ async fn a_goal_is_co_constructed_and_private_to_its_school(backend: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(s.evidence_of(goal).await.unwrap().len(), 1);
+}
+
+/// A coordinator writes a framework as an outline; a bad line is refused by
+/// number; changing it keeps the identifiers of unchanged lines; the export
+/// reads back as the same CASE 1.1 tree.
+async fn a_framework_written_here_keeps_its_items_and_exports_as_case(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let s = &app.store;
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    coordinator.get("/frameworks/new").await;
+    let bad = coordinator
+        .post_form(
+            "/frameworks/new",
+            &[
+                ("title", "Practice"),
+                ("outline", "1 | Planning\n      Too deep\n2 |"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("line 2:") && bad.body.contains("line 3:"),
+        "{}",
+        bad.body
+    );
+    assert!(s.frameworks().await.unwrap().is_empty(), "nothing stored");
+    let outline = "1 | Planning\n  1a | For every learner\n2 | Discussion";
+    let r = coordinator
+        .post_form(
+            "/frameworks/new",
+            &[
+                ("title", "Practice"),
+                ("creator", "Riverbend"),
+                ("outline", outline),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r
+        .location()
+        .trim_start_matches("/frameworks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let before = s.framework_items(id).await.unwrap();
+    assert_eq!(before.len(), 3);
+    assert_eq!(
+        before[1].parent.as_deref(),
+        Some(before[0].identifier.as_str())
+    );
+    let edit = coordinator.get(&format!("/frameworks/{id}/edit")).await;
+    assert!(
+        edit.body.contains("  1a | For every learner"),
+        "{}",
+        edit.body
+    );
+    let r = coordinator
+        .post_form(
+            &format!("/frameworks/{id}/edit"),
+            &[
+                ("title", "Practice"),
+                (
+                    "outline",
+                    "1 | Planning\n  1a | For every learner\n  1b | With colleagues\n3 | Feedback",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = s.framework_items(id).await.unwrap();
+    assert_eq!(after.len(), 4);
+    assert_eq!(
+        after[0].id, before[0].id,
+        "an unchanged line keeps its item"
+    );
+    assert_eq!(after[1].id, before[1].id);
+    assert!(
+        after.iter().all(|i| i.identifier != before[2].identifier),
+        "a changed line is a new item"
+    );
+    let export = coordinator
+        .get(&format!("/frameworks/{id}/case.json"))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    let f = waypoint_import::case::read_case("export.json", export.body.as_bytes()).unwrap();
+    assert_eq!(f.version, waypoint_import::case::CaseVersion::V1p1);
+    let tree: Vec<(String, usize)> = f
+        .items
+        .iter()
+        .map(|i| (i.human_coding_scheme.clone(), i.depth))
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            ("1".into(), 0),
+            ("1a".into(), 1),
+            ("1b".into(), 1),
+            ("3".into(), 0)
+        ]
+    );
+    // Anyone on staff reads and downloads it; only coordinators write.
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    assert_eq!(
+        educator
+            .get(&format!("/frameworks/{id}/case.json"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        educator.get(&format!("/frameworks/{id}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
