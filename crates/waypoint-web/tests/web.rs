@@ -3877,6 +3877,21 @@ async fn a_goal_is_co_constructed_and_private_to_its_school(backend: Backend) {
         "the chart shows the move"
     );
 
+    // The principal's home counts the fixture goal's check-in, due in 2000, as overdue.
+    let mut principal = app.signed_in(&app.username(Role::Principal)).await;
+    let home = principal.get("/home").await;
+    assert!(
+        home.body.contains("Growth at") && home.body.contains("Check-ins overdue"),
+        "{}",
+        home.body
+    );
+    assert!(
+        principal
+            .get("/growth/school")
+            .await
+            .body
+            .contains("Overdue:")
+    );
     // A teacher at another school of the district finds nothing.
     let sibling_school = s
         .class(waypoint_domain::ClassId::new(f.sibling_class))

@@ -1683,25 +1683,20 @@ pub struct SchoolPage {
     by_status: Vec<(&'static str, usize, u32)>,
 }
 
-/// GET /growth/school (`?org=` one of the schools the viewer oversees)
-pub async fn school(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<HashMap<String, String>>,
-) -> WebResult<Response> {
-    let schools = overseen(&state, &user).await?;
-    let chosen = match query.get("org").and_then(|o| o.parse::<i64>().ok()) {
-        Some(id) => schools.iter().find(|s| s.0.get() == id),
-        None => schools.first(),
-    }
-    .ok_or(WebError::NotFound)?;
+/// One row per staff member of `school` (but `viewer`) with the goal that
+/// matters now, and how many goals are in each status.
+async fn school_rows(
+    state: &AppState,
+    school: OrgId,
+    viewer: PersonId,
+) -> WebResult<(Vec<OverviewRow>, HashMap<GoalStatus, usize>)> {
     let year = super::goals::current_year();
     let staff: Vec<_> = state
         .store
-        .staff_of_org(chosen.0)
+        .staff_of_org(school)
         .await?
         .into_iter()
-        .filter(|s| s.id != user.actor.person)
+        .filter(|s| s.id != viewer)
         .collect();
     let goals = state
         .store
@@ -1749,6 +1744,45 @@ pub async fn school(
             quiet,
         });
     }
+    Ok((rows, counts))
+}
+
+/// A school's growth at a glance, for a home page: staff, with an agreed
+/// goal, with an overdue check-in.
+pub(crate) async fn school_counts(
+    state: &AppState,
+    school: OrgId,
+    viewer: PersonId,
+) -> WebResult<(usize, usize, usize)> {
+    let (rows, _) = school_rows(state, school, viewer).await?;
+    let agreed = rows
+        .iter()
+        .filter(|r| {
+            r.goal
+                .as_ref()
+                .is_some_and(|g| g.goal.status.is_active() || g.goal.status.is_closed())
+        })
+        .count();
+    let overdue = rows
+        .iter()
+        .filter(|r| r.goal.as_ref().is_some_and(|g| g.overdue))
+        .count();
+    Ok((rows.len(), agreed, overdue))
+}
+
+/// GET /growth/school (`?org=` one of the schools the viewer oversees)
+pub async fn school(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> WebResult<Response> {
+    let schools = overseen(&state, &user).await?;
+    let chosen = match query.get("org").and_then(|o| o.parse::<i64>().ok()) {
+        Some(id) => schools.iter().find(|s| s.0.get() == id),
+        None => schools.first(),
+    }
+    .ok_or(WebError::NotFound)?;
+    let (mut rows, counts) = school_rows(&state, chosen.0, user.actor.person).await?;
     let agreed = rows
         .iter()
         .filter(|r| {

@@ -68,6 +68,9 @@ pub struct HomePage {
     notifications: Vec<waypoint_store::Notification>,
     /// The signed-in person (their own check-ins read without their name).
     layout_person: waypoint_domain::PersonId,
+    /// A principal's schools' growth: id, name, staff, with an agreed goal,
+    /// with a check-in overdue.
+    school_growth: Vec<(OrgId, String, usize, usize, usize)>,
 }
 
 async fn panel(
@@ -121,6 +124,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser) -> WebResult
         check_ins: Vec::new(),
         notifications: Vec::new(),
         layout_person: user.actor.person,
+        school_growth: Vec::new(),
     };
     let today = crate::pages::growth::today().to_string();
     page.check_ins = store
@@ -150,7 +154,13 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser) -> WebResult
     for g in user.grants() {
         match (g.role, g.scope) {
             (Role::Principal, Scope::School(id)) => {
-                page.schools.extend(panel(&state, id, true).await?)
+                let (staff, agreed, overdue) =
+                    crate::pages::growth::school_counts(&state, id, user.actor.person).await?;
+                if let Some(p) = panel(&state, id, true).await? {
+                    page.school_growth
+                        .push((id, p.org.name.clone(), staff, agreed, overdue));
+                    page.schools.push(p);
+                }
             }
             (Role::Coach, Scope::School(id) | Scope::District(id)) => {
                 page.coaching.extend(panel(&state, id, false).await?);
