@@ -120,8 +120,8 @@ pub async fn seed(
             creator: "Demo district".to_owned(),
             description: "Six areas of practice the district's coaches and principals use to talk about growth.".to_owned(),
             adoption_status: "Adopted".to_owned(),
-            case_version: "1.0".to_owned(),
-            source: "demo".to_owned(),
+            case_version: "1.1".to_owned(),
+            source: "written in Waypoint".to_owned(),
             last_change: None,
             items: COMPETENCIES
                 .iter()
