@@ -33,6 +33,7 @@
 //! [`case::read_case`] into a [`case::Framework`], with the same located
 //! [`Problem`]s (JSON pointer, line and column).
 
+pub mod assessments;
 pub mod case;
 mod detect;
 mod error;
