@@ -80,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "framework_item_retired",
         include_str!("../migrations/0017_framework_item_retired.sql"),
     ),
+    (
+        18,
+        "assessments",
+        include_str!("../migrations/0018_assessments.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -310,3 +315,4 @@ waypoint_store::portable_setup!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_frameworks!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_goals!(PgStore, sqlx::Postgres, begin = "BEGIN");
 waypoint_store::portable_growth!(PgStore, sqlx::Postgres, begin = "BEGIN");
+waypoint_store::portable_students!(PgStore, sqlx::Postgres, begin = "BEGIN");

@@ -79,6 +79,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "framework_item_retired",
         include_str!("../migrations/0017_framework_item_retired.sql"),
     ),
+    (
+        18,
+        "assessments",
+        include_str!("../migrations/0018_assessments.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -282,3 +287,4 @@ waypoint_store::portable_setup!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDI
 waypoint_store::portable_frameworks!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_goals!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
 waypoint_store::portable_growth!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");
+waypoint_store::portable_students!(SqliteStore, sqlx::Sqlite, begin = "BEGIN IMMEDIATE");

@@ -36,7 +36,7 @@ macro_rules! contract_suite {
             pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
             pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole,
             system_goals_align_within_their_district, growth_plan_from_draft_to_carried_over,
-            check_in_reminders_and_mail_go_once);
+            check_in_reminders_and_mail_go_once, assessment_results_are_all_or_nothing_and_idempotent);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -2513,4 +2513,95 @@ pub async fn check_in_reminders_and_mail_go_once(store: Arc<dyn Store>) {
         store.outgoing_mail(10).await.expect("outbox").is_empty(),
         "the comment came while off"
     );
+}
+
+/// Results name students by sourcedId or identifier; one unknown student
+/// refuses the whole file; the same file again changes nothing.
+pub async fn assessment_results_are_all_or_nothing_and_idempotent(store: Arc<dyn Store>) {
+    use crate::{NewResult, NewResults};
+    let d = load_small(&*store).await;
+    let students: Vec<&waypoint_domain::roster::UserRecord> = d
+        .roster
+        .users
+        .iter()
+        .filter(|u| u.primary_role() == waypoint_domain::roster::RosterRole::Student)
+        .take(2)
+        .collect();
+    let by_sourced_id = students[0].meta.sourced_id.clone();
+    let second = students[1]
+        .identifier
+        .clone()
+        .unwrap_or_else(|| students[1].meta.sourced_id.clone());
+    let result = |line: u64, student: &str, domain: &str, score: f64| NewResult {
+        line,
+        student: student.to_owned(),
+        assessment: "i-Ready Diagnostic".to_owned(),
+        subject: "Math".to_owned(),
+        domain: domain.to_owned(),
+        taken_on: "2026-09-15".to_owned(),
+        score,
+        scale: "i-Ready scale score".to_owned(),
+        level: "Early On Grade Level".to_owned(),
+        percentile: Some(55),
+    };
+    let file = |results| NewResults {
+        source: "diagnostic.csv".to_owned(),
+        results,
+        now: 1,
+    };
+    let refused = store
+        .save_results(&file(vec![
+            result(2, &by_sourced_id, "Overall", 480.0),
+            result(3, "nobody-here", "Overall", 470.0),
+            result(4, "nobody-here", "Geometry", 471.0),
+        ]))
+        .await
+        .expect("save")
+        .expect_err("an unknown student");
+    assert_eq!(
+        refused,
+        [crate::UnknownStudent {
+            line: 3,
+            student: "nobody-here".to_owned(),
+            lines: 2
+        }]
+    );
+    assert_eq!(
+        store.result_count(None).await.expect("count"),
+        0,
+        "nothing stored"
+    );
+    let good = vec![
+        result(2, &by_sourced_id, "Overall", 480.0),
+        result(2, &by_sourced_id, "Geometry", 470.0),
+        result(3, &second, "Overall", 455.5),
+    ];
+    let first = store
+        .save_results(&file(good.clone()))
+        .await
+        .expect("save")
+        .expect("stored");
+    assert_eq!(
+        (first.added, first.changed, first.unchanged, first.students),
+        (3, 0, 0, 2)
+    );
+    let again = store
+        .save_results(&file(good.clone()))
+        .await
+        .expect("save")
+        .expect("stored");
+    assert_eq!(
+        (again.added, again.changed, again.unchanged),
+        (0, 0, 3),
+        "the same file changes nothing"
+    );
+    let mut corrected = good;
+    corrected[2].score = 460.0;
+    let third = store
+        .save_results(&file(corrected))
+        .await
+        .expect("save")
+        .expect("stored");
+    assert_eq!((third.added, third.changed, third.unchanged), (0, 1, 2));
+    assert_eq!(store.result_count(None).await.expect("count"), 3);
 }

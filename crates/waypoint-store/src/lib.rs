@@ -22,6 +22,8 @@ pub mod proposals;
 mod proposals_macros;
 pub mod setup;
 mod setup_macros;
+pub mod students;
+mod students_macros;
 
 pub use async_trait::async_trait;
 pub use frameworks::*;
@@ -34,6 +36,7 @@ pub use proposals::*;
 pub use setup::*;
 /// Re-exported so backend crates expand [`portable_store!`] against the same sqlx.
 pub use sqlx;
+pub use students::*;
 
 use waypoint_domain::demo::DemoGrant;
 use waypoint_domain::roster::RosterBatch;
@@ -72,7 +75,17 @@ pub enum Backend {
 /// serve; every multi-row change is one transaction.
 #[async_trait]
 pub trait Store:
-    PdDays + Proposals + Groups + EventSetup + Frameworks + Goals + Growth + Send + Sync + 'static
+    PdDays
+    + Proposals
+    + Groups
+    + EventSetup
+    + Frameworks
+    + Goals
+    + Growth
+    + StudentData
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

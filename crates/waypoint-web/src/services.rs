@@ -284,3 +284,31 @@ fn rejected(e: &ImportError, now: i64) -> ImportOutcome {
         finished_at: now,
     }
 }
+
+/// The store's form of an assessment file's results.
+pub fn assessment_results(
+    file: &waypoint_import::assessments::AssessmentFile,
+    source: &str,
+    now: i64,
+) -> waypoint_store::NewResults {
+    waypoint_store::NewResults {
+        source: source.to_owned(),
+        results: file
+            .results
+            .iter()
+            .map(|r| waypoint_store::NewResult {
+                line: r.line,
+                student: r.student.clone(),
+                assessment: r.assessment.clone(),
+                subject: r.subject.clone(),
+                domain: r.domain.clone(),
+                taken_on: r.date.clone(),
+                score: r.score,
+                scale: r.scale.clone(),
+                level: r.level.clone(),
+                percentile: r.percentile,
+            })
+            .collect(),
+        now,
+    }
+}

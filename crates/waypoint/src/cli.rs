@@ -132,6 +132,19 @@ pub enum ImportCommand {
         /// The package.
         path: PathBuf,
     },
+    /// Students' assessment results (CSV): Waypoint's template, or an NWEA
+    /// MAP Growth or i-Ready export. All or nothing; the same file again
+    /// changes nothing.
+    Assessments {
+        #[command(flatten)]
+        db: Database,
+        /// The layout: generic, nwea-map, iready-diagnostic or iready-ytd
+        /// (detected from the header when left out).
+        #[arg(long)]
+        format: Option<String>,
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// Account commands.

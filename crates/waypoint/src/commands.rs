@@ -97,6 +97,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             what: ImportCommand::Case { db, path },
         } => return import_case(&db.database_url, &path).await,
+        Command::Import {
+            what: ImportCommand::Assessments { db, format, path },
+        } => return import_assessments(&db.database_url, format.as_deref(), &path).await,
         Command::Users { db, what } => users(&db.database_url, what).await?,
         Command::Backup { db, path } => return backup(&db.database_url, &path).await,
         Command::Assign(args) => {
@@ -416,6 +419,80 @@ async fn import(url: &SecretString, path: std::path::PathBuf) -> anyhow::Result<
 
 /// Imports a CASE package: stored whole, or refused with every problem
 /// located (exit code 2) and nothing stored.
+async fn import_assessments(
+    url: &SecretString,
+    format: Option<&str>,
+    path: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    use waypoint_import::assessments::{Format, read_assessments};
+    let format = match format {
+        None => None,
+        Some(f) => Some(Format::parse(f).with_context(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+            format!("--format {f} is not one of {}", names.join(", "))
+        })?),
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let name = path.display().to_string();
+    let file = match read_assessments(&name, &bytes, format) {
+        Ok(file) => file,
+        Err(problems) => {
+            eprintln!("Refused; nothing was stored:");
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store = open_store(url).await?;
+    let results = waypoint_web::services::assessment_results(&file, &name, now_ms());
+    match store.save_results(&results).await? {
+        Ok(s) => {
+            println!(
+                "Imported {} ({}): {} results for {} students: {} new, {} changed, {} unchanged.",
+                name,
+                file.format.label(),
+                results.results.len(),
+                s.students,
+                s.added,
+                s.changed,
+                s.unchanged
+            );
+            if s.superseded > 0 {
+                println!(
+                    "{} lines repeat an earlier line's student, test, domain and day; the later line is kept.",
+                    s.superseded
+                );
+            }
+            if !file.dropped_demographics.is_empty() {
+                println!(
+                    "Not read (demographics are never stored): {}.",
+                    file.dropped_demographics.join(", ")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(unknown) => {
+            eprintln!(
+                "Refused; nothing was stored: {} students are not in the roster:",
+                unknown.len()
+            );
+            for u in unknown.iter().take(100) {
+                let more = if u.lines > 1 {
+                    format!(" (and {} more lines)", u.lines - 1)
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "  {name}:{}: student \"{}\" is not in the roster{more}",
+                    u.line, u.student
+                );
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
 async fn import_case(url: &SecretString, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let name = path.display().to_string();

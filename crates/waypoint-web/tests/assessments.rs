@@ -1,0 +1,97 @@
+//! Every assessment sample in `../shared/fixtures/assessments/` stores through
+//! its vendor preset once its students are in the roster, on SQLite and on
+//! PostgreSQL; storing it again changes nothing.
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod support;
+
+use std::path::PathBuf;
+use support::{Backend, app};
+use waypoint_domain::roster::{BatchMode, RosterBatch, RosterRole};
+use waypoint_import::assessments::read_assessments;
+
+const SAMPLES: [&str; 7] = [
+    "edanalytics-earthmover-bundles/iready_diagnostic_ela.csv",
+    "edanalytics-earthmover-bundles/iready_diagnostic_math.csv",
+    "edanalytics-earthmover-bundles/nwea_map_growth_assessment_results.csv",
+    "oea-iready-synthetic/diagnostic_results_ela.csv",
+    "oea-iready-synthetic/diagnostic_results_math.csv",
+    "oea-iready-synthetic/diagnostic_and_instruction_ela_ytd_window.csv",
+    "oea-iready-synthetic/diagnostic_and_instruction_math_ytd_window.csv",
+];
+
+async fn every_sample_stores_once(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let s = &app.store;
+    let template = app
+        .demo
+        .roster
+        .users
+        .iter()
+        .find(|u| u.primary_role() == RosterRole::Student)
+        .unwrap()
+        .clone();
+    let mut total = 0;
+    for sample in SAMPLES {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures/assessments")
+            .join(sample);
+        let file = read_assessments(sample, &std::fs::read(&path).unwrap(), None).unwrap();
+        let new = waypoint_web::services::assessment_results(&file, sample, 1);
+        // Unknown students are named, and nothing is stored.
+        if total == 0 {
+            let refused = s.save_results(&new).await.unwrap().unwrap_err();
+            assert_eq!(refused[0].line, 2, "{refused:?}");
+            assert_eq!(s.result_count(None).await.unwrap(), 0);
+        }
+        let mut keys: Vec<&str> = file.results.iter().map(|r| r.student.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut batch = RosterBatch::new(BatchMode::Delta, "1.1");
+        for k in &keys {
+            if s.person_by_sourced_id(k).await.unwrap().is_some() {
+                continue;
+            }
+            let mut u = template.clone();
+            u.meta.sourced_id = (*k).to_owned();
+            u.identifier = Some((*k).to_owned());
+            u.username = format!("{k}@students.example.org");
+            batch.users.push(u);
+        }
+        s.apply_roster(&batch).await.unwrap();
+        let first = s.save_results(&new).await.unwrap().unwrap();
+        assert_eq!(first.students, keys.len(), "{sample}");
+        // A same-day retake gives a line that supersedes an earlier one.
+        let stored = new.results.len() - first.superseded;
+        assert_eq!(
+            first.added + first.changed + first.unchanged,
+            stored,
+            "{sample}"
+        );
+        let again = s.save_results(&new).await.unwrap().unwrap();
+        assert_eq!(
+            (again.added, again.changed, again.unchanged),
+            (0, 0, stored),
+            "{sample}: a no-op"
+        );
+        total += first.added;
+    }
+    assert_eq!(
+        s.result_count(None).await.unwrap(),
+        i64::try_from(total).unwrap()
+    );
+    assert!(total > 5_000, "{total} results from the samples");
+}
+
+#[tokio::test]
+async fn every_sample_stores_once_on_sqlite() {
+    every_sample_stores_once(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_sample_stores_once_on_postgres() {
+    every_sample_stores_once(Backend::Postgres).await;
+}
