@@ -132,19 +132,7 @@ impl GoalText {
     ) -> Result<Self, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let mut field = |name: &'static str, v: &str, max: usize, required: bool| {
-            let v = v.trim();
-            if required && v.is_empty() {
-                problems.push(FieldProblem {
-                    field: name,
-                    message: "this is needed".to_owned(),
-                });
-            } else if v.chars().count() > max {
-                problems.push(FieldProblem {
-                    field: name,
-                    message: format!("keep it to {max} characters"),
-                });
-            }
-            v.to_owned()
+            FieldProblem::check(&mut problems, name, v, max, required)
         };
         let text = Self {
             inquiry: field("inquiry", inquiry, 500, true),

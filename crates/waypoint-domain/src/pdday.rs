@@ -373,6 +373,33 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+impl FieldProblem {
+    /// Checks one field of a form's text: trimmed, needed when `required`,
+    /// at most `max` characters. A problem is added to `problems`; the
+    /// trimmed value is given either way.
+    pub fn check(
+        problems: &mut Vec<Self>,
+        field: &'static str,
+        value: &str,
+        max: usize,
+        required: bool,
+    ) -> String {
+        let value = value.trim();
+        if required && value.is_empty() {
+            problems.push(Self {
+                field,
+                message: "this is needed".to_owned(),
+            });
+        } else if value.chars().count() > max {
+            problems.push(Self {
+                field,
+                message: format!("keep it to {max} characters"),
+            });
+        }
+        value.to_owned()
+    }
+}
+
 impl ProposalText {
     /// Checks a proposal's text; every problem is reported, by field. Tags
     /// may be separated by `;` or `,` and are kept trimmed, distinct and
@@ -386,19 +413,7 @@ impl ProposalText {
     ) -> Result<Self, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let mut check = |field: &'static str, value: &str, max: usize, required: bool| {
-            let value = value.trim();
-            if required && value.is_empty() {
-                problems.push(FieldProblem {
-                    field,
-                    message: "this is needed".to_owned(),
-                });
-            } else if value.chars().count() > max {
-                problems.push(FieldProblem {
-                    field,
-                    message: format!("keep it to {max} characters"),
-                });
-            }
-            value.to_owned()
+            FieldProblem::check(&mut problems, field, value, max, required)
         };
         let title = check("title", title, MAX_TITLE, true);
         let description = check("description", description, MAX_DESCRIPTION, true);

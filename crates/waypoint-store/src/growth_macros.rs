@@ -100,15 +100,8 @@ macro_rules! portable_growth {
             ) -> $crate::StoreResult<::waypoint_domain::growth::GoalStatus> {
                 use ::waypoint_domain::growth::GoalStatus;
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (status, year, reviewer, owner): (String, i64, Option<i64>, i64) = $crate::sqlx::query_as(
-                    "SELECT status, school_year, reviewer_id, owner_id FROM personal_goals WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
-                let status = Self::goal_status(&status)?;
-                if status.is_closed() {
+                let (status, year, owner, reviewer) = Self::goal_head(&mut tx, id).await?;
+                                if status.is_closed() {
                     return Err($crate::StoreError::Conflict("a closed goal cannot change".to_owned()));
                 }
                 if let Some(sg) = edit.system_goal {
@@ -162,14 +155,8 @@ macro_rules! portable_growth {
                 now: i64,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (status, owner): (String, i64) =
-                    $crate::sqlx::query_as("SELECT status, owner_id FROM personal_goals WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
-                let status = Self::goal_status(&status)?;
-                if !matches!(
+                let (status, _, owner, _) = Self::goal_head(&mut tx, id).await?;
+                                if !matches!(
                     status,
                     ::waypoint_domain::growth::GoalStatus::Draft | ::waypoint_domain::growth::GoalStatus::InReview
                 ) {
@@ -201,12 +188,7 @@ macro_rules! portable_growth {
                 now: i64,
             ) -> $crate::StoreResult<i64> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (owner, reviewer): (i64, Option<i64>) =
-                    $crate::sqlx::query_as("SELECT owner_id, reviewer_id FROM personal_goals WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
+                let (_, _, owner, reviewer) = Self::goal_head(&mut tx, id).await?;
                 let cid = $crate::sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO goal_comments (goal_id, field, body, author_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
@@ -260,13 +242,8 @@ macro_rules! portable_growth {
                 now: i64,
             ) -> $crate::StoreResult<i64> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (status, owner): (String, i64) =
-                    $crate::sqlx::query_as("SELECT status, owner_id FROM personal_goals WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
-                if Self::goal_status(&status)? != ::waypoint_domain::growth::GoalStatus::InReview {
+                let (status, _, owner, _) = Self::goal_head(&mut tx, id).await?;
+                if status != ::waypoint_domain::growth::GoalStatus::InReview {
                     return Err($crate::StoreError::Conflict("only a goal in review can be agreed".to_owned()));
                 }
                 if by.get() == owner {
@@ -364,13 +341,8 @@ macro_rules! portable_growth {
                     return Err($crate::StoreError::Conflict("a goal closes as complete or carried over".to_owned()));
                 }
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (status, reviewer, owner): (String, Option<i64>, i64) =
-                    $crate::sqlx::query_as("SELECT status, reviewer_id, owner_id FROM personal_goals WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
-                if !Self::goal_status(&status)?.is_active() {
+                let (status, _, owner, reviewer) = Self::goal_head(&mut tx, id).await?;
+                if !status.is_active() {
                     return Err($crate::StoreError::Conflict("only an agreed goal can be closed".to_owned()));
                 }
                 $crate::sqlx::query::<$db>(
@@ -419,14 +391,8 @@ macro_rules! portable_growth {
 
             async fn add_evidence(&self, new: &$crate::NewEvidence) -> $crate::StoreResult<i64> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (status, owner, reviewer): (String, i64, Option<i64>) =
-                    $crate::sqlx::query_as("SELECT status, owner_id, reviewer_id FROM personal_goals WHERE id = $1")
-                        .bind(new.goal)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
-                let status = Self::goal_status(&status)?;
-                if status.is_closed() {
+                let (status, _, owner, reviewer) = Self::goal_head(&mut tx, new.goal).await?;
+                                if status.is_closed() {
                     return Err($crate::StoreError::Conflict("a closed goal takes no more evidence".to_owned()));
                 }
                 let file = new.file.as_ref();
@@ -528,13 +494,8 @@ macro_rules! portable_growth {
 
             async fn record_check_in(&self, record: &$crate::CheckInRecord) -> $crate::StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let (status, owner): (String, i64) =
-                    $crate::sqlx::query_as("SELECT status, owner_id FROM personal_goals WHERE id = $1")
-                        .bind(record.goal)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
-                if !Self::goal_status(&status)?.is_active() {
+                let (status, _, owner, _) = Self::goal_head(&mut tx, record.goal).await?;
+                if !status.is_active() {
                     return Err($crate::StoreError::Conflict("check-ins are for agreed goals".to_owned()));
                 }
                 let done = $crate::sqlx::query::<$db>(
@@ -1157,6 +1118,22 @@ macro_rules! portable_growth {
                     .await?;
                 }
                 Ok(())
+            }
+
+            /// A goal's status, school year, owner and reviewer, read inside
+            /// the transaction that acts on it.
+            async fn goal_head(
+                tx: &mut $crate::sqlx::Transaction<'_, $db>,
+                id: i64,
+            ) -> $crate::StoreResult<(::waypoint_domain::growth::GoalStatus, i64, i64, Option<i64>)> {
+                let (status, year, owner, reviewer): (String, i64, i64, Option<i64>) = $crate::sqlx::query_as(
+                    "SELECT status, school_year, owner_id, reviewer_id FROM personal_goals WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| $crate::StoreError::Conflict("there is no such goal".to_owned()))?;
+                Ok((Self::goal_status(&status)?, year, owner, reviewer))
             }
 
             async fn insert_check_in(
