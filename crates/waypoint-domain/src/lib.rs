@@ -14,6 +14,7 @@ pub mod pdday;
 pub mod policy;
 pub mod role;
 pub mod roster;
+pub mod suppression;
 
 pub use ids::{
     ClassId, CourseId, EventId, GroupId, OrgId, PersonId, ProposalId, SectionId, SlotId,
