@@ -19,6 +19,7 @@ macro_rules! portable_students {
                 // Resolve every student first; any unknown one refuses the file.
                 let mut ids: HashMap<&str, Option<i64>> = HashMap::new();
                 let mut unknown: Vec<$crate::UnknownStudent> = Vec::new();
+                let mut last_line: HashMap<&str, u64> = HashMap::new();
                 for r in &new.results {
                     if !ids.contains_key(r.student.as_str()) {
                         let id = $crate::sqlx::query_scalar::<$db, i64>(
@@ -31,8 +32,11 @@ macro_rules! portable_students {
                         ids.insert(r.student.as_str(), id);
                     }
                     if ids.get(r.student.as_str()).copied().flatten().is_none() {
+                        // A line gives several results (a test's domains): count lines.
+                        let seen_line = last_line.insert(r.student.as_str(), r.line);
                         match unknown.iter_mut().find(|u| u.student == r.student) {
-                            Some(u) => u.lines += 1,
+                            Some(u) if seen_line != Some(r.line) => u.lines += 1,
+                            Some(_) => {}
                             None => unknown.push($crate::UnknownStudent { line: r.line, student: r.student.clone(), lines: 1 }),
                         }
                     }

@@ -25,8 +25,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The only routes whose CSRF token travels inside a multipart body; their
 /// handlers check it with [`MultipartCsrf`]. Any other multipart request
 /// needs the token in the `x-csrf-token` header.
-pub const UPLOAD_PATHS: [&str; 4] = [
+pub const UPLOAD_PATHS: [&str; 5] = [
     "/admin/imports",
+    "/admin/assessments",
     "/events",
     "/frameworks",
     "/growth/evidence",

@@ -334,6 +334,12 @@ pub fn table(state: &AppState) -> Vec<Route> {
             post(admin::upload).layer(upload_limit),
         ),
         r(Method::GET, "/admin/imports/{id}", get(admin::import)),
+        r(Method::GET, "/admin/assessments", get(admin::assessments)),
+        r(
+            Method::POST,
+            "/admin/assessments",
+            post(admin::import_assessments).layer(upload_limit),
+        ),
         r(Method::GET, "/admin/mail", get(admin::mail)),
         r(Method::POST, "/admin/mail", post(admin::save_mail)),
         r(Method::POST, "/admin/mail/test", post(admin::test_mail)),

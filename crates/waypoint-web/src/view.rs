@@ -134,8 +134,9 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
 
 /// The administrator's pages, one item of the main navigation and tabs
 /// of their own.
-const ADMIN_PAGES: [(&str, &str); 4] = [
+const ADMIN_PAGES: [(&str, &str); 5] = [
     ("/admin/imports", "Imports"),
+    ("/admin/assessments", "Assessments"),
     ("/admin/users", "Accounts"),
     ("/admin/audit", "Audit log"),
     ("/admin/mail", "E-mail"),

@@ -8,6 +8,7 @@ mod support;
 
 use std::path::PathBuf;
 use support::{Backend, app};
+use waypoint_domain::Role;
 use waypoint_domain::roster::{BatchMode, RosterBatch, RosterRole};
 use waypoint_import::assessments::read_assessments;
 
@@ -94,4 +95,88 @@ async fn every_sample_stores_once_on_sqlite() {
 #[tokio::test]
 async fn every_sample_stores_once_on_postgres() {
     every_sample_stores_once(Backend::Postgres).await;
+}
+
+/// The administrator's upload page: unknown students are listed by line and
+/// nothing stored; a template file naming a roster student is stored once.
+async fn the_upload_page_imports_all_or_nothing(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let mut admin = app.signed_in(&app.username(Role::Administrator)).await;
+    admin.get("/admin/assessments").await;
+    let nwea = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures/assessments/edanalytics-earthmover-bundles/nwea_map_growth_assessment_results.csv"),
+    )
+    .unwrap();
+    let r = admin
+        .post_multipart(
+            "/admin/assessments",
+            &[("format", "")],
+            ("file", "nwea.csv", &nwea),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains(
+            "nwea.csv:2: student &#34;605000&#34; is not in the roster (and 1 more line)"
+        ),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.store.result_count(None).await.unwrap(), 0);
+    let student = app
+        .demo
+        .roster
+        .users
+        .iter()
+        .find(|u| u.primary_role() == RosterRole::Student)
+        .unwrap()
+        .meta
+        .sourced_id
+        .clone();
+    let csv = format!(
+        "student_id,assessment,subject,domain,date,score,scale,level,percentile\n{student},Spring benchmark,Math,Fractions,2026-04-02,71,percent correct,Meets,64\n"
+    );
+    let r = admin
+        .post_multipart(
+            "/admin/assessments",
+            &[("format", "generic")],
+            ("file", "bench.csv", csv.as_bytes()),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("1 new, 0 changed, 0 already here"),
+        "{}",
+        r.body
+    );
+    let r = admin
+        .post_multipart(
+            "/admin/assessments",
+            &[("format", "")],
+            ("file", "bench.csv", csv.as_bytes()),
+        )
+        .await;
+    assert!(
+        r.body.contains("0 new, 0 changed, 1 already here"),
+        "{}",
+        r.body
+    );
+    let mut educator = app.signed_in(&app.username(Role::Educator)).await;
+    assert_eq!(
+        educator.get("/admin/assessments").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_upload_page_imports_all_or_nothing_on_sqlite() {
+    the_upload_page_imports_all_or_nothing(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_upload_page_imports_all_or_nothing_on_postgres() {
+    the_upload_page_imports_all_or_nothing(Backend::Postgres).await;
 }

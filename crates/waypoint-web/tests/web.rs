@@ -952,6 +952,21 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/admin/assessments",
+            "/admin/assessments".into(),
+            Body::None,
+            admin_page,
+        ),
+        // The upload is a zip under another name: the administrator hears which file is wanted.
+        case(
+            M::POST,
+            "/admin/assessments",
+            "/admin/assessments".into(),
+            Body::Upload,
+            [303, 404, 404, 404, 404, 404, 422, 404],
+        ),
+        case(
+            M::GET,
             "/admin/mail",
             "/admin/mail".into(),
             Body::None,

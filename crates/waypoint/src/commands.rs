@@ -478,10 +478,10 @@ async fn import_assessments(
                 unknown.len()
             );
             for u in unknown.iter().take(100) {
-                let more = if u.lines > 1 {
-                    format!(" (and {} more lines)", u.lines - 1)
-                } else {
-                    String::new()
+                let more = match u.lines {
+                    1 => String::new(),
+                    2 => " (and 1 more line)".to_owned(),
+                    n => format!(" (and {} more lines)", n - 1),
                 };
                 eprintln!(
                     "  {name}:{}: student \"{}\" is not in the roster{more}",

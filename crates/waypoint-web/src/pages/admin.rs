@@ -763,3 +763,155 @@ pub async fn test_mail(State(state): State<AppState>, user: CurrentUser) -> WebR
         ..page
     }))
 }
+
+/// The assessment-results import page.
+#[derive(Template)]
+#[template(path = "admin_assessments.html")]
+pub struct AssessmentsPage {
+    layout: Layout,
+    stored: i64,
+    formats: Vec<(&'static str, &'static str)>,
+    /// What the last import did, in words.
+    done: Vec<String>,
+    /// Located problems of a refused file.
+    problems: Vec<String>,
+    refused: String,
+}
+
+async fn assessments_page(
+    state: &AppState,
+    user: &CurrentUser,
+    done: Vec<String>,
+    problems: Vec<String>,
+    refused: String,
+) -> WebResult<AssessmentsPage> {
+    use waypoint_import::assessments::Format;
+    Ok(AssessmentsPage {
+        layout: Layout::for_user(user, "Assessment results", "/admin/assessments"),
+        stored: state.store.result_count(None).await?,
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label()))
+            .collect(),
+        done,
+        problems,
+        refused,
+    })
+}
+
+/// GET /admin/assessments
+pub async fn assessments(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    require(&user.actor, Action::ManageRoster, &Resource::Installation)?;
+    Ok(render(
+        &assessments_page(&state, &user, Vec::new(), Vec::new(), String::new()).await?,
+    ))
+}
+
+/// POST /admin/assessments (multipart: `_csrf`, `format`, then `file`).
+pub async fn import_assessments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: Option<axum::Extension<MultipartCsrf>>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    use waypoint_import::assessments::{Format, read_assessments};
+    require(&user.actor, Action::ManageRoster, &Resource::Installation)?;
+    let mut token_ok = csrf.is_none();
+    let mut format = String::new();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
+    {
+        match field.name().unwrap_or_default() {
+            "_csrf" => {
+                let value = field.text().await.unwrap_or_default();
+                token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
+            }
+            "format" if token_ok => format = field.text().await.unwrap_or_default(),
+            "file" if token_ok => {
+                let name = field
+                    .file_name()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("results.csv")
+                    .to_owned();
+                let bytes = field.bytes().await.map_err(|e| {
+                    WebError::Unprocessable(format!("The file could not be read: {e}"))
+                })?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    if !token_ok {
+        return Err(WebError::Forbidden(
+            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
+        ));
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(WebError::Unprocessable(
+            "Choose a results file (CSV) to import.".to_owned(),
+        ));
+    };
+    let refuse = |problems: Vec<String>| async {
+        let page = assessments_page(&state, &user, Vec::new(), problems, name.clone()).await?;
+        Ok::<Response, WebError>(
+            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
+        )
+    };
+    let parsed = match read_assessments(&name, &bytes, Format::parse(&format)) {
+        Ok(f) => f,
+        Err(problems) => return refuse(problems.iter().map(ToString::to_string).collect()).await,
+    };
+    let results = crate::services::assessment_results(&parsed, &name, now_ms());
+    match state.store.save_results(&results).await? {
+        Ok(s) => {
+            let mut done = vec![format!(
+                "{name} ({}): {} results for {} students: {} new, {} changed, {} already here.",
+                parsed.format.label(),
+                results.results.len(),
+                s.students,
+                s.added,
+                s.changed,
+                s.unchanged
+            )];
+            if s.superseded > 0 {
+                done.push(format!(
+                    "{} lines repeat an earlier line's student, test, domain and day; the later line is kept.",
+                    s.superseded
+                ));
+            }
+            if !parsed.dropped_demographics.is_empty() {
+                done.push(format!(
+                    "Not read, because demographics are never stored: {}.",
+                    parsed.dropped_demographics.join(", ")
+                ));
+            }
+            Ok(render(
+                &assessments_page(&state, &user, done, Vec::new(), String::new()).await?,
+            ))
+        }
+        Err(unknown) => {
+            let mut problems: Vec<String> = unknown
+                .iter()
+                .take(100)
+                .map(|u| {
+                    let more = match u.lines {
+                        1 => String::new(),
+                        2 => " (and 1 more line)".to_owned(),
+                        n => format!(" (and {} more lines)", n - 1),
+                    };
+                    format!(
+                        "{name}:{}: student \"{}\" is not in the roster{more}",
+                        u.line, u.student
+                    )
+                })
+                .collect();
+            if unknown.len() > 100 {
+                problems.push(format!("… and {} more students.", unknown.len() - 100));
+            }
+            refuse(problems).await
+        }
+    }
+}
