@@ -12,9 +12,25 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use waypoint_domain::PersonId;
 use waypoint_domain::growth::level_label;
-use waypoint_domain::{Action, PersonId, Resource};
 use waypoint_store::{GoalFilter, PersonalGoal};
+
+/// The goals of `person`: the caller's own, or someone's whose plan the
+/// caller reads (404 otherwise).
+async fn goals_of(
+    state: &AppState,
+    user: &ApiUser,
+    person: PersonId,
+) -> Result<Vec<PersonalGoal>, ApiError> {
+    if person == user.0.actor.person {
+        return Ok(state
+            .store
+            .personal_goals(&GoalFilter::Owner(person))
+            .await?);
+    }
+    Ok(pages::readable_person(state, &user.0, person).await?.1)
+}
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -262,37 +278,6 @@ pub struct GoalsQuery {
     pub person: Option<i64>,
 }
 
-async fn visible_person(
-    state: &AppState,
-    user: &ApiUser,
-    person: PersonId,
-) -> Result<(), ApiError> {
-    if person == user.0.actor.person {
-        return Ok(());
-    }
-    let detail = state.store.staff(person).await?.ok_or(WebError::NotFound)?;
-    let reviews = state
-        .store
-        .personal_goals(&GoalFilter::Owner(person))
-        .await?
-        .iter()
-        .any(|g| {
-            g.reviewer
-                .as_ref()
-                .is_some_and(|r| r.0 == user.0.actor.person)
-        });
-    crate::pages::require(
-        &user.0.actor,
-        Action::ViewGrowth,
-        &Resource::Growth {
-            placements: &detail.placements,
-            owner: false,
-            reviewer: reviews,
-        },
-    )?;
-    Ok(())
-}
-
 /// An educator's goals, every year, newest first.
 #[utoipa::path(get, path = "/api/v1/growth/goals", tag = "growth", params(GoalsQuery),
     responses((status = 200, body = Vec<PersonalGoalDto>), (status = 401, description = "Not signed in"),
@@ -303,16 +288,8 @@ pub async fn goals(
     Query(q): Query<GoalsQuery>,
 ) -> ApiResult<Vec<PersonalGoalDto>> {
     let person = q.person.map_or(user.0.actor.person, PersonId::new);
-    visible_person(&state, &user, person).await?;
-    Ok(Json(
-        state
-            .store
-            .personal_goals(&GoalFilter::Owner(person))
-            .await?
-            .into_iter()
-            .map(PersonalGoalDto::new)
-            .collect(),
-    ))
+    let goals = goals_of(&state, &user, person).await?;
+    Ok(Json(goals.into_iter().map(PersonalGoalDto::new).collect()))
 }
 
 /// A goal with its versions, comments, evidence and check-ins.
@@ -536,7 +513,7 @@ pub async fn ratings(
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<RatingDto>> {
     let person = PersonId::new(id);
-    visible_person(&state, &user, person).await?;
+    goals_of(&state, &user, person).await?;
     Ok(Json(
         state
             .store

@@ -186,6 +186,88 @@ impl MultipartCsrf {
     }
 }
 
+/// A multipart form read whole, once its `_csrf` part (or header) passed.
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    /// Text parts, in order.
+    pub fields: Vec<(String, String)>,
+    /// File parts, in order: part name, file name as sent, contents.
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl UploadForm {
+    /// The first text part named `name`, trimmed (empty if none).
+    pub fn text(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every text part named `name`.
+    pub fn texts<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The file part named `name` (file name, contents), if one was sent
+    /// with a name or contents.
+    pub fn file(&self, name: &str) -> Option<(&str, &[u8])> {
+        self.files
+            .iter()
+            .find(|(k, f, b)| k == name && (!f.is_empty() || !b.is_empty()))
+            .map(|(_, f, b)| (f.as_str(), b.as_slice()))
+    }
+}
+
+/// Reads an upload form on one of [`UPLOAD_PATHS`]. Parts named in
+/// `file_parts` are read as files, the rest as text. Without the token in a
+/// header, the form's `_csrf` part must come first and match: reading stops
+/// at the first other part before it, and the form is refused.
+pub async fn read_upload(
+    csrf: Option<&MultipartCsrf>,
+    mut multipart: axum::extract::Multipart,
+    file_parts: &[&str],
+) -> Result<UploadForm, WebError> {
+    let mut token_ok = csrf.is_none();
+    let mut form = UploadForm::default();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "_csrf" {
+            let value = field.text().await.unwrap_or_default();
+            token_ok = csrf.is_none_or(|c| c.accepts(&value));
+            continue;
+        }
+        if !token_ok {
+            break;
+        }
+        if file_parts.contains(&name.as_str()) {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError::Unprocessable(format!("The file could not be read: {e}")))?;
+            form.files.push((name, file_name, bytes.to_vec()));
+        } else {
+            let value = field.text().await.unwrap_or_default();
+            form.fields.push((name, value));
+        }
+    }
+    if token_ok {
+        Ok(form)
+    } else {
+        Err(WebError::Forbidden(
+            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
+        ))
+    }
+}
+
 /// Resolves the signed-in person and enforces CSRF on unsafe methods.
 pub async fn session_and_csrf(
     State(state): State<AppState>,

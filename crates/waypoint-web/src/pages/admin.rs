@@ -130,37 +130,16 @@ pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: Option<axum::Extension<MultipartCsrf>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
     admin(&user)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    // With the token in a header the middleware has checked it already;
-    // otherwise it must be the form's `_csrf` part, which comes first.
-    let mut token_ok = csrf.is_none();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::Unprocessable(format!("The upload could not be read: {e}")))?
-    {
-        if field.name() == Some("_csrf") {
-            let value = field.text().await.unwrap_or_default();
-            token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
-        } else if field.name() == Some("package") {
-            if !token_ok {
-                break;
-            }
-            let name = field.file_name().unwrap_or("upload.zip").to_owned();
-            let bytes = field.bytes().await.map_err(|e| {
-                WebError::Unprocessable(format!("The upload could not be read: {e}"))
-            })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    if !token_ok {
-        return Err(WebError::Forbidden(
-            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
-        ));
-    }
+    let form = crate::middleware::read_upload(csrf.as_deref(), multipart, &["package"]).await?;
+    let file = form.file("package").map(|(n, b)| {
+        (
+            if n.is_empty() { "upload.zip" } else { n }.to_owned(),
+            b.to_vec(),
+        )
+    });
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(render(&ImportsPage {
             layout: Layout::for_user(&user, "Roster imports", "/admin/imports"),
@@ -812,44 +791,17 @@ pub async fn import_assessments(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: Option<axum::Extension<MultipartCsrf>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
     use waypoint_import::assessments::{Format, read_assessments};
     require(&user.actor, Action::ManageRoster, &Resource::Installation)?;
-    let mut token_ok = csrf.is_none();
-    let mut format = String::new();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
-    {
-        match field.name().unwrap_or_default() {
-            "_csrf" => {
-                let value = field.text().await.unwrap_or_default();
-                token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
-            }
-            "format" if token_ok => format = field.text().await.unwrap_or_default(),
-            "file" if token_ok => {
-                let name = field
-                    .file_name()
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or("results.csv")
-                    .to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    WebError::Unprocessable(format!("The file could not be read: {e}"))
-                })?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    if !token_ok {
-        return Err(WebError::Forbidden(
-            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
-        ));
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let form = crate::middleware::read_upload(csrf.as_deref(), multipart, &["file"]).await?;
+    let format = form.text("format");
+    let Some((name, bytes)) = form
+        .file("file")
+        .filter(|(_, b)| !b.is_empty())
+        .map(|(n, b)| (if n.is_empty() { "results.csv" } else { n }.to_owned(), b))
+    else {
         return Err(WebError::Unprocessable(
             "Choose a results file (CSV) to import.".to_owned(),
         ));
@@ -860,7 +812,7 @@ pub async fn import_assessments(
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
         )
     };
-    let parsed = match read_assessments(&name, &bytes, Format::parse(&format)) {
+    let parsed = match read_assessments(&name, bytes, Format::parse(format)) {
         Ok(f) => f,
         Err(problems) => return refuse(problems.iter().map(ToString::to_string).collect()).await,
     };

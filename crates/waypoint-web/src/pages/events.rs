@@ -419,7 +419,7 @@ pub async fn create_event(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: Option<axum::Extension<MultipartCsrf>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
     let orgs = creatable_orgs(&state, &user).await?;
     if orgs.is_empty() {
@@ -429,31 +429,13 @@ pub async fn create_event(
         slots: vec![Default::default(); SLOT_ROWS],
         ..NewEventForm::default()
     };
-    let mut file = Vec::new();
-    let mut token_ok = csrf.is_none();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "_csrf" {
-            let value = field.text().await.unwrap_or_default();
-            token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
-            continue;
-        }
-        if !token_ok {
-            break;
-        }
-        if name == "programme" {
-            file = field
-                .bytes()
-                .await
-                .map_err(|e| WebError::Unprocessable(format!("The file could not be read: {e}")))?
-                .to_vec();
-            continue;
-        }
-        let value = field.text().await.unwrap_or_default().trim().to_owned();
+    let upload = crate::middleware::read_upload(csrf.as_deref(), multipart, &["programme"]).await?;
+    let file = upload
+        .file("programme")
+        .map(|(_, b)| b.to_vec())
+        .unwrap_or_default();
+    for (name, value) in &upload.fields {
+        let value = value.trim().to_owned();
         match name.as_str() {
             "org" => form.org = value,
             "title" => form.title = value,
@@ -478,11 +460,6 @@ pub async fn create_event(
                 }
             }
         }
-    }
-    if !token_ok {
-        return Err(WebError::Forbidden(
-            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
-        ));
     }
     let mut problems = Vec::new();
     let org = form

@@ -115,50 +115,26 @@ pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: Option<axum::Extension<MultipartCsrf>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
     require(
         &user.actor,
         Action::ManageFrameworks,
         &Resource::Installation,
     )?;
-    let mut token_ok = csrf.is_none();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
-    {
-        match field.name().unwrap_or_default() {
-            "_csrf" => {
-                let value = field.text().await.unwrap_or_default();
-                token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
-            }
-            "package" if token_ok => {
-                let name = field
-                    .file_name()
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or("framework.json")
-                    .to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    WebError::Unprocessable(format!("The file could not be read: {e}"))
-                })?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    if !token_ok {
-        return Err(WebError::Forbidden(
-            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
-        ));
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let form = crate::middleware::read_upload(csrf.as_deref(), multipart, &["package"]).await?;
+    let Some((name, bytes)) = form.file("package").filter(|(_, b)| !b.is_empty()) else {
         return Err(WebError::Unprocessable(
             "Choose a CASE package (a .json file) to import.".to_owned(),
         ));
     };
-    match waypoint_import::case::read_case(&name, &bytes) {
+    let name = if name.is_empty() {
+        "framework.json"
+    } else {
+        name
+    }
+    .to_owned();
+    match waypoint_import::case::read_case(&name, bytes) {
         Ok(framework) => {
             let (id, replaced) = state
                 .store

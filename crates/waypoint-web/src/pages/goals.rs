@@ -64,25 +64,25 @@ pub struct GoalForm {
     serves: String,
 }
 
-fn goals_resource(org: &Org, placements: &[Placement]) -> Resource<'static> {
-    let placed = placements.iter().any(|p| match org.kind {
+/// Whether someone at `placements` is on the staff of `org` (placed there
+/// or below).
+pub(crate) fn placed_in(org: &Org, placements: &[Placement]) -> bool {
+    placements.iter().any(|p| match org.kind {
         OrgKind::School => p.school == Some(org.id),
         _ => p.district == Some(org.id),
-    });
+    })
+}
+
+fn goals_resource(org: &Org, placements: &[Placement]) -> Resource<'static> {
     Resource::Goals {
         placement: org.placement,
-        placed,
+        placed: placed_in(org, placements),
     }
 }
 
 /// Where `user` is on staff.
 async fn placements(state: &AppState, user: &CurrentUser) -> WebResult<Vec<Placement>> {
-    Ok(state
-        .store
-        .staff(user.actor.person)
-        .await?
-        .map(|s| s.placements)
-        .unwrap_or_default())
+    super::growth::placements_of(state, user.actor.person).await
 }
 
 /// The districts and schools whose goals `user` reads, and those they set.

@@ -55,7 +55,7 @@ pub(crate) fn day_label(day: &str) -> String {
 }
 
 /// Where `person` is on staff.
-async fn placements_of(state: &AppState, person: PersonId) -> WebResult<Vec<Placement>> {
+pub(crate) async fn placements_of(state: &AppState, person: PersonId) -> WebResult<Vec<Placement>> {
     Ok(state
         .store
         .staff(person)
@@ -396,16 +396,13 @@ pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> WebResult
     }))
 }
 
-/// GET /growth/people/{id}
-pub async fn person(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    let who = PersonId::new(id);
-    if who == user.actor.person {
-        return Ok(Redirect::to("/growth").into_response());
-    }
+/// A person whose plan `user` reads (themselves, a reviewer of any of
+/// their goals, or by the policy), with their goals; 404 otherwise.
+pub(crate) async fn readable_person(
+    state: &AppState,
+    user: &CurrentUser,
+    who: PersonId,
+) -> WebResult<(waypoint_store::StaffDetail, Vec<PersonalGoal>)> {
     let detail = state.store.staff(who).await?.ok_or(WebError::NotFound)?;
     let goals = state.store.personal_goals(&GoalFilter::Owner(who)).await?;
     let reviews = goals.iter().any(|g| {
@@ -418,10 +415,24 @@ pub async fn person(
         Action::ViewGrowth,
         &Resource::Growth {
             placements: &detail.placements,
-            owner: false,
+            owner: who == user.actor.person,
             reviewer: reviews,
         },
     )?;
+    Ok((detail, goals))
+}
+
+/// GET /growth/people/{id}
+pub async fn person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let who = PersonId::new(id);
+    if who == user.actor.person {
+        return Ok(Redirect::to("/growth").into_response());
+    }
+    let (detail, goals) = readable_person(&state, &user, who).await?;
     let today = today().to_string();
     let due = goals
         .iter()
@@ -1200,53 +1211,18 @@ pub async fn add_evidence(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: Option<axum::Extension<MultipartCsrf>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
-    let mut token_ok = csrf.is_none();
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut chosen: Vec<i64> = Vec::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::Unprocessable(format!("The form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "_csrf" {
-            let value = field.text().await.unwrap_or_default();
-            token_ok = csrf.as_ref().is_none_or(|c| c.accepts(&value));
-            continue;
-        }
-        if !token_ok {
-            break;
-        }
-        if name == "file" {
-            let fname = field.file_name().unwrap_or_default().to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError::Unprocessable(format!("The file could not be read: {e}")))?;
-            if !fname.is_empty() || !bytes.is_empty() {
-                file = Some((fname, bytes.to_vec()));
-            }
-        } else {
-            let value = field.text().await.unwrap_or_default();
-            if name == "competency" {
-                chosen.extend(value.parse::<i64>().ok());
-            } else {
-                fields.insert(name, value);
-            }
-        }
-    }
-    if !token_ok {
-        return Err(WebError::Forbidden(
-            "This form has expired or did not come from Waypoint. Go back, reload the page and try again.".to_owned(),
-        ));
-    }
-    let id = fields
-        .get("goal")
-        .and_then(|g| g.parse::<i64>().ok())
-        .ok_or(WebError::NotFound)?;
+    let form = crate::middleware::read_upload(csrf.as_deref(), multipart, &["file"]).await?;
+    let mut chosen: Vec<i64> = form
+        .texts("competency")
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let file = form.file("file").map(|(n, b)| (n.to_owned(), b.to_vec()));
+    let id = form
+        .text("goal")
+        .parse::<i64>()
+        .map_err(|_| WebError::NotFound)?;
     let (goal, _) = goal_for(
         &state,
         &user,
@@ -1254,7 +1230,7 @@ pub async fn add_evidence(
         &[Action::EditGrowth, Action::ReviewGrowth],
     )
     .await?;
-    let get = |k: &str| fields.get(k).map_or("", |v| v.trim());
+    let get = |k: &str| form.text(k);
     let mut problems = Vec::new();
     let kind = EvidenceKind::parse(get("kind"));
     if kind.is_none() {

@@ -16,23 +16,14 @@ use waypoint_domain::{Action, OrgId, OrgKind, Placement, Policy, Resource};
 use waypoint_store::{Evidence, NewStory, Org, Story, StoryComment};
 
 fn showcase_resource(org: &Org, placements: &[Placement]) -> Resource<'static> {
-    let placed = placements.iter().any(|p| match org.kind {
-        OrgKind::School => p.school == Some(org.id),
-        _ => p.district == Some(org.id),
-    });
     Resource::Showcase {
         placement: org.placement,
-        placed,
+        placed: super::goals::placed_in(org, placements),
     }
 }
 
 async fn placements(state: &AppState, user: &CurrentUser) -> WebResult<Vec<Placement>> {
-    Ok(state
-        .store
-        .staff(user.actor.person)
-        .await?
-        .map(|s| s.placements)
-        .unwrap_or_default())
+    super::growth::placements_of(state, user.actor.person).await
 }
 
 /// Whether `user` reads the showcase of `org`.
