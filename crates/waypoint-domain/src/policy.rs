@@ -96,11 +96,19 @@ pub enum Action {
     /// Read a school's or district's showcase of shared goal stories and
     /// comment on them: its staff and leaders above it.
     ViewShowcase,
+    /// Read a class's assessment results student by student (student-level
+    /// data, always audited): its teachers, and the principals of its school.
+    ViewClassResults,
+    /// Read how an organisation's students are doing, as suppressed counts
+    /// by band: a school's principal and coaches, a district's coordinators
+    /// and coaches (its schools side by side), a region's coordinators (its
+    /// districts side by side, never one school).
+    ViewResults,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 25] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -124,6 +132,8 @@ impl Action {
         Self::ReviewGrowth,
         Self::OverseeGrowth,
         Self::ViewShowcase,
+        Self::ViewClassResults,
+        Self::ViewResults,
     ];
 }
 
@@ -266,7 +276,7 @@ impl Policy {
                     || actor.holds_covering(&[Role::Educator], &class_only(placement))
             }
             (
-                Action::ViewClassRoster,
+                Action::ViewClassRoster | Action::ViewClassResults,
                 Resource::Class {
                     placement,
                     teachers,
@@ -338,6 +348,16 @@ impl Policy {
                             .any(|p| actor.holds_covering(&GROWTH_REVIEWERS, p)))
             }
             (Action::OverseeGrowth, Resource::Org(p)) => actor.holds_covering(&GROWTH_READERS, p),
+            (Action::ViewResults, Resource::Org(p)) => {
+                let readers: &[Role] = if p.school.is_some() {
+                    &GROWTH_READERS
+                } else if p.district.is_some() {
+                    &[Role::Coach, Role::DistrictCoordinator]
+                } else {
+                    &[Role::RegionalCoordinator]
+                };
+                actor.holds_covering(readers, p)
+            }
             (Action::ViewShowcase, Resource::Showcase { placement, placed }) => {
                 *placed || actor.holds_covering(&STAFF_READERS, placement)
             }
@@ -558,6 +578,63 @@ mod tests {
                 admin
             );
         }
+    }
+
+    #[test]
+    fn student_results_are_counted_for_leaders_at_their_level_and_read_by_the_class() {
+        let region = Placement {
+            region: Some(OrgId::new(1)),
+            ..Placement::default()
+        };
+        let district = Placement {
+            district: Some(OrgId::new(10)),
+            ..region
+        };
+        let school = Placement {
+            school: Some(OrgId::new(100)),
+            ..district
+        };
+        let sibling = Placement {
+            school: Some(OrgId::new(101)),
+            ..district
+        };
+        let far = Placement {
+            district: Some(OrgId::new(11)),
+            school: Some(OrgId::new(110)),
+            ..region
+        };
+        let principal = actor(1, &[(Role::Principal, Scope::School(OrgId::new(100)))]);
+        let coordinator = actor(
+            2,
+            &[(Role::DistrictCoordinator, Scope::District(OrgId::new(10)))],
+        );
+        let regional = actor(
+            3,
+            &[(Role::RegionalCoordinator, Scope::Region(OrgId::new(1)))],
+        );
+        let teacher = actor(4, &[(Role::Educator, Scope::School(OrgId::new(100)))]);
+        let sees =
+            |who: &Actor, p: Placement| Policy::can(who, Action::ViewResults, &Resource::Org(p));
+        assert!(sees(&principal, school));
+        assert!(!sees(&principal, sibling) && !sees(&principal, district));
+        assert!(
+            sees(&coordinator, school)
+                && sees(&coordinator, sibling)
+                && sees(&coordinator, district)
+        );
+        assert!(!sees(&coordinator, far) && !sees(&coordinator, region));
+        // A region sees its districts side by side, never a district's schools.
+        assert!(sees(&regional, region));
+        assert!(!sees(&regional, district) && !sees(&regional, school));
+        assert!(!sees(&teacher, school));
+        let class = Resource::Class {
+            placement: school.with_class(ClassId::new(5)),
+            teachers: &[PersonId::new(4)],
+        };
+        assert!(Policy::can(&teacher, Action::ViewClassResults, &class));
+        assert!(Policy::can(&principal, Action::ViewClassResults, &class));
+        assert!(!Policy::can(&coordinator, Action::ViewClassResults, &class));
+        assert!(!Policy::can(&regional, Action::ViewClassResults, &class));
     }
 
     #[test]

@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../migrations/0018_assessments.sql"),
     ),
+    (
+        19,
+        "result_bands",
+        include_str!("../migrations/0019_result_bands.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).
@@ -100,6 +105,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// The connection pool underneath, for maintenance tools and for tests
+    /// that must reach the database directly (to make a write fail).
+    pub const fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     /// Connects to `url` (`postgres://…`). Does not migrate.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         Self::connect_with(PgConnectOptions::from_str(url)?).await
@@ -255,7 +266,8 @@ portable_store!(
 
         async fn migrate(&self) -> StoreResult<()> {
             self.run_migrations().await?;
-            self.fill_org_sizes_if_missing().await
+            self.fill_org_sizes_if_missing().await?;
+            self.fill_result_bands_if_missing().await
         }
     }
 );

@@ -84,6 +84,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../migrations/0018_assessments.sql"),
     ),
+    (
+        19,
+        "result_bands",
+        include_str!("../migrations/0019_result_bands.sql"),
+    ),
 ];
 
 /// SQLite's limit on bound parameters per statement (since 3.32).
@@ -96,6 +101,12 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The connection pool underneath, for maintenance tools and for tests
+    /// that must reach the database directly (to make a write fail).
+    pub const fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// Opens (creating if missing) the database at `url` (`sqlite:path.db`,
     /// `sqlite://path.db` or `sqlite::memory:`). Does not migrate.
     pub async fn connect(url: &str) -> StoreResult<Self> {
@@ -221,7 +232,8 @@ portable_store!(
 
         async fn migrate(&self) -> StoreResult<()> {
             self.run_migrations().await?;
-            self.fill_org_sizes_if_missing().await
+            self.fill_org_sizes_if_missing().await?;
+            self.fill_result_bands_if_missing().await
         }
     }
 );

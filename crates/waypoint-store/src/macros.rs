@@ -160,6 +160,8 @@ macro_rules! portable_store {
                 for statement in $crate::portable::ORG_SIZES_REFRESH.split(';').map(str::trim).filter(|q| !q.is_empty()) {
                     $crate::sqlx::query::<$db>(statement).execute(&mut *tx).await?;
                 }
+                // Students may have changed school or grade.
+                Self::refresh_result_counts(&mut tx).await?;
                 tx.commit().await?;
                 // Fresh planner statistics after a bulk change; the import has
                 // committed already, so a failure here only costs speed.
@@ -359,21 +361,8 @@ macro_rules! portable_store {
                 .bind(id.get())
                 .fetch_all(&mut *tx)
                 .await?;
-                let ids: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
-                $crate::sqlx::query::<$db>(
-                    "INSERT INTO audit_log (at, actor_id, role, scope, subject, students, route, request_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(audit.at)
-                .bind(audit.actor.get())
-                .bind(&audit.role)
-                .bind(&audit.scope)
-                .bind(&audit.subject)
-                .bind(ids.join(","))
-                .bind(&audit.route)
-                .bind(&audit.request_id)
-                .execute(&mut *tx)
-                .await?;
+                let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+                Self::write_audit(&mut tx, audit, &ids).await?;
                 tx.commit().await?;
                 Ok(rows
                     .into_iter()
@@ -1003,6 +992,31 @@ macro_rules! portable_store {
         }
 
         impl $store {
+            /// Writes an audit row naming `students` inside the caller's
+            /// transaction, so a failed write takes the read with it.
+            async fn write_audit(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                audit: &$crate::AuditEntry,
+                students: &[i64],
+            ) -> Result<(), $crate::sqlx::Error> {
+                let ids: Vec<String> = students.iter().map(i64::to_string).collect();
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO audit_log (at, actor_id, role, scope, subject, students, route, request_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(audit.at)
+                .bind(audit.actor.get())
+                .bind(&audit.role)
+                .bind(&audit.scope)
+                .bind(&audit.subject)
+                .bind(ids.join(","))
+                .bind(&audit.route)
+                .bind(&audit.request_id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
             /// Fills `org_sizes` once after the migration that created it
             /// (later, every roster import refreshes it).
             async fn fill_org_sizes_if_missing(&self) -> $crate::StoreResult<()> {

@@ -1,9 +1,11 @@
 //! Student information: assessment results, matched to the roster's
-//! students and stored all or nothing.
+//! students and stored all or nothing, read back student by student (every
+//! read audited in its own transaction) or as counts by band.
 
-use crate::StoreResult;
+use crate::{AuditEntry, StoreResult, Student};
 use async_trait::async_trait;
-use waypoint_domain::PersonId;
+use waypoint_domain::results::Band;
+use waypoint_domain::{ClassId, OrgId, PersonId};
 
 /// One result to store, naming its student as the file did.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +70,75 @@ pub struct UnknownStudent {
     pub lines: usize,
 }
 
+/// One stored result, as the class and student views read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResult {
+    /// The student.
+    pub student: PersonId,
+    /// The test.
+    pub assessment: String,
+    /// Its subject.
+    pub subject: String,
+    /// "Overall", or a standard or domain.
+    pub domain: String,
+    /// When (`yyyy-mm-dd`).
+    pub taken_on: String,
+    /// The testing window ([`waypoint_domain::results::Term::key`]).
+    pub term: String,
+    /// The score.
+    pub score: f64,
+    /// Its scale.
+    pub scale: String,
+    /// Performance level, as the file gave it.
+    pub level: String,
+    /// National percentile.
+    pub percentile: Option<u8>,
+    /// Where the result places the student, when the file says.
+    pub band: Option<Band>,
+}
+
+/// A class's students and every result they have.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassResults {
+    /// The active students, by name.
+    pub students: Vec<Student>,
+    /// Their results, by student and date.
+    pub results: Vec<StoredResult>,
+}
+
+/// How [`StudentData::band_counts`] groups an organisation's students.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountsBy {
+    /// A school's students by grade.
+    Grade,
+    /// A school's students by class (a student counts in each class).
+    Class,
+    /// A district's students by school.
+    School,
+    /// A region's students by district.
+    District,
+}
+
+/// How many students' latest result in a window falls in a band, for one
+/// group, subject and domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BandCount {
+    /// The group: a class, school or district id (0 for grades).
+    pub group: i64,
+    /// Its name, or the grade.
+    pub label: String,
+    /// Subject.
+    pub subject: String,
+    /// Domain ("Overall" for the whole test).
+    pub domain: String,
+    /// Testing window key.
+    pub term: String,
+    /// Band.
+    pub band: Band,
+    /// Students.
+    pub students: i64,
+}
+
 /// Student-information storage.
 #[async_trait]
 pub trait StudentData: Send + Sync {
@@ -82,4 +153,19 @@ pub trait StudentData: Send + Sync {
     ) -> StoreResult<Result<ResultsSummary, Vec<UnknownStudent>>>;
     /// How many results a student has (for tests and the admin page).
     async fn result_count(&self, student: Option<PersonId>) -> StoreResult<i64>;
+    /// A class's students and their results, writing `audit` (naming every
+    /// student read) in the same transaction: no audit row, no data.
+    async fn class_results(&self, class: ClassId, audit: &AuditEntry) -> StoreResult<ClassResults>;
+    /// One student of a class and their results, audited like
+    /// [`class_results`](Self::class_results); `None` (and no audit row)
+    /// when they are not an active student of the class.
+    async fn student_results(
+        &self,
+        class: ClassId,
+        student: PersonId,
+        audit: &AuditEntry,
+    ) -> StoreResult<Option<(Student, Vec<StoredResult>)>>;
+    /// Students by band under an organisation, grouped `by`: counts only,
+    /// never who.
+    async fn band_counts(&self, org: OrgId, by: CountsBy) -> StoreResult<Vec<BandCount>>;
 }

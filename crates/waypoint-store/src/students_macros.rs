@@ -16,105 +16,143 @@ macro_rules! portable_students {
             ) -> $crate::StoreResult<Result<$crate::ResultsSummary, Vec<$crate::UnknownStudent>>> {
                 use ::std::collections::HashMap;
                 let mut tx = self.pool.begin_with($begin).await?;
-                // Resolve every student first; any unknown one refuses the file.
-                let mut ids: HashMap<&str, Option<i64>> = HashMap::new();
-                let mut unknown: Vec<$crate::UnknownStudent> = Vec::new();
-                let mut last_line: HashMap<&str, u64> = HashMap::new();
-                for r in &new.results {
-                    if !ids.contains_key(r.student.as_str()) {
-                        let id = $crate::sqlx::query_scalar::<$db, i64>(
-                            "SELECT id FROM people WHERE NOT is_staff AND (sourced_id = $1 OR identifier = $1) \
-                             ORDER BY CASE WHEN sourced_id = $1 THEN 0 ELSE 1 END, id LIMIT 1",
-                        )
-                        .bind(&r.student)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        ids.insert(r.student.as_str(), id);
+                // Every student of the roster, by sourcedId and by identifier
+                // (a sourcedId wins when a value is both).
+                let people: Vec<(i64, Option<String>, Option<String>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, sourced_id, identifier FROM people WHERE NOT is_staff ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut by_identifier: HashMap<String, i64> = HashMap::new();
+                let mut by_sourced: HashMap<String, i64> = HashMap::new();
+                for (id, sourced, identifier) in people {
+                    if let Some(s) = sourced {
+                        by_sourced.entry(s).or_insert(id);
                     }
-                    if ids.get(r.student.as_str()).copied().flatten().is_none() {
-                        // A line gives several results (a test's domains): count lines.
-                        let seen_line = last_line.insert(r.student.as_str(), r.line);
-                        match unknown.iter_mut().find(|u| u.student == r.student) {
-                            Some(u) if seen_line != Some(r.line) => u.lines += 1,
-                            Some(_) => {}
-                            None => unknown.push($crate::UnknownStudent { line: r.line, student: r.student.clone(), lines: 1 }),
+                    if let Some(i) = identifier {
+                        by_identifier.entry(i).or_insert(id);
+                    }
+                }
+                let resolve = |name: &str| by_sourced.get(name).or_else(|| by_identifier.get(name)).copied();
+                // Any unknown student refuses the file; a line gives several
+                // results (a test's domains), so lines are counted.
+                let mut unknown: Vec<$crate::UnknownStudent> = Vec::new();
+                let mut unknown_at: HashMap<&str, (usize, u64)> = HashMap::new();
+                for r in &new.results {
+                    if resolve(&r.student).is_some() {
+                        continue;
+                    }
+                    match unknown_at.get_mut(r.student.as_str()) {
+                        Some((i, line)) if *line != r.line => {
+                            unknown[*i].lines += 1;
+                            *line = r.line;
+                        }
+                        Some(_) => {}
+                        None => {
+                            unknown_at.insert(r.student.as_str(), (unknown.len(), r.line));
+                            unknown.push($crate::UnknownStudent { line: r.line, student: r.student.clone(), lines: 1 });
                         }
                     }
                 }
                 if !unknown.is_empty() {
                     return Ok(Err(unknown));
                 }
-                let mut summary = $crate::ResultsSummary {
-                    students: ids.len(),
-                    ..$crate::ResultsSummary::default()
-                };
                 // A file may give the same student, test, domain and day twice
                 // (a retake the same day): the later line stands, so storing
                 // the file again changes nothing.
-                let mut last: HashMap<(&str, &str, &str, &str, &str), usize> = HashMap::new();
+                type Key = (i64, String, String, String, String);
+                let mut last: HashMap<Key, usize> = HashMap::new();
                 for (i, r) in new.results.iter().enumerate() {
-                    last.insert((&r.student, &r.assessment, &r.subject, &r.domain, &r.taken_on), i);
+                    let student = resolve(&r.student).unwrap_or_default();
+                    last.insert((student, r.assessment.clone(), r.subject.clone(), r.domain.clone(), r.taken_on.clone()), i);
                 }
-                summary.superseded = new.results.len() - last.len();
-                for (i, r) in new.results.iter().enumerate() {
-                    if last.get(&(r.student.as_str(), r.assessment.as_str(), r.subject.as_str(), r.domain.as_str(), r.taken_on.as_str())) != Some(&i) {
-                        continue;
+                let mut students: Vec<i64> = last.keys().map(|k| k.0).collect();
+                students.sort_unstable();
+                students.dedup();
+                let mut summary = $crate::ResultsSummary {
+                    students: students.len(),
+                    superseded: new.results.len() - last.len(),
+                    ..$crate::ResultsSummary::default()
+                };
+                // What is stored already for these students.
+                let mut stored: HashMap<Key, (i64, f64, String, String, Option<i64>)> = HashMap::new();
+                for chunk in students.chunks(500) {
+                    let mut q = $crate::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, student_id, assessment, subject, domain, taken_on, score, scale, level, percentile \
+                         FROM assessment_results WHERE student_id IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for s in chunk {
+                        list.push_bind(*s);
                     }
-                    let student = ids.get(r.student.as_str()).copied().flatten().unwrap_or_default();
+                    q.push(")");
+                    let rows: Vec<(i64, i64, String, String, String, String, f64, String, String, Option<i64>)> =
+                        q.build_query_as().fetch_all(&mut *tx).await?;
+                    for r in rows {
+                        stored.insert((r.1, r.2, r.3, r.4, r.5), (r.0, r.6, r.7, r.8, r.9));
+                    }
+                }
+                let mut fresh: Vec<(i64, usize)> = Vec::new();
+                let mut order: Vec<(&Key, &usize)> = last.iter().collect();
+                order.sort_by_key(|(_, i)| **i);
+                for (key, &i) in order {
+                    let r = &new.results[i];
                     let percentile = r.percentile.map(i64::from);
-                    let old: Option<(i64, f64, String, String, Option<i64>)> = $crate::sqlx::query_as(
-                        "SELECT id, score, scale, level, percentile FROM assessment_results \
-                         WHERE student_id = $1 AND assessment = $2 AND subject = $3 AND domain = $4 AND taken_on = $5",
-                    )
-                    .bind(student)
-                    .bind(&r.assessment)
-                    .bind(&r.subject)
-                    .bind(&r.domain)
-                    .bind(&r.taken_on)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    match old {
+                    match stored.get(key) {
                         Some((_, score, scale, level, p))
-                            if score == r.score && scale == r.scale && level == r.level && p == percentile =>
+                            if *score == r.score && *scale == r.scale && *level == r.level && *p == percentile =>
                         {
                             summary.unchanged += 1;
                         }
                         Some((id, ..)) => {
                             $crate::sqlx::query::<$db>(
-                                "UPDATE assessment_results SET score = $2, scale = $3, level = $4, percentile = $5, source = $6, imported_at = $7 WHERE id = $1",
+                                "UPDATE assessment_results SET score = $2, scale = $3, level = $4, percentile = $5, source = $6, imported_at = $7, \
+                                 band = $8, term = $9 WHERE id = $1",
                             )
-                            .bind(id)
+                            .bind(*id)
                             .bind(r.score)
                             .bind(&r.scale)
                             .bind(&r.level)
                             .bind(percentile)
                             .bind(&new.source)
                             .bind(new.now)
+                            .bind(::waypoint_domain::results::Band::of(&r.level, r.percentile).map(|b| b.code()))
+                            .bind(::waypoint_domain::results::Term::of(&r.taken_on).map(|t| t.key()).unwrap_or_default())
                             .execute(&mut *tx)
                             .await?;
                             summary.changed += 1;
                         }
-                        None => {
-                            $crate::sqlx::query::<$db>(
-                                "INSERT INTO assessment_results (student_id, assessment, subject, domain, taken_on, score, scale, level, percentile, source, imported_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                            )
-                            .bind(student)
-                            .bind(&r.assessment)
-                            .bind(&r.subject)
-                            .bind(&r.domain)
-                            .bind(&r.taken_on)
-                            .bind(r.score)
-                            .bind(&r.scale)
-                            .bind(&r.level)
-                            .bind(percentile)
-                            .bind(&new.source)
-                            .bind(new.now)
-                            .execute(&mut *tx)
-                            .await?;
-                            summary.added += 1;
-                        }
+                        None => fresh.push((key.0, i)),
                     }
+                }
+                summary.added = fresh.len();
+                // New results go in many rows to a statement (13 values each,
+                // well under either backend's limit on parameters).
+                for chunk in fresh.chunks(2_000) {
+                    let mut q = $crate::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO assessment_results (student_id, assessment, subject, domain, taken_on, score, scale, level, \
+                         percentile, source, imported_at, band, term) ",
+                    );
+                    q.push_values(chunk, |mut row, &(student, i)| {
+                        let r = &new.results[i];
+                        row.push_bind(student)
+                            .push_bind(r.assessment.clone())
+                            .push_bind(r.subject.clone())
+                            .push_bind(r.domain.clone())
+                            .push_bind(r.taken_on.clone())
+                            .push_bind(r.score)
+                            .push_bind(r.scale.clone())
+                            .push_bind(r.level.clone())
+                            .push_bind(r.percentile.map(i64::from))
+                            .push_bind(new.source.clone())
+                            .push_bind(new.now)
+                            .push_bind(::waypoint_domain::results::Band::of(&r.level, r.percentile).map(|b| b.code()))
+                            .push_bind(::waypoint_domain::results::Term::of(&r.taken_on).map(|t| t.key()).unwrap_or_default());
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                if summary.added + summary.changed > 0 {
+                    Self::refresh_result_counts(&mut tx).await?;
                 }
                 tx.commit().await?;
                 Ok(Ok(summary))
@@ -130,6 +168,205 @@ macro_rules! portable_students {
                         .fetch_one(&self.pool)
                         .await?,
                 })
+            }
+
+            async fn class_results(
+                &self,
+                class: ::waypoint_domain::ClassId,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::StoreResult<$crate::ClassResults> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let students = Self::students_of_class(&mut tx, class.get(), None).await?;
+                let results: Vec<ResultTuple> = $crate::sqlx::query_as::<$db, _>(&format!(
+                    "SELECT {RESULT_COLUMNS} FROM assessment_results r WHERE r.student_id IN ({CLASS_STUDENT_IDS}) \
+                     ORDER BY r.student_id, r.taken_on, r.subject, r.domain, r.id"
+                ))
+                .bind(class.get())
+                .fetch_all(&mut *tx)
+                .await?;
+                let ids: Vec<i64> = students.iter().map(|s| s.id.get()).collect();
+                Self::write_audit(&mut tx, audit, &ids).await?;
+                tx.commit().await?;
+                Ok($crate::ClassResults {
+                    students,
+                    results: results.into_iter().map(stored_result).collect(),
+                })
+            }
+
+            async fn student_results(
+                &self,
+                class: ::waypoint_domain::ClassId,
+                student: ::waypoint_domain::PersonId,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::StoreResult<Option<($crate::Student, Vec<$crate::StoredResult>)>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let Some(found) = Self::students_of_class(&mut tx, class.get(), Some(student.get())).await?.pop() else {
+                    return Ok(None);
+                };
+                let results: Vec<ResultTuple> = $crate::sqlx::query_as::<$db, _>(&format!(
+                    "SELECT {RESULT_COLUMNS} FROM assessment_results r WHERE r.student_id = $1 \
+                     ORDER BY r.taken_on, r.subject, r.domain, r.id"
+                ))
+                .bind(student.get())
+                .fetch_all(&mut *tx)
+                .await?;
+                Self::write_audit(&mut tx, audit, &[student.get()]).await?;
+                tx.commit().await?;
+                Ok(Some((found, results.into_iter().map(stored_result).collect())))
+            }
+
+            async fn band_counts(
+                &self,
+                org: ::waypoint_domain::OrgId,
+                by: $crate::CountsBy,
+            ) -> $crate::StoreResult<Vec<$crate::BandCount>> {
+                let sql = match by {
+                    $crate::CountsBy::Grade => {
+                        "SELECT CAST(0 AS BIGINT), c.grade, c.subject, c.domain, c.term, c.band, CAST(SUM(c.students) AS BIGINT) FROM result_counts c \
+                         WHERE c.school_id = $1 GROUP BY c.grade, c.subject, c.domain, c.term, c.band"
+                    }
+                    $crate::CountsBy::School => {
+                        "SELECT c.school_id, o.name, c.subject, c.domain, c.term, c.band, CAST(SUM(c.students) AS BIGINT) FROM result_counts c \
+                         JOIN orgs o ON o.id = c.school_id WHERE o.district_id = $1 \
+                         GROUP BY c.school_id, o.name, c.subject, c.domain, c.term, c.band"
+                    }
+                    $crate::CountsBy::District => {
+                        "SELECT d.id, d.name, c.subject, c.domain, c.term, c.band, CAST(SUM(c.students) AS BIGINT) FROM result_counts c \
+                         JOIN orgs o ON o.id = c.school_id JOIN orgs d ON d.id = o.district_id WHERE d.region_id = $1 \
+                         GROUP BY d.id, d.name, c.subject, c.domain, c.term, c.band"
+                    }
+                    $crate::CountsBy::Class => {
+                        "SELECT k.id, k.title, l.subject, l.domain, l.term, l.band, COUNT(DISTINCT l.student_id) FROM ( \
+                             SELECT r.student_id, r.subject, r.domain, r.term, r.band, ROW_NUMBER() OVER ( \
+                                 PARTITION BY r.student_id, r.subject, r.domain, r.term ORDER BY r.taken_on DESC, r.id DESC) AS n \
+                             FROM assessment_results r WHERE r.band IS NOT NULL AND r.student_id IN ( \
+                                 SELECT e.person_id FROM enrollments e JOIN classes k ON k.id = e.class_id \
+                                 WHERE k.school_id = $1 AND e.role = 'student' AND e.status = 'active')) l \
+                         JOIN enrollments e ON e.person_id = l.student_id AND e.role = 'student' AND e.status = 'active' \
+                         JOIN classes k ON k.id = e.class_id AND k.school_id = $1 \
+                         WHERE l.n = 1 GROUP BY k.id, k.title, l.subject, l.domain, l.term, l.band"
+                    }
+                };
+                let rows: Vec<(i64, String, String, String, String, i64, i64)> =
+                    $crate::sqlx::query_as::<$db, _>(sql).bind(org.get()).fetch_all(&self.pool).await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some($crate::BandCount {
+                            group: r.0,
+                            label: r.1,
+                            subject: r.2,
+                            domain: r.3,
+                            term: r.4,
+                            band: ::waypoint_domain::results::Band::from_code(r.5)?,
+                            students: r.6,
+                        })
+                    })
+                    .collect())
+            }
+        }
+
+        type ResultTuple = (i64, String, String, String, String, String, f64, String, String, Option<i64>, Option<i64>);
+
+        const RESULT_COLUMNS: &str = "r.student_id, r.assessment, r.subject, r.domain, r.taken_on, r.term, r.score, r.scale, r.level, r.percentile, r.band";
+
+        /// The active students of class `$1`.
+        const CLASS_STUDENT_IDS: &str = "SELECT e.person_id FROM enrollments e JOIN people p ON p.id = e.person_id \
+             WHERE e.class_id = $1 AND e.role = 'student' AND e.status = 'active' AND p.status = 'active'";
+
+        fn stored_result(r: ResultTuple) -> $crate::StoredResult {
+            $crate::StoredResult {
+                student: ::waypoint_domain::PersonId::new(r.0),
+                assessment: r.1,
+                subject: r.2,
+                domain: r.3,
+                taken_on: r.4,
+                term: r.5,
+                score: r.6,
+                scale: r.7,
+                level: r.8,
+                percentile: r.9.and_then(|p| u8::try_from(p).ok()),
+                band: r.10.and_then(::waypoint_domain::results::Band::from_code),
+            }
+        }
+
+        impl $store {
+            /// Recomputes `result_counts` from every student's latest result in
+            /// each window (inside the caller's transaction).
+            async fn refresh_result_counts(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+            ) -> Result<(), $crate::sqlx::Error> {
+                $crate::sqlx::query::<$db>("DELETE FROM result_counts").execute(&mut *conn).await?;
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO result_counts (school_id, grade, subject, domain, term, band, students) \
+                     SELECT po.org_id, CASE WHEN p.grades = '' THEN '' ELSE substr(p.grades, 1, 2) END, l.subject, l.domain, l.term, l.band, COUNT(*) \
+                     FROM (SELECT r.student_id, r.subject, r.domain, r.term, r.band, ROW_NUMBER() OVER ( \
+                               PARTITION BY r.student_id, r.subject, r.domain, r.term ORDER BY r.taken_on DESC, r.id DESC) AS n \
+                           FROM assessment_results r) l \
+                     JOIN people p ON p.id = l.student_id AND p.status = 'active' AND NOT p.is_staff \
+                     JOIN person_orgs po ON po.person_id = l.student_id \
+                     JOIN orgs o ON o.id = po.org_id AND o.kind = 'school' \
+                     WHERE l.n = 1 AND l.band IS NOT NULL \
+                     GROUP BY po.org_id, CASE WHEN p.grades = '' THEN '' ELSE substr(p.grades, 1, 2) END, l.subject, l.domain, l.term, l.band",
+                )
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// Gives results stored before bands and windows were kept their
+            /// band and window, once after the migration that added them.
+            async fn fill_result_bands_if_missing(&self) -> $crate::StoreResult<()> {
+                let rows: Vec<(i64, String, String, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, taken_on, level, percentile FROM assessment_results WHERE term = ''",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.pool.begin_with($begin).await?;
+                for (id, taken_on, level, percentile) in rows {
+                    let percentile = percentile.and_then(|p| u8::try_from(p).ok());
+                    $crate::sqlx::query::<$db>("UPDATE assessment_results SET band = $2, term = $3 WHERE id = $1")
+                        .bind(id)
+                        .bind(::waypoint_domain::results::Band::of(&level, percentile).map(|b| b.code()))
+                        .bind(::waypoint_domain::results::Term::of(&taken_on).map(|t| t.key()).unwrap_or_default())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::refresh_result_counts(&mut tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The active students of a class (one of them, with `only`).
+            async fn students_of_class(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                class: i64,
+                only: Option<i64>,
+            ) -> Result<Vec<$crate::Student>, $crate::sqlx::Error> {
+                let rows: Vec<(i64, String, String, Option<String>, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT DISTINCT p.id, p.given_name, p.family_name, p.identifier, p.grades FROM enrollments e \
+                     JOIN people p ON p.id = e.person_id \
+                     WHERE e.class_id = $1 AND e.role = 'student' AND e.status = 'active' AND p.status = 'active' \
+                     AND ($2 = 0 OR p.id = $2) \
+                     ORDER BY p.family_name, p.given_name, p.id",
+                )
+                .bind(class)
+                .bind(only.unwrap_or(0))
+                .fetch_all(&mut *conn)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::Student {
+                        id: ::waypoint_domain::PersonId::new(r.0),
+                        given_name: r.1,
+                        family_name: r.2,
+                        identifier: r.3,
+                        grades: r.4,
+                    })
+                    .collect())
             }
         }
     };

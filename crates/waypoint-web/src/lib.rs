@@ -34,6 +34,9 @@ pub struct WebConfig {
     pub public_url: String,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
+    /// The smallest student count an aggregate shows outside a teacher's
+    /// own classes.
+    pub min_cell: waypoint_domain::suppression::MinN,
 }
 
 impl Default for WebConfig {
@@ -44,6 +47,7 @@ impl Default for WebConfig {
             session_absolute: Duration::from_secs(12 * 60 * 60),
             public_url: "http://127.0.0.1:8080".to_owned(),
             max_upload_bytes: 256 * 1024 * 1024,
+            min_cell: waypoint_domain::suppression::MinN::default(),
         }
     }
 }

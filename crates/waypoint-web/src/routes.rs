@@ -5,7 +5,7 @@
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
     admin, assets, directory, events, frameworks, goals, groups, growth, home, orgs, proposals,
-    session, settings, setup, showcase,
+    session, settings, setup, showcase, students,
 };
 use crate::{AppState, api, growth_api};
 use axum::Router;
@@ -227,6 +227,14 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::GET, "/growth", get(growth::mine)),
         r(Method::GET, "/growth/caseload", get(growth::caseload)),
         r(Method::GET, "/growth/school", get(growth::school)),
+        r(Method::GET, "/students", get(students::index)),
+        r(Method::GET, "/students/classes/{id}", get(students::class)),
+        r(
+            Method::GET,
+            "/students/classes/{id}/students/{student}",
+            get(students::student),
+        ),
+        r(Method::GET, "/students/orgs/{id}", get(students::org)),
         r(Method::GET, "/growth/people/{id}", get(growth::person)),
         r(Method::GET, "/growth/goals/new", get(growth::new_goal)),
         r(Method::POST, "/growth/goals", post(growth::create_goal)),

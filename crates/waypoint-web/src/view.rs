@@ -115,6 +115,7 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
         items.push(("/events".to_owned(), "PD days".to_owned()));
         items.push(("/groups".to_owned(), "Groups".to_owned()));
         items.push(("/growth".to_owned(), "Growth".to_owned()));
+        items.push(("/students".to_owned(), "Students".to_owned()));
     }
     if user.holds(Role::Administrator) {
         items.push((ADMIN_PAGES[0].0.to_owned(), "Admin".to_owned()));
@@ -125,7 +126,8 @@ fn nav_for(user: &CurrentUser, section: &str) -> Vec<NavItem> {
         .map(|(href, label)| NavItem {
             current: href == section
                 || (href.starts_with("/admin") && section.starts_with("/admin"))
-                || (href == "/growth" && in_growth(section)),
+                || (href == "/growth" && in_growth(section))
+                || (href == "/students" && section.starts_with("/students")),
             href,
             label,
         })

@@ -47,6 +47,10 @@ pub struct Server {
     /// Background job workers in this process (0 runs none).
     #[arg(long, env = "WAYPOINT_WORKERS", default_value_t = 1)]
     pub workers: usize,
+    /// The smallest student count shown in counts outside a teacher's own
+    /// classes (smaller ones are hidden); never below 5.
+    #[arg(long, env = "WAYPOINT_MIN_CELL_SIZE", default_value_t = 10)]
+    pub min_cell_size: u32,
 }
 
 /// Size of the generated demo installation.

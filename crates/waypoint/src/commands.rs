@@ -134,6 +134,7 @@ async fn serve(store: Arc<dyn Store>, server: &Server) -> anyhow::Result<()> {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", server.bind)),
+        min_cell: waypoint_domain::suppression::MinN::new(server.min_cell_size),
         ..WebConfig::default()
     };
     if server.public_url.is_none() && !server.bind.ip().is_loopback() {

@@ -16,6 +16,7 @@ pub mod session;
 pub mod settings;
 pub mod setup;
 pub mod showcase;
+pub mod students;
 
 use crate::error::WebError;
 use waypoint_domain::{Action, Actor, Policy, Resource};

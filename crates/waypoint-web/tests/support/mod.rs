@@ -35,20 +35,65 @@ pub struct App {
     pub router: Router,
     pub store: Arc<dyn Store>,
     pub demo: Demo,
+    /// The database underneath the store.
+    pub database: Database,
+}
+
+/// The store's database, reached directly.
+pub enum Database {
+    Sqlite(waypoint_store::sqlx::SqlitePool),
+    Postgres(waypoint_store::sqlx::PgPool),
+}
+
+impl Database {
+    /// From here on, every write to the audit log fails (as a full disk or
+    /// a revoked grant would make it).
+    pub async fn break_audit_log(&self) {
+        match self {
+            Self::Sqlite(pool) => {
+                waypoint_store::sqlx::raw_sql(
+                    "CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
+                     BEGIN SELECT RAISE(ABORT, 'the audit log cannot be written'); END;",
+                )
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            Self::Postgres(pool) => {
+                waypoint_store::sqlx::raw_sql(
+                    "CREATE FUNCTION audit_log_broken() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN RAISE EXCEPTION 'the audit log cannot be written'; END $$; \
+                     CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
+                     FOR EACH ROW EXECUTE FUNCTION audit_log_broken();",
+                )
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+        }
+    }
 }
 
 /// A store of the given kind, or `None` when PostgreSQL is not configured
 /// (outside CI; under CI its absence fails the test).
 pub async fn store(backend: Backend) -> Option<Arc<dyn Store>> {
+    store_and_database(backend).await.map(|(s, _)| s)
+}
+
+/// A store of the given kind and its database.
+pub async fn store_and_database(backend: Backend) -> Option<(Arc<dyn Store>, Database)> {
     match backend {
-        Backend::Sqlite => Some(Arc::new(
-            waypoint_store_sqlite::open("sqlite::memory:")
+        Backend::Sqlite => {
+            let s = waypoint_store_sqlite::open("sqlite::memory:")
                 .await
-                .unwrap(),
-        )),
-        Backend::Postgres => waypoint_store_postgres::test_store("web")
-            .await
-            .map(|s| Arc::new(s) as Arc<dyn Store>),
+                .unwrap();
+            let db = Database::Sqlite(s.pool().clone());
+            Some((Arc::new(s), db))
+        }
+        Backend::Postgres => waypoint_store_postgres::test_store("web").await.map(|s| {
+            let db = Database::Postgres(s.pool().clone());
+            (Arc::new(s) as Arc<dyn Store>, db)
+        }),
     }
 }
 
@@ -60,7 +105,7 @@ pub async fn app(backend: Backend) -> Option<App> {
 
 /// As [`app`], with settings.
 pub async fn app_with(backend: Backend, config: WebConfig) -> Option<App> {
-    let store = store(backend).await?;
+    let (store, database) = store_and_database(backend).await?;
     let demo = demo::generate(&DemoSpec::small());
     store.apply_roster(&demo.roster).await.unwrap();
     store.apply_demo_grants(&demo.grants).await.unwrap();
@@ -74,6 +119,7 @@ pub async fn app_with(backend: Backend, config: WebConfig) -> Option<App> {
         router,
         store,
         demo,
+        database,
     })
 }
 

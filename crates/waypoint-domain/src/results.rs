@@ -1,0 +1,274 @@
+//! How an assessment result is read across vendors: where it places the
+//! student against grade-level expectations (a [`Band`]), and which testing
+//! window of which school year it belongs to (a [`Term`]).
+//!
+//! Vendors say the same thing in different words: NWEA MAP gives an
+//! achievement quintile ("Low" … "High") and a percentile, i-Ready a
+//! relative placement ("Mid or Above Grade Level", "Two Grade Levels
+//! Below"), state-style reports a proficiency level ("Exceeds",
+//! "Approaching", "Below Basic"). Bands put them on one three-step scale,
+//! named strengths first.
+
+use serde::Serialize;
+
+/// Where a result places a student against grade-level expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Band {
+    /// At or above grade level (benchmark met).
+    OnTrack,
+    /// Close to grade level: one level below, approaching, low average.
+    Approaching,
+    /// Needs support: two or more levels below, well below benchmark.
+    NeedsSupport,
+}
+
+impl Band {
+    /// Every band, strengths first.
+    pub const ALL: [Self; 3] = [Self::OnTrack, Self::Approaching, Self::NeedsSupport];
+
+    /// The number stored for the band.
+    pub const fn code(self) -> i64 {
+        match self {
+            Self::OnTrack => 1,
+            Self::Approaching => 2,
+            Self::NeedsSupport => 3,
+        }
+    }
+
+    /// The band stored as `code`, if any.
+    pub const fn from_code(code: i64) -> Option<Self> {
+        match code {
+            1 => Some(Self::OnTrack),
+            2 => Some(Self::Approaching),
+            3 => Some(Self::NeedsSupport),
+            _ => None,
+        }
+    }
+
+    /// The plain-language name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::OnTrack => "On track",
+            Self::Approaching => "Approaching",
+            Self::NeedsSupport => "Needs support",
+        }
+    }
+
+    /// A short machine name (CSS classes, CSV exports).
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Self::OnTrack => "on-track",
+            Self::Approaching => "approaching",
+            Self::NeedsSupport => "needs-support",
+        }
+    }
+
+    /// The band of a result from its performance level, or else from its
+    /// national percentile (40th and up on track, 21st–39th approaching,
+    /// 20th and below needs support); `None` when it gives neither.
+    pub fn of(level: &str, percentile: Option<u8>) -> Option<Self> {
+        Self::of_level(level).or_else(|| percentile.map(Self::of_percentile))
+    }
+
+    fn of_percentile(p: u8) -> Self {
+        match p {
+            40.. => Self::OnTrack,
+            21..=39 => Self::Approaching,
+            _ => Self::NeedsSupport,
+        }
+    }
+
+    fn of_level(level: &str) -> Option<Self> {
+        let l = level.trim().to_ascii_lowercase();
+        if l.is_empty() {
+            return None;
+        }
+        // Grade-level placements (i-Ready and the like) first: "below" there
+        // comes with how far below.
+        if l.contains("grade level") || l.contains("grade levels") {
+            if ["two", "three", "more", "far"]
+                .iter()
+                .any(|w| l.contains(w))
+            {
+                return Some(Self::NeedsSupport);
+            }
+            if l.contains("one") || l.contains("below") {
+                return Some(Self::Approaching);
+            }
+            return Some(Self::OnTrack);
+        }
+        let any = |words: &[&str]| words.iter().any(|w| l.contains(w));
+        if any(&["not met", "does not", "not yet"]) {
+            return Some(Self::NeedsSupport);
+        }
+        // Quintiles (NWEA MAP) and proficiency words, the most specific
+        // first ("loavg" before "avg", "below basic" before "basic").
+        if any(&[
+            "loavg",
+            "low average",
+            "approach",
+            "partially",
+            "nearly",
+            "near ",
+        ]) || l == "near"
+        {
+            return Some(Self::Approaching);
+        }
+        if any(&[
+            "hiavg",
+            "high average",
+            "high",
+            "avg",
+            "average",
+            "exceed",
+            "meets",
+            "met",
+        ]) {
+            return Some(Self::OnTrack);
+        }
+        if any(&[
+            "advanced",
+            "proficient",
+            "distinguished",
+            "mastery",
+            "above",
+            "on track",
+        ]) {
+            return Some(Self::OnTrack);
+        }
+        if any(&[
+            "below basic",
+            "far below",
+            "well below",
+            "minimal",
+            "beginning",
+        ]) {
+            return Some(Self::NeedsSupport);
+        }
+        if any(&["basic", "developing"]) {
+            return Some(Self::Approaching);
+        }
+        if any(&["low", "below", "intensive", "urgent"]) {
+            return Some(Self::NeedsSupport);
+        }
+        None
+    }
+}
+
+/// A testing window of a school year: results from August to November are
+/// the fall window, December to February winter, March to July spring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Term {
+    /// The calendar year the school year starts in (2025 for 2025–26).
+    pub year: i32,
+    /// 0 fall, 1 winter, 2 spring.
+    pub window: u8,
+}
+
+impl Term {
+    /// The window of a `yyyy-mm-dd` date; `None` when it is not one.
+    pub fn of(date: &str) -> Option<Self> {
+        let year: i32 = date.get(0..4)?.parse().ok()?;
+        let month: u8 = date.get(5..7)?.parse().ok()?;
+        let (year, window) = match month {
+            8..=11 => (year, 0),
+            12 => (year, 1),
+            1..=2 => (year - 1, 1),
+            3..=7 => (year - 1, 2),
+            _ => return None,
+        };
+        Some(Self { year, window })
+    }
+
+    /// How the window is stored and sorted: `2025-1-fall` … `2025-3-spring`.
+    pub fn key(self) -> String {
+        format!(
+            "{}-{}-{}",
+            self.year,
+            self.window + 1,
+            ["fall", "winter", "spring"][usize::from(self.window.min(2))]
+        )
+    }
+
+    /// The window stored as `key`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        let mut parts = key.splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let window: u8 = parts.next()?.parse().ok()?;
+        (1..=3).contains(&window).then_some(Self {
+            year,
+            window: window - 1,
+        })
+    }
+
+    /// "Fall 2025–26".
+    pub fn label(self) -> String {
+        format!(
+            "{} {}–{:02}",
+            ["Fall", "Winter", "Spring"][usize::from(self.window.min(2))],
+            self.year,
+            (self.year + 1).rem_euclid(100)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_levels_fall_into_bands() {
+        let cases = [
+            ("Mid or Above Grade Level", Band::OnTrack),
+            ("Early On Grade Level", Band::OnTrack),
+            ("One Grade Level Below", Band::Approaching),
+            ("Two Grade Levels Below", Band::NeedsSupport),
+            ("Three or More Grade Levels Below", Band::NeedsSupport),
+            ("High", Band::OnTrack),
+            ("HiAvg", Band::OnTrack),
+            ("Avg", Band::OnTrack),
+            ("LoAvg", Band::Approaching),
+            ("Low", Band::NeedsSupport),
+            ("Exceeds", Band::OnTrack),
+            ("Meets", Band::OnTrack),
+            ("Approaching", Band::Approaching),
+            ("Basic", Band::Approaching),
+            ("Below Basic", Band::NeedsSupport),
+            ("Proficient", Band::OnTrack),
+            ("Below", Band::NeedsSupport),
+            ("Not Met", Band::NeedsSupport),
+            ("Partially Met", Band::Approaching),
+        ];
+        for (level, band) in cases {
+            assert_eq!(Band::of(level, None), Some(band), "{level}");
+        }
+    }
+
+    #[test]
+    fn percentile_decides_when_the_level_says_nothing() {
+        assert_eq!(Band::of("", Some(55)), Some(Band::OnTrack));
+        assert_eq!(Band::of("", Some(40)), Some(Band::OnTrack));
+        assert_eq!(Band::of("", Some(39)), Some(Band::Approaching));
+        assert_eq!(Band::of("", Some(20)), Some(Band::NeedsSupport));
+        assert_eq!(Band::of("", None), None);
+        assert_eq!(Band::of("Low", Some(90)), Some(Band::NeedsSupport));
+        for b in Band::ALL {
+            assert_eq!(Band::from_code(b.code()), Some(b));
+        }
+    }
+
+    #[test]
+    fn dates_fall_into_windows_of_the_school_year() {
+        let t = |d| Term::of(d).map(Term::label);
+        assert_eq!(t("2025-09-15").as_deref(), Some("Fall 2025–26"));
+        assert_eq!(t("2025-12-01").as_deref(), Some("Winter 2025–26"));
+        assert_eq!(t("2026-01-20").as_deref(), Some("Winter 2025–26"));
+        assert_eq!(t("2026-05-04").as_deref(), Some("Spring 2025–26"));
+        assert_eq!(t("1999-12-31").as_deref(), Some("Winter 1999–00"));
+        assert_eq!(Term::of("2026-13-01"), None);
+        let fall = Term::of("2025-09-15").unwrap();
+        let spring = Term::of("2026-05-04").unwrap();
+        assert!(fall < spring && fall.key() < spring.key());
+        assert_eq!(Term::from_key(&spring.key()), Some(spring));
+    }
+}

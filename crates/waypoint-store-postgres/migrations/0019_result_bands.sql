@@ -1,0 +1,18 @@
+-- Each result's band against grade-level expectations (1 on track,
+-- 2 approaching, 3 needs support; NULL when the file gives neither a level
+-- nor a percentile) and its testing window (`2025-1-fall`), and the counts
+-- the school, district and region views read: students per school, grade,
+-- subject, domain, window and band, by each student's latest result in the
+-- window. Rebuilt whenever results or the roster change.
+ALTER TABLE assessment_results ADD COLUMN band BIGINT;
+ALTER TABLE assessment_results ADD COLUMN term TEXT NOT NULL DEFAULT '';
+CREATE TABLE result_counts (
+    school_id BIGINT NOT NULL REFERENCES orgs (id),
+    grade     TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    domain    TEXT NOT NULL,
+    term      TEXT NOT NULL,
+    band      BIGINT NOT NULL,
+    students  BIGINT NOT NULL,
+    PRIMARY KEY (school_id, subject, domain, term, grade, band)
+);

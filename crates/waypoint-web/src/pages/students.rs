@@ -1,0 +1,772 @@
+//! Student information: what a teacher's classes need, a student's profile,
+//! and how a school, district or region is doing, strengths first.
+//!
+//! Three kinds of page, three kinds of privacy:
+//! - a class and its students (`/students/classes/…`) are student-level:
+//!   only the class's teachers and its school's principals read them, and
+//!   every read writes an audit row in the same transaction as the read;
+//! - a school, district or region (`/students/orgs/…`) shows counts only,
+//!   each count under the installation's minimum hidden together with the
+//!   complementary ones that would give it away, shares at the ends
+//!   top- and bottom-coded;
+//! - a region sees its districts side by side, never a district's schools.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::orgs::audit_entry;
+use super::require;
+use crate::AppState;
+use crate::auth::{CurrentUser, RequestId};
+use crate::error::{WebError, WebResult};
+use crate::services::crumbs;
+use crate::view::{Layout, grades_label, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use waypoint_domain::results::{Band, Term};
+use waypoint_domain::suppression::{MinN, percent_label, suppress};
+use waypoint_domain::{Action, ClassId, OrgId, OrgKind, PersonId, Policy, Resource, Role, Scope};
+use waypoint_store::{
+    AuditEntry, BandCount, ClassDetail, ClassSummary, CountsBy, Org, Store, StoredResult, Student,
+};
+
+/// The whole test, as vendors and the template name it.
+const OVERALL: &str = "Overall";
+
+/// One segment of a stacked bar.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Left edge, percent.
+    pub x: u32,
+    /// Width, percent.
+    pub width: u32,
+    /// The band's CSS name.
+    pub slug: &'static str,
+}
+
+/// A row of counts by band: a domain, a grade, a class, a school, a
+/// district or a window.
+#[derive(Debug, Clone)]
+pub struct BandRow {
+    /// What the row counts.
+    pub label: String,
+    /// Where it leads, when the viewer may follow.
+    pub href: Option<String>,
+    /// Students per band (strengths first); `None` where hidden.
+    pub cells: [Option<u32>; 3],
+    /// All students in the row; `None` where hidden.
+    pub total: Option<u32>,
+    /// Each band's share as shown ("—" where hidden).
+    pub shares: [String; 3],
+    /// The bar, from the shown counts only.
+    pub segments: Vec<Segment>,
+    /// Share on track in tenths of a percent, for sorting (0 when hidden).
+    pub on_track: u32,
+}
+
+impl BandRow {
+    fn new(
+        label: String,
+        href: Option<String>,
+        cells: [Option<u32>; 3],
+        total: Option<u32>,
+    ) -> Self {
+        let mut shares: [String; 3] = Default::default();
+        let mut segments = Vec::new();
+        let mut x = 0u32;
+        for (i, band) in Band::ALL.iter().enumerate() {
+            shares[i] = match (cells[i], total) {
+                (Some(c), Some(t)) => percent_label(c, t).unwrap_or_else(|| "—".to_owned()),
+                _ => "—".to_owned(),
+            };
+            if let (Some(c), Some(t)) = (cells[i], total)
+                && t > 0
+                && c > 0
+            {
+                let width = (c * 100 + t / 2) / t;
+                let width = width.min(100 - x);
+                segments.push(Segment {
+                    x,
+                    width,
+                    slug: band.slug(),
+                });
+                x += width;
+            }
+        }
+        let on_track = match (cells[0], total) {
+            (Some(c), Some(t)) if t > 0 => c * 1000 / t,
+            _ => 0,
+        };
+        Self {
+            label,
+            href,
+            cells,
+            total,
+            shares,
+            segments,
+            on_track,
+        }
+    }
+
+    /// A row shown in full (a teacher's own class).
+    fn exact(label: String, href: Option<String>, counts: [u32; 3]) -> Self {
+        let total = counts.iter().sum();
+        Self::new(label, href, counts.map(Some), Some(total))
+    }
+
+    fn shown(&self, band: usize) -> u32 {
+        self.cells[band].unwrap_or(0)
+    }
+}
+
+/// Rows of counts with small cells hidden: primary and complementary
+/// suppression over the whole table (rows × bands, with the margins).
+fn suppressed_rows(rows: Vec<(String, Option<String>, [u32; 3])>, min_n: MinN) -> Vec<BandRow> {
+    let counts: Vec<Vec<u32>> = rows.iter().map(|r| r.2.to_vec()).collect();
+    let shown = suppress(&counts, min_n);
+    rows.into_iter()
+        .enumerate()
+        .map(|(r, (label, href, _))| {
+            let line = &shown.cells[r];
+            BandRow::new(label, href, [line[0], line[1], line[2]], line[3])
+        })
+        .collect()
+}
+
+/// The latest result of each student in each (subject, domain, window).
+fn latest(results: &[StoredResult]) -> HashMap<(&str, &str, &str, PersonId), &StoredResult> {
+    let mut out: HashMap<(&str, &str, &str, PersonId), &StoredResult> = HashMap::new();
+    for r in results {
+        let key = (
+            r.subject.as_str(),
+            r.domain.as_str(),
+            r.term.as_str(),
+            r.student,
+        );
+        match out.get(&key) {
+            Some(old) if old.taken_on > r.taken_on => {}
+            _ => {
+                out.insert(key, r);
+            }
+        }
+    }
+    out
+}
+
+fn band_index(b: Band) -> usize {
+    Band::ALL.iter().position(|x| *x == b).unwrap_or(0)
+}
+
+fn term_label(key: &str) -> String {
+    Term::from_key(key).map_or_else(|| "Undated".to_owned(), Term::label)
+}
+
+/// The subject picker: the subjects there are, the one asked for (or the
+/// first), as (name, selected) pairs.
+fn pick_subject(
+    subjects: BTreeSet<String>,
+    query: &HashMap<String, String>,
+) -> (Vec<(String, bool)>, String) {
+    let wanted = query.get("subject").filter(|s| subjects.contains(*s));
+    let chosen = wanted
+        .cloned()
+        .or_else(|| subjects.iter().next().cloned())
+        .unwrap_or_default();
+    let list = subjects
+        .into_iter()
+        .map(|s| {
+            let on = s == chosen;
+            (s, on)
+        })
+        .collect();
+    (list, chosen)
+}
+
+// --- the landing page ------------------------------------------------------
+
+/// Where the viewer can go.
+#[derive(Template)]
+#[template(path = "students.html")]
+pub struct StudentsPage {
+    layout: Layout,
+    classes: Vec<ClassSummary>,
+    orgs: Vec<(Org, &'static str)>,
+}
+
+/// GET /students
+pub async fn index(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    let store = &*state.store;
+    let classes = store.classes_taught_by(user.actor.person).await?;
+    let mut orgs = Vec::new();
+    let mut seen = BTreeSet::new();
+    for g in user.grants() {
+        let id = match g.scope {
+            Scope::School(id) | Scope::District(id) | Scope::Region(id) => id,
+            _ => continue,
+        };
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(org) = store.org(id).await? else {
+            continue;
+        };
+        if Policy::can(
+            &user.actor,
+            Action::ViewResults,
+            &Resource::Org(org.placement),
+        ) {
+            let what = match org.kind {
+                OrgKind::School => "Grades and classes",
+                OrgKind::District => "Schools side by side",
+                _ => "Districts side by side",
+            };
+            orgs.push((org, what));
+        }
+    }
+    if user.holds(Role::Administrator) {
+        for org in store.orgs().await? {
+            if org.kind == OrgKind::District && seen.insert(org.id) {
+                orgs.push((org, "Schools side by side"));
+            }
+        }
+    }
+    Ok(render(&StudentsPage {
+        layout: Layout::for_user(&user, "Students", "/students"),
+        classes,
+        orgs,
+    }))
+}
+
+// --- a class ---------------------------------------------------------------
+
+/// A class's results.
+#[derive(Template)]
+#[template(path = "students_class.html")]
+pub struct ClassResultsPage {
+    layout: Layout,
+    class: ClassDetail,
+    subjects: Vec<(String, bool)>,
+    subject: String,
+    term: String,
+    domains: Vec<BandRow>,
+    strengths: Vec<BandRow>,
+    needs: Vec<BandRow>,
+    trend: Vec<BandRow>,
+    groups: Vec<(String, Vec<(PersonId, String)>)>,
+    students: Vec<StudentLine>,
+    tested: usize,
+}
+
+/// One student in the class table.
+#[derive(Debug, Clone)]
+pub struct StudentLine {
+    /// Id.
+    pub id: PersonId,
+    /// "Family, Given".
+    pub name: String,
+    /// Grade.
+    pub grade: String,
+    /// The latest whole-test result in the subject: score and level.
+    pub latest: Option<(String, String)>,
+    /// Its band.
+    pub band: Option<Band>,
+    /// Score change since the earliest window of the year, signed.
+    pub change: Option<String>,
+    /// The sortable value of `change`, tenths.
+    pub change_sort: i64,
+}
+
+/// The class, once the policy has let the viewer read its results.
+async fn readable_class(
+    store: &dyn Store,
+    user: &CurrentUser,
+    id: i64,
+) -> WebResult<(ClassDetail, Vec<PersonId>)> {
+    let class = store
+        .class(ClassId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let teachers: Vec<PersonId> = class.teachers.iter().map(|t| t.id).collect();
+    require(
+        &user.actor,
+        Action::ViewClassResults,
+        &Resource::Class {
+            placement: class.placement,
+            teachers: &teachers,
+        },
+    )?;
+    Ok((class, teachers))
+}
+
+fn results_audit(
+    user: &CurrentUser,
+    class: &ClassDetail,
+    teachers: &[PersonId],
+    route: &str,
+    request_id: &RequestId,
+    subject: String,
+) -> AuditEntry {
+    AuditEntry {
+        subject,
+        ..audit_entry(user, class, teachers, route, &request_id.0)
+    }
+}
+
+/// GET /students/classes/{id}
+pub async fn class(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
+) -> WebResult<Response> {
+    let store = &*state.store;
+    let (class, teachers) = readable_class(store, &user, id).await?;
+    let entry = results_audit(
+        &user,
+        &class,
+        &teachers,
+        "/students/classes/{id}",
+        &request_id,
+        format!("class:{} results", class.summary.id),
+    );
+    let data = store.class_results(class.summary.id, &entry).await?;
+    let subjects: BTreeSet<String> = data.results.iter().map(|r| r.subject.clone()).collect();
+    let (subjects, subject) = pick_subject(subjects, &query);
+    let of_subject: Vec<StoredResult> = data
+        .results
+        .into_iter()
+        .filter(|r| r.subject == subject)
+        .collect();
+    let term = of_subject
+        .iter()
+        .map(|r| r.term.clone())
+        .max()
+        .unwrap_or_default();
+    let latest = latest(&of_subject);
+
+    // By domain, in the latest window.
+    let mut by_domain: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    let mut needing: BTreeMap<&str, Vec<PersonId>> = BTreeMap::new();
+    for ((_, domain, t, student), r) in &latest {
+        if *t != term {
+            continue;
+        }
+        if let Some(b) = r.band {
+            by_domain.entry(domain).or_default()[band_index(b)] += 1;
+            if b == Band::NeedsSupport && *domain != OVERALL {
+                needing.entry(domain).or_default().push(*student);
+            }
+        }
+    }
+    let mut domains: Vec<BandRow> = by_domain
+        .iter()
+        .map(|(d, c)| BandRow::exact((*d).to_owned(), None, *c))
+        .collect();
+    domains.sort_by(|a, b| {
+        (b.label == OVERALL)
+            .cmp(&(a.label == OVERALL))
+            .then(b.on_track.cmp(&a.on_track))
+            .then(a.label.cmp(&b.label))
+    });
+    let parts: Vec<BandRow> = domains
+        .iter()
+        .filter(|d| d.label != OVERALL)
+        .cloned()
+        .collect();
+    let strengths: Vec<BandRow> = parts.iter().take(2).cloned().collect();
+    let mut needs: Vec<BandRow> = parts.clone();
+    needs.sort_by(|a, b| {
+        b.shown(2)
+            .cmp(&a.shown(2))
+            .then(a.on_track.cmp(&b.on_track))
+    });
+    needs.retain(|d| d.shown(2) > 0);
+    needs.truncate(2);
+
+    // Over the year: the whole test, window by window.
+    let mut by_term: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    for ((_, domain, t, _), r) in &latest {
+        if *domain == OVERALL
+            && let Some(b) = r.band
+        {
+            by_term.entry(t).or_default()[band_index(b)] += 1;
+        }
+    }
+    let trend: Vec<BandRow> = by_term
+        .iter()
+        .map(|(t, c)| BandRow::exact(term_label(t), None, *c))
+        .collect();
+
+    // Students with the same need, the largest groups first.
+    let names: HashMap<PersonId, String> = data
+        .students
+        .iter()
+        .map(|s| (s.id, format!("{} {}", s.given_name, s.family_name)))
+        .collect();
+    let mut groups: Vec<(String, Vec<(PersonId, String)>)> = needing
+        .into_iter()
+        .map(|(d, ids)| {
+            let mut members: Vec<(PersonId, String)> = ids
+                .into_iter()
+                .filter_map(|id| names.get(&id).map(|n| (id, n.clone())))
+                .collect();
+            members.sort_by(|a, b| a.1.cmp(&b.1));
+            (d.to_owned(), members)
+        })
+        .filter(|g| !g.1.is_empty())
+        .collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+
+    let students = student_lines(&data.students, &of_subject, &term);
+    let tested = students.iter().filter(|s| s.latest.is_some()).count();
+    let mut trail = crumbs(store, &class.placement).await?;
+    trail.push((
+        format!("/classes/{}", class.summary.id),
+        class.summary.title.clone(),
+    ));
+    trail.push((String::new(), "Results".to_owned()));
+    Ok(render(&ClassResultsPage {
+        layout: Layout::for_user(
+            &user,
+            format!("{} · results", class.summary.title),
+            "/students",
+        )
+        .with_crumbs(trail),
+        class,
+        subjects,
+        subject,
+        term: term_label(&term),
+        domains,
+        strengths,
+        needs,
+        trend,
+        groups,
+        students,
+        tested,
+    }))
+}
+
+fn student_lines(students: &[Student], results: &[StoredResult], term: &str) -> Vec<StudentLine> {
+    students
+        .iter()
+        .map(|s| {
+            let overall: Vec<&StoredResult> = results
+                .iter()
+                .filter(|r| r.student == s.id && r.domain == OVERALL)
+                .collect();
+            let now = overall
+                .iter()
+                .filter(|r| r.term == term)
+                .max_by(|a, b| a.taken_on.cmp(&b.taken_on));
+            let first = overall.iter().min_by(|a, b| a.taken_on.cmp(&b.taken_on));
+            let change = match (first, now) {
+                (Some(a), Some(b)) if a.taken_on != b.taken_on => Some(b.score - a.score),
+                _ => None,
+            };
+            StudentLine {
+                id: s.id,
+                name: format!("{}, {}", s.family_name, s.given_name),
+                grade: grades_label(&s.grades),
+                latest: now.map(|r| (score_label(r.score), r.level.clone())),
+                band: now.and_then(|r| r.band),
+                change: change.map(|c| format!("{c:+.0}")),
+                change_sort: change.map_or(i64::MIN, |c| (c * 10.0).round() as i64),
+            }
+        })
+        .collect()
+}
+
+fn score_label(score: f64) -> String {
+    if score.fract() == 0.0 {
+        format!("{score:.0}")
+    } else {
+        format!("{score:.1}")
+    }
+}
+
+// --- one student -----------------------------------------------------------
+
+/// A student's profile.
+#[derive(Template)]
+#[template(path = "students_student.html")]
+pub struct StudentPage {
+    layout: Layout,
+    class: ClassDetail,
+    student: Student,
+    /// Per subject: its windows, and per domain the result in each window.
+    subjects: Vec<SubjectGrid>,
+    results: Vec<StoredResult>,
+}
+
+/// One subject of a student's profile.
+#[derive(Debug, Clone)]
+pub struct SubjectGrid {
+    /// Subject.
+    pub subject: String,
+    /// Window labels.
+    pub terms: Vec<String>,
+    /// Domain, then per window the score and band (if tested).
+    pub rows: Vec<(String, Vec<Option<(String, Option<Band>)>>)>,
+}
+
+/// GET /students/classes/{id}/students/{student}
+pub async fn student(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    request_id: RequestId,
+    Path((id, student)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let store = &*state.store;
+    let (class, teachers) = readable_class(store, &user, id).await?;
+    let entry = results_audit(
+        &user,
+        &class,
+        &teachers,
+        "/students/classes/{id}/students/{student}",
+        &request_id,
+        format!("student:{student} results"),
+    );
+    let (found, results) = store
+        .student_results(class.summary.id, PersonId::new(student), &entry)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let latest = latest(&results);
+    let mut subjects: Vec<SubjectGrid> = Vec::new();
+    let names: BTreeSet<&str> = results.iter().map(|r| r.subject.as_str()).collect();
+    for subject in names {
+        let terms: Vec<&str> = results
+            .iter()
+            .filter(|r| r.subject == subject)
+            .map(|r| r.term.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut domains: Vec<&str> = results
+            .iter()
+            .filter(|r| r.subject == subject)
+            .map(|r| r.domain.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        domains.sort_by_key(|d| (*d != OVERALL, *d));
+        let rows = domains
+            .iter()
+            .map(|d| {
+                let cells = terms
+                    .iter()
+                    .map(|t| {
+                        latest
+                            .get(&(subject, *d, *t, found.id))
+                            .map(|r| (score_label(r.score), r.band))
+                    })
+                    .collect();
+                ((*d).to_owned(), cells)
+            })
+            .collect();
+        subjects.push(SubjectGrid {
+            subject: subject.to_owned(),
+            terms: terms.iter().map(|t| term_label(t)).collect(),
+            rows,
+        });
+    }
+    let name = format!("{} {}", found.given_name, found.family_name);
+    let mut trail = crumbs(store, &class.placement).await?;
+    trail.push((
+        format!("/students/classes/{}", class.summary.id),
+        class.summary.title.clone(),
+    ));
+    trail.push((String::new(), name.clone()));
+    Ok(render(&StudentPage {
+        layout: Layout::for_user(&user, name, "/students").with_crumbs(trail),
+        class,
+        student: found,
+        subjects,
+        results,
+    }))
+}
+
+// --- a school, district or region ------------------------------------------
+
+/// Counts for an organisation.
+#[derive(Template)]
+#[template(path = "students_org.html")]
+pub struct OrgResultsPage {
+    layout: Layout,
+    org: Org,
+    min_n: u32,
+    subjects: Vec<(String, bool)>,
+    subject: String,
+    term: String,
+    /// The headline: the whole organisation in the latest window.
+    whole: Option<BandRow>,
+    /// Tables side by side: (heading, what a row is, rows).
+    tables: Vec<(String, &'static str, Vec<BandRow>)>,
+    trend: Vec<BandRow>,
+    /// Domains by how many need support, the most first.
+    needs: Vec<BandRow>,
+}
+
+/// GET /students/orgs/{id}
+pub async fn org(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
+) -> WebResult<Response> {
+    let store = &*state.store;
+    let org = store.org(OrgId::new(id)).await?.ok_or(WebError::NotFound)?;
+    require(
+        &user.actor,
+        Action::ViewResults,
+        &Resource::Org(org.placement),
+    )?;
+    let min_n = state.config.min_cell;
+    let groupings: &[(CountsBy, &str, &'static str)] = match org.kind {
+        OrgKind::School => &[
+            (CountsBy::Grade, "By grade", "Grade"),
+            (CountsBy::Class, "By class", "Class"),
+        ],
+        OrgKind::District => &[(CountsBy::School, "By school", "School")],
+        _ => &[(CountsBy::District, "By district", "District")],
+    };
+    let mut all: Vec<(CountsBy, Vec<BandCount>)> = Vec::new();
+    for (by, ..) in groupings {
+        all.push((*by, store.band_counts(org.id, *by).await?));
+    }
+    let subjects: BTreeSet<String> = all
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.subject.clone()))
+        .collect();
+    let (subjects, subject) = pick_subject(subjects, &query);
+    // The first grouping covers every student once (grades, schools,
+    // districts): it makes the headline, the trend and the domains.
+    let base: Vec<&BandCount> = all
+        .first()
+        .map(|(_, rows)| rows.iter().filter(|r| r.subject == subject).collect())
+        .unwrap_or_default();
+    let term = base
+        .iter()
+        .map(|r| r.term.clone())
+        .max()
+        .unwrap_or_default();
+    let sum = |rows: &[&BandCount], pick: &dyn Fn(&BandCount) -> bool| {
+        let mut c = [0u32; 3];
+        for r in rows.iter().filter(|r| pick(r)) {
+            c[band_index(r.band)] += u32::try_from(r.students).unwrap_or(u32::MAX);
+        }
+        c
+    };
+    let whole_counts = sum(&base, &|r| r.term == term && r.domain == OVERALL);
+    let whole = (whole_counts.iter().sum::<u32>() > 0).then(|| {
+        suppressed_rows(vec![(org.name.clone(), None, whole_counts)], min_n)
+            .pop()
+            .unwrap_or_else(|| BandRow::new(String::new(), None, [None; 3], None))
+    });
+
+    let taught: BTreeSet<ClassId> = if org.kind == OrgKind::School {
+        store
+            .classes_taught_by(user.actor.person)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let mut tables = Vec::new();
+    for ((by, heading, row_label), (_, rows)) in groupings.iter().zip(&all) {
+        let mut groups: BTreeMap<(String, i64), [u32; 3]> = BTreeMap::new();
+        for r in rows
+            .iter()
+            .filter(|r| r.subject == subject && r.term == term && r.domain == OVERALL)
+        {
+            let label = if *by == CountsBy::Grade {
+                grades_label(&r.label)
+            } else {
+                r.label.clone()
+            };
+            groups.entry((label, r.group)).or_default()[band_index(r.band)] +=
+                u32::try_from(r.students).unwrap_or(u32::MAX);
+        }
+        let mut lines = Vec::new();
+        for ((label, group), counts) in groups {
+            let href = match by {
+                CountsBy::School => Some(format!("/students/orgs/{group}?subject={subject}")),
+                CountsBy::Class => class_link(&user, &org, &taught, group),
+                _ => None,
+            };
+            lines.push((label, href, counts));
+        }
+        tables.push((
+            (*heading).to_owned(),
+            *row_label,
+            suppressed_rows(lines, min_n),
+        ));
+    }
+
+    let mut terms: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    for r in base.iter().filter(|r| r.domain == OVERALL) {
+        terms.entry(r.term.as_str()).or_default()[band_index(r.band)] +=
+            u32::try_from(r.students).unwrap_or(u32::MAX);
+    }
+    let trend = suppressed_rows(
+        terms
+            .into_iter()
+            .map(|(t, c)| (term_label(t), None, c))
+            .collect(),
+        min_n,
+    );
+    let mut domains: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    for r in base
+        .iter()
+        .filter(|r| r.term == term && r.domain != OVERALL)
+    {
+        domains.entry(r.domain.as_str()).or_default()[band_index(r.band)] +=
+            u32::try_from(r.students).unwrap_or(u32::MAX);
+    }
+    let mut needs = suppressed_rows(
+        domains
+            .into_iter()
+            .map(|(d, c)| (d.to_owned(), None, c))
+            .collect(),
+        min_n,
+    );
+    needs.sort_by(|a, b| a.on_track.cmp(&b.on_track).then(a.label.cmp(&b.label)));
+
+    let mut trail = crumbs(store, &org.placement).await?;
+    trail.pop();
+    trail.push((format!("/orgs/{}", org.id), org.name.clone()));
+    trail.push((String::new(), "Students".to_owned()));
+    Ok(render(&OrgResultsPage {
+        layout: Layout::for_user(&user, format!("{} · students", org.name), "/students")
+            .with_crumbs(trail),
+        org,
+        min_n: min_n.get(),
+        subjects,
+        subject,
+        term: term_label(&term),
+        whole,
+        tables,
+        trend,
+        needs,
+    }))
+}
+
+/// A link to a class's results when the viewer may read them: they teach
+/// it, or lead its school.
+fn class_link(
+    user: &CurrentUser,
+    school: &Org,
+    taught: &BTreeSet<ClassId>,
+    class: i64,
+) -> Option<String> {
+    let class = ClassId::new(class);
+    let me = [user.actor.person];
+    let resource = Resource::Class {
+        placement: school.placement.with_class(class),
+        teachers: if taught.contains(&class) { &me } else { &[] },
+    };
+    Policy::can(&user.actor, Action::ViewClassResults, &resource)
+        .then(|| format!("/students/classes/{class}"))
+}
