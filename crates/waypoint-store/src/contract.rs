@@ -36,7 +36,8 @@ macro_rules! contract_suite {
             pd_day_proposals_become_courses_and_sections, follow_up_groups_invite_and_answer,
             pd_day_rooms_general_sessions_and_audience, frameworks_are_replaced_whole,
             system_goals_align_within_their_district, growth_plan_from_draft_to_carried_over,
-            check_in_reminders_and_mail_go_once, assessment_results_are_all_or_nothing_and_idempotent);
+            check_in_reminders_and_mail_go_once, assessment_results_are_all_or_nothing_and_idempotent,
+            results_are_counted_by_band_and_read_with_an_audit_row);
     };
     (@tests $make:path; $($name:ident),*) => {
         $(
@@ -2604,4 +2605,178 @@ pub async fn assessment_results_are_all_or_nothing_and_idempotent(store: Arc<dyn
         .expect("stored");
     assert_eq!((third.added, third.changed, third.unchanged), (0, 1, 2));
     assert_eq!(store.result_count(None).await.expect("count"), 3);
+}
+
+/// Results are counted by band for each grouping (the latest result of a
+/// window counting once per student), and read student by student only
+/// with an audit row written in the same transaction.
+pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<dyn Store>) {
+    use crate::{CountsBy, NewResult, NewResults};
+    use waypoint_domain::results::Band;
+    let d = load_small(&*store).await;
+    let mut found = None;
+    for org in store.orgs().await.expect("orgs") {
+        if org.kind != waypoint_domain::OrgKind::School {
+            continue;
+        }
+        found = store
+            .classes_of_school(org.id)
+            .await
+            .expect("classes")
+            .into_iter()
+            .find(|c| c.students >= 2);
+        if found.is_some() {
+            break;
+        }
+    }
+    let class = found.expect("a class with students");
+    let detail = store.class(class.id).await.expect("class").expect("found");
+    let teacher = detail.teachers[0].id;
+    let audit = |actor: PersonId, subject: &str| crate::AuditEntry {
+        actor,
+        role: "educator".into(),
+        scope: format!("class:{}", class.id),
+        subject: subject.into(),
+        route: "/test".into(),
+        request_id: "r-1".into(),
+        at: 5,
+    };
+    let roster = store
+        .class_results(class.id, &audit(teacher, "roster"))
+        .await
+        .expect("read");
+    assert!(roster.results.is_empty());
+    let ids: Vec<PersonId> = roster.students.iter().map(|s| s.id).collect();
+    let sourced: Vec<String> = d
+        .roster
+        .users
+        .iter()
+        .filter(|u| u.primary_role() == waypoint_domain::roster::RosterRole::Student)
+        .map(|u| u.meta.sourced_id.clone())
+        .collect();
+    let mut keys = Vec::new();
+    for id in &ids {
+        for s in &sourced {
+            if store.person_by_sourced_id(s).await.expect("person") == Some(*id) {
+                keys.push(s.clone());
+            }
+        }
+    }
+    let r = |line, student: &str, day: &str, level: &str| NewResult {
+        line,
+        student: student.to_owned(),
+        assessment: "i-Ready Diagnostic".to_owned(),
+        subject: "Math".to_owned(),
+        domain: "Overall".to_owned(),
+        taken_on: day.to_owned(),
+        score: 450.0,
+        scale: "scale".to_owned(),
+        level: level.to_owned(),
+        percentile: None,
+    };
+    // The first student retakes in the fall window: the later one counts.
+    let results = vec![
+        r(2, &keys[0], "2026-09-10", "Two Grade Levels Below"),
+        r(3, &keys[0], "2026-10-01", "Early On Grade Level"),
+        r(4, &keys[1], "2026-09-10", "One Grade Level Below"),
+        r(5, &keys[1], "2027-01-15", "Mid or Above Grade Level"),
+    ];
+    store
+        .save_results(&NewResults {
+            source: "t.csv".into(),
+            results,
+            now: 1,
+        })
+        .await
+        .expect("save")
+        .expect("stored");
+    let fall = "2026-1-fall";
+    let count = |rows: &[crate::BandCount], term: &str, band: Band| -> i64 {
+        rows.iter()
+            .filter(|c| c.term == term && c.band == band)
+            .map(|c| c.students)
+            .sum()
+    };
+    let school = detail.placement.school.expect("school");
+    for by in [CountsBy::Grade, CountsBy::Class] {
+        let rows = store.band_counts(school, by).await.expect("counts");
+        assert_eq!(count(&rows, fall, Band::OnTrack), 1, "{by:?}");
+        assert_eq!(count(&rows, fall, Band::Approaching), 1, "{by:?}");
+        assert_eq!(
+            count(&rows, fall, Band::NeedsSupport),
+            0,
+            "{by:?}: superseded"
+        );
+        assert_eq!(count(&rows, "2026-2-winter", Band::OnTrack), 1, "{by:?}");
+    }
+    let district = detail.placement.district.expect("district");
+    let rows = store
+        .band_counts(district, CountsBy::School)
+        .await
+        .expect("counts");
+    assert!(rows.iter().all(|c| c.group == school.get()));
+    assert_eq!(count(&rows, fall, Band::OnTrack), 1);
+    if let Some(region) = detail.placement.region {
+        let rows = store
+            .band_counts(region, CountsBy::District)
+            .await
+            .expect("counts");
+        assert!(rows.iter().all(|c| c.group == district.get()));
+        assert_eq!(count(&rows, fall, Band::Approaching), 1);
+    }
+
+    let before = store.audit_log(100).await.expect("log").len();
+    let read = store
+        .class_results(class.id, &audit(teacher, "class results"))
+        .await
+        .expect("read");
+    assert_eq!(read.results.len(), 4);
+    let retaken = read
+        .results
+        .iter()
+        .find(|r| r.student == ids[0] && r.taken_on == "2026-09-10")
+        .expect("the first sitting");
+    assert_eq!(retaken.band, Some(Band::NeedsSupport));
+    assert_eq!(retaken.term, fall);
+    let log = store.audit_log(100).await.expect("log");
+    assert_eq!(log.len(), before + 1);
+    let named: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    assert_eq!(log[0].students, named.join(","));
+    assert_eq!(log[0].subject, "class results");
+    let (who, theirs) = store
+        .student_results(class.id, ids[1], &audit(teacher, "one"))
+        .await
+        .expect("read")
+        .expect("in the class");
+    assert_eq!((who.id, theirs.len()), (ids[1], 2));
+    assert_eq!(
+        store.audit_log(100).await.expect("log")[0].students,
+        ids[1].to_string()
+    );
+    // Someone outside the class: nothing, and nothing audited.
+    let outside = PersonId::new(ids.iter().map(|i| i.get()).max().unwrap_or(0) + 100_000);
+    assert!(
+        store
+            .student_results(class.id, outside, &audit(teacher, "none"))
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(store.audit_log(100).await.expect("log").len(), before + 2);
+    // An audit row that cannot be written (its actor does not exist) takes
+    // the read with it.
+    let nobody = PersonId::new(i64::from(i32::MAX));
+    assert!(
+        store
+            .class_results(class.id, &audit(nobody, "x"))
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .student_results(class.id, ids[0], &audit(nobody, "x"))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.audit_log(100).await.expect("log").len(), before + 2);
 }

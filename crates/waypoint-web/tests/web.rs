@@ -55,6 +55,9 @@ const ACTORS: [&str; 8] = [
 
 struct Fixture {
     own_class: i64,
+    /// A student of `own_class`.
+    own_student: i64,
+    region: i64,
     sibling_class: i64,
     far_class: i64,
     school: i64,
@@ -321,7 +324,35 @@ async fn fixture(app: &App) -> Fixture {
         .await
         .unwrap();
     let plan = fixture_plan(s, educator, coach).await;
+    let own_student = s
+        .class_students(
+            own_class,
+            &waypoint_store::AuditEntry {
+                actor: educator,
+                role: "educator".into(),
+                scope: String::new(),
+                subject: "fixture".into(),
+                route: "fixture".into(),
+                request_id: "fixture".into(),
+                at: 1,
+            },
+        )
+        .await
+        .unwrap()[0]
+        .id
+        .get();
+    let region = s
+        .org(district)
+        .await
+        .unwrap()
+        .unwrap()
+        .placement
+        .region
+        .unwrap()
+        .get();
     Fixture {
+        own_student,
+        region,
         plan,
         goal,
         framework,
@@ -581,6 +612,82 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/classes/{}", f.far_class),
             Body::None,
             [303, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/students",
+            "/students".into(),
+            Body::None,
+            page_all,
+        ),
+        case(
+            M::GET,
+            "/students/classes/{id}",
+            format!("/students/classes/{}", f.own_class),
+            Body::None,
+            [303, 200, 200, 404, 404, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/students/classes/{id}",
+            format!("/students/classes/{}", f.sibling_class),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/students/classes/{id}",
+            format!("/students/classes/{}", f.far_class),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/students/classes/{id}/students/{student}",
+            format!(
+                "/students/classes/{}/students/{}",
+                f.own_class, f.own_student
+            ),
+            Body::None,
+            [303, 200, 200, 404, 404, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/students/classes/{id}/students/{student}",
+            format!(
+                "/students/classes/{}/students/{}",
+                f.far_class, f.own_student
+            ),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        case(
+            M::GET,
+            "/students/orgs/{id}",
+            format!("/students/orgs/{}", f.school),
+            Body::None,
+            [303, 404, 200, 200, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/students/orgs/{id}",
+            format!("/students/orgs/{}", f.far_school),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/students/orgs/{id}",
+            format!("/students/orgs/{}", f.district),
+            Body::None,
+            [303, 404, 404, 404, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/students/orgs/{id}",
+            format!("/students/orgs/{}", f.region),
+            Body::None,
+            [303, 404, 404, 404, 404, 200, 200, 404],
         ),
         case(M::GET, "/events", "/events".into(), Body::None, page_all),
         case(
