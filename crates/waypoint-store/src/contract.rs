@@ -2616,7 +2616,7 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
     let d = load_small(&*store).await;
     let mut found = None;
     for org in store.orgs().await.expect("orgs") {
-        if org.kind != waypoint_domain::OrgKind::School {
+        if org.kind != OrgKind::School {
             continue;
         }
         found = store
@@ -2632,7 +2632,7 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
     let class = found.expect("a class with students");
     let detail = store.class(class.id).await.expect("class").expect("found");
     let teacher = detail.teachers[0].id;
-    let audit = |actor: PersonId, subject: &str| crate::AuditEntry {
+    let audit = |actor: PersonId, subject: &str| AuditEntry {
         actor,
         role: "educator".into(),
         scope: format!("class:{}", class.id),

@@ -15,6 +15,7 @@ pub mod pages;
 pub mod pdday;
 pub mod routes;
 pub mod services;
+pub mod students_demo;
 pub mod view;
 
 use std::sync::Arc;

@@ -289,6 +289,9 @@ async fn load_demo(
         }
     }
     seed_pd_days(store, &generated.sign_ins).await?;
+    waypoint_web::students_demo::seed(store, &generated.roster)
+        .await
+        .context("creating the demo's assessment results")?;
     Ok(generated.sign_ins)
 }
 

@@ -56,7 +56,7 @@ pub struct BandRow {
     pub cells: [Option<u32>; 3],
     /// All students in the row; `None` where hidden.
     pub total: Option<u32>,
-    /// Each band's share as shown ("—" where hidden).
+    /// Each band's share as shown ("*" where hidden, nothing for none).
     pub shares: [String; 3],
     /// The bar, from the shown counts only.
     pub segments: Vec<Segment>,
@@ -76,8 +76,9 @@ impl BandRow {
         let mut x = 0u32;
         for (i, band) in Band::ALL.iter().enumerate() {
             shares[i] = match (cells[i], total) {
-                (Some(c), Some(t)) => percent_label(c, t).unwrap_or_else(|| "—".to_owned()),
-                _ => "—".to_owned(),
+                (Some(0), _) => String::new(),
+                (Some(c), Some(t)) => percent_label(c, t).unwrap_or_default(),
+                _ => "*".to_owned(),
             };
             if let (Some(c), Some(t)) = (cells[i], total)
                 && t > 0
@@ -119,18 +120,36 @@ impl BandRow {
     }
 }
 
-/// Rows of counts with small cells hidden: primary and complementary
-/// suppression over the whole table (rows × bands, with the margins).
-fn suppressed_rows(rows: Vec<(String, Option<String>, [u32; 3])>, min_n: MinN) -> Vec<BandRow> {
+/// A table of counts with small cells hidden, primary and complementary
+/// suppression over the whole table (rows × bands, with the margins): its
+/// rows, and its margin (the column totals as the same suppression left
+/// them), labelled `margin`.
+fn suppressed_table(
+    rows: Vec<(String, Option<String>, [u32; 3])>,
+    margin: String,
+    min_n: MinN,
+) -> (Vec<BandRow>, BandRow) {
+    if rows.is_empty() {
+        return (Vec::new(), BandRow::exact(margin, None, [0; 3]));
+    }
     let counts: Vec<Vec<u32>> = rows.iter().map(|r| r.2.to_vec()).collect();
     let shown = suppress(&counts, min_n);
-    rows.into_iter()
+    let n = rows.len();
+    let line = |r: usize| {
+        let l = &shown.cells[r];
+        ([l[0], l[1], l[2]], l[3])
+    };
+    let (cells, total) = line(n);
+    let margin = BandRow::new(margin, None, cells, total);
+    let rows = rows
+        .into_iter()
         .enumerate()
         .map(|(r, (label, href, _))| {
-            let line = &shown.cells[r];
-            BandRow::new(label, href, [line[0], line[1], line[2]], line[3])
+            let (cells, total) = line(r);
+            BandRow::new(label, href, cells, total)
         })
-        .collect()
+        .collect();
+    (rows, margin)
 }
 
 /// The latest result of each student in each (subject, domain, window).
@@ -180,6 +199,27 @@ fn pick_subject(
         })
         .collect();
     (list, chosen)
+}
+
+/// The tested subject a class teaches, when its roster subjects say
+/// ("English Language Arts" → "Reading", "Math 7" → "Mathematics").
+fn subject_of_class(class_subjects: &str, tested: &BTreeSet<String>) -> Option<String> {
+    const FAMILIES: [&[&str]; 3] = [
+        &["math", "algebra", "geometry"],
+        &["english", "ela", "reading", "literacy", "language arts"],
+        &["science", "biology", "chemistry", "physics"],
+    ];
+    let class = class_subjects.to_ascii_lowercase();
+    let family = FAMILIES
+        .iter()
+        .find(|words| words.iter().any(|w| class.contains(w)))?;
+    tested
+        .iter()
+        .find(|t| {
+            let t = t.to_ascii_lowercase();
+            family.iter().any(|w| t.contains(w))
+        })
+        .cloned()
 }
 
 // --- the landing page ------------------------------------------------------
@@ -332,6 +372,12 @@ pub async fn class(
     );
     let data = store.class_results(class.summary.id, &entry).await?;
     let subjects: BTreeSet<String> = data.results.iter().map(|r| r.subject.clone()).collect();
+    let mut query = query;
+    if !query.contains_key("subject")
+        && let Some(s) = subject_of_class(&class.summary.subjects, &subjects)
+    {
+        query.insert("subject".to_owned(), s);
+    }
     let (subjects, subject) = pick_subject(subjects, &query);
     let of_subject: Vec<StoredResult> = data
         .results
@@ -369,20 +415,25 @@ pub async fn class(
             .then(b.on_track.cmp(&a.on_track))
             .then(a.label.cmp(&b.label))
     });
+    // Needs are decided first, so a domain is never both a strength and a need.
     let parts: Vec<BandRow> = domains
         .iter()
         .filter(|d| d.label != OVERALL)
         .cloned()
         .collect();
-    let strengths: Vec<BandRow> = parts.iter().take(2).cloned().collect();
-    let mut needs: Vec<BandRow> = parts.clone();
+    let mut needs: Vec<BandRow> = parts.iter().filter(|d| d.shown(2) > 0).cloned().collect();
     needs.sort_by(|a, b| {
         b.shown(2)
             .cmp(&a.shown(2))
             .then(a.on_track.cmp(&b.on_track))
     });
-    needs.retain(|d| d.shown(2) > 0);
     needs.truncate(2);
+    let strengths: Vec<BandRow> = parts
+        .iter()
+        .filter(|d| d.shown(0) > 0 && !needs.iter().any(|n| n.label == d.label))
+        .take(2)
+        .cloned()
+        .collect();
 
     // Over the year: the whole test, window by window.
     let mut by_term: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
@@ -622,117 +673,105 @@ pub async fn org(
         &Resource::Org(org.placement),
     )?;
     let min_n = state.config.min_cell;
-    let groupings: &[(CountsBy, &str, &'static str)] = match org.kind {
-        OrgKind::School => &[
-            (CountsBy::Grade, "By grade", "Grade"),
-            (CountsBy::Class, "By class", "Class"),
-        ],
-        OrgKind::District => &[(CountsBy::School, "By school", "School")],
-        _ => &[(CountsBy::District, "By district", "District")],
+    // The grouping that splits the organisation's students into parts:
+    // grades of a school, schools of a district, districts of a region.
+    let by = match org.kind {
+        OrgKind::School => CountsBy::Grade,
+        OrgKind::District => CountsBy::School,
+        _ => CountsBy::District,
     };
-    let mut all: Vec<(CountsBy, Vec<BandCount>)> = Vec::new();
-    for (by, ..) in groupings {
-        all.push((*by, store.band_counts(org.id, *by).await?));
-    }
-    let subjects: BTreeSet<String> = all
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|r| r.subject.clone()))
-        .collect();
+    let counts = store.band_counts(org.id, by).await?;
+    let subjects: BTreeSet<String> = counts.iter().map(|r| r.subject.clone()).collect();
     let (subjects, subject) = pick_subject(subjects, &query);
-    // The first grouping covers every student once (grades, schools,
-    // districts): it makes the headline, the trend and the domains.
-    let base: Vec<&BandCount> = all
-        .first()
-        .map(|(_, rows)| rows.iter().filter(|r| r.subject == subject).collect())
-        .unwrap_or_default();
+    let base: Vec<&BandCount> = counts.iter().filter(|r| r.subject == subject).collect();
     let term = base
         .iter()
         .map(|r| r.term.clone())
         .max()
         .unwrap_or_default();
-    let sum = |rows: &[&BandCount], pick: &dyn Fn(&BandCount) -> bool| {
-        let mut c = [0u32; 3];
-        for r in rows.iter().filter(|r| pick(r)) {
-            c[band_index(r.band)] += u32::try_from(r.students).unwrap_or(u32::MAX);
-        }
-        c
-    };
-    let whole_counts = sum(&base, &|r| r.term == term && r.domain == OVERALL);
-    let whole = (whole_counts.iter().sum::<u32>() > 0).then(|| {
-        suppressed_rows(vec![(org.name.clone(), None, whole_counts)], min_n)
-            .pop()
-            .unwrap_or_else(|| BandRow::new(String::new(), None, [None; 3], None))
-    });
-
-    let taught: BTreeSet<ClassId> = if org.kind == OrgKind::School {
-        store
-            .classes_taught_by(user.actor.person)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect()
-    } else {
-        BTreeSet::new()
-    };
-    let mut tables = Vec::new();
-    for ((by, heading, row_label), (_, rows)) in groupings.iter().zip(&all) {
+    // Every figure outside the tables of groups is the margin of such a
+    // table (the whole organisation for one window and domain, by group),
+    // suppressed with it, so no two figures on the page subtract to a
+    // hidden one.
+    let partition = |term: &str, domain: &str| -> Vec<(String, Option<String>, [u32; 3])> {
         let mut groups: BTreeMap<(String, i64), [u32; 3]> = BTreeMap::new();
-        for r in rows
-            .iter()
-            .filter(|r| r.subject == subject && r.term == term && r.domain == OVERALL)
-        {
-            let label = if *by == CountsBy::Grade {
-                grades_label(&r.label)
-            } else {
-                r.label.clone()
-            };
-            groups.entry((label, r.group)).or_default()[band_index(r.band)] +=
+        for r in base.iter().filter(|r| r.term == term && r.domain == domain) {
+            groups.entry((r.label.clone(), r.group)).or_default()[band_index(r.band)] +=
                 u32::try_from(r.students).unwrap_or(u32::MAX);
         }
-        let mut lines = Vec::new();
-        for ((label, group), counts) in groups {
-            let href = match by {
-                CountsBy::School => Some(format!("/students/orgs/{group}?subject={subject}")),
-                CountsBy::Class => class_link(&user, &org, &taught, group),
-                _ => None,
-            };
-            lines.push((label, href, counts));
-        }
-        tables.push((
-            (*heading).to_owned(),
-            *row_label,
-            suppressed_rows(lines, min_n),
-        ));
-    }
-
-    let mut terms: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
-    for r in base.iter().filter(|r| r.domain == OVERALL) {
-        terms.entry(r.term.as_str()).or_default()[band_index(r.band)] +=
-            u32::try_from(r.students).unwrap_or(u32::MAX);
-    }
-    let trend = suppressed_rows(
-        terms
+        groups
             .into_iter()
-            .map(|(t, c)| (term_label(t), None, c))
-            .collect(),
-        min_n,
-    );
-    let mut domains: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
-    for r in base
+            .map(|((label, group), counts)| {
+                let (label, href) = match org.kind {
+                    OrgKind::School => (grades_label(&label), None),
+                    OrgKind::District => (
+                        label,
+                        Some(format!("/students/orgs/{group}?subject={subject}")),
+                    ),
+                    _ => (label, None),
+                };
+                (label, href, counts)
+            })
+            .collect()
+    };
+    let (main_rows, margin) = suppressed_table(partition(&term, OVERALL), org.name.clone(), min_n);
+    let whole = margin.total.is_none_or(|t| t > 0).then_some(margin);
+    let (heading, row_label) = match org.kind {
+        OrgKind::School => ("By grade", "Grade"),
+        OrgKind::District => ("By school", "School"),
+        _ => ("By district", "District"),
+    };
+    let mut tables = vec![(heading.to_owned(), row_label, main_rows)];
+    let terms: BTreeSet<&str> = base.iter().map(|r| r.term.as_str()).collect();
+    let trend: Vec<BandRow> = terms
+        .into_iter()
+        .map(|t| suppressed_table(partition(t, OVERALL), term_label(t), min_n).1)
+        .collect();
+    let domains: BTreeSet<&str> = base
         .iter()
         .filter(|r| r.term == term && r.domain != OVERALL)
-    {
-        domains.entry(r.domain.as_str()).or_default()[band_index(r.band)] +=
-            u32::try_from(r.students).unwrap_or(u32::MAX);
-    }
-    let mut needs = suppressed_rows(
-        domains
-            .into_iter()
-            .map(|(d, c)| (d.to_owned(), None, c))
-            .collect(),
-        min_n,
-    );
+        .map(|r| r.domain.as_str())
+        .collect();
+    let mut needs: Vec<BandRow> = domains
+        .into_iter()
+        .map(|d| suppressed_table(partition(&term, d), d.to_owned(), min_n).1)
+        .collect();
     needs.sort_by(|a, b| a.on_track.cmp(&b.on_track).then(a.label.cmp(&b.label)));
+
+    // Classes overlap (a student is in several), so they are no partition
+    // of the school, and one class could be worked out from a grade and the
+    // grade's other classes. They are shown to those who may open every
+    // class of the school anyway (its principals), each row suppressed on
+    // its own.
+    if org.kind == OrgKind::School {
+        let opens_all = Policy::can(
+            &user.actor,
+            Action::ViewClassResults,
+            &Resource::Class {
+                placement: org.placement.with_class(ClassId::new(0)),
+                teachers: &[],
+            },
+        );
+        if opens_all {
+            let rows = store.band_counts(org.id, CountsBy::Class).await?;
+            let mut classes: BTreeMap<(String, i64), [u32; 3]> = BTreeMap::new();
+            for r in rows
+                .iter()
+                .filter(|r| r.subject == subject && r.term == term && r.domain == OVERALL)
+            {
+                classes.entry((r.label.clone(), r.group)).or_default()[band_index(r.band)] +=
+                    u32::try_from(r.students).unwrap_or(u32::MAX);
+            }
+            let lines = classes
+                .into_iter()
+                .flat_map(|((label, group), counts)| {
+                    let href = Some(format!("/students/classes/{group}"));
+                    suppressed_table(vec![(label, href, counts)], String::new(), min_n).0
+                })
+                .collect();
+            tables.push(("By class".to_owned(), "Class", lines));
+        }
+    }
 
     let mut trail = crumbs(store, &org.placement).await?;
     trail.pop();
@@ -751,22 +790,4 @@ pub async fn org(
         trend,
         needs,
     }))
-}
-
-/// A link to a class's results when the viewer may read them: they teach
-/// it, or lead its school.
-fn class_link(
-    user: &CurrentUser,
-    school: &Org,
-    taught: &BTreeSet<ClassId>,
-    class: i64,
-) -> Option<String> {
-    let class = ClassId::new(class);
-    let me = [user.actor.person];
-    let resource = Resource::Class {
-        placement: school.placement.with_class(class),
-        teachers: if taught.contains(&class) { &me } else { &[] },
-    };
-    Policy::can(&user.actor, Action::ViewClassResults, &resource)
-        .then(|| format!("/students/classes/{class}"))
 }
