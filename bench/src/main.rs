@@ -71,6 +71,32 @@ enum Command {
         #[arg(long)]
         fixture: PathBuf,
     },
+    /// Load a district of many schools with the demo's roles signed in, and
+    /// write a file of assessment results for its students (Waypoint's
+    /// template) and the sign-ins (JSON).
+    StudentsSetup {
+        /// The database (`sqlite:…` or `postgres://…`); migrated first.
+        #[arg(long)]
+        database_url: String,
+        /// Schools in the district.
+        #[arg(long, default_value_t = 60)]
+        schools: usize,
+        /// Students per school.
+        #[arg(long, default_value_t = 834)]
+        students_per_school: usize,
+        /// Results per student.
+        #[arg(long, default_value_t = 20)]
+        per_student: usize,
+        /// The sign-ins' password.
+        #[arg(long, default_value = "students benchmark 1")]
+        password: String,
+        /// Where to write the sign-ins.
+        #[arg(long)]
+        sign_ins: PathBuf,
+        /// Where to write the results file.
+        #[arg(long)]
+        results: PathBuf,
+    },
     /// Save every educator's ranking once, open loop, then read each
     /// acknowledged save back. Prints a JSON report on stdout.
     Rush {
@@ -129,6 +155,32 @@ const MAX_ROUNDS: usize = 8;
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Command::StudentsSetup {
+            database_url,
+            schools,
+            students_per_school,
+            per_student,
+            password,
+            sign_ins,
+            results,
+        } => runtime()?.block_on(async {
+            let store = open_store(&database_url).await?;
+            let spec = waypoint_bench::students::spec(schools, students_per_school);
+            let (students, rows) = waypoint_bench::students::set_up(
+                store,
+                &spec,
+                per_student,
+                &password,
+                &sign_ins,
+                &results,
+            )
+            .await?;
+            eprintln!(
+                "{students} students, {rows} results in {}",
+                results.display()
+            );
+            Ok(())
+        }),
         Command::RushSetup {
             database_url,
             educators,

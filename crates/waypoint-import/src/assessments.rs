@@ -153,18 +153,33 @@ const IREADY_DOMAINS: [&str; 13] = [
     "Reading Comprehension: Informational Text",
 ];
 
-struct Reader<'a> {
+/// Reads cells of a CSV file by header name and collects located problems
+/// (shared with [`crate::surveys`]).
+pub(crate) struct Reader<'a> {
     file: &'a str,
     index: HashMap<String, usize>,
-    problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
-impl Reader<'_> {
-    fn col(&self, name: &str) -> Option<usize> {
+impl<'a> Reader<'a> {
+    /// A reader of `file`, whose header row is `header`.
+    pub(crate) fn new(file: &'a str, header: &[String]) -> Self {
+        Reader {
+            file,
+            index: header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.clone(), i))
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub(crate) fn col(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
 
-    fn problem(&mut self, line: u64, col: Option<usize>, field: &str, message: String) {
+    pub(crate) fn problem(&mut self, line: u64, col: Option<usize>, field: &str, message: String) {
         if self.problems.len() < MAX_PROBLEMS {
             let mut p = Problem::new(self.file, message)
                 .at_line(line)
@@ -176,7 +191,7 @@ impl Reader<'_> {
         }
     }
 
-    fn require(&mut self, names: &[&str]) -> bool {
+    pub(crate) fn require(&mut self, names: &[&str]) -> bool {
         let missing: Vec<&str> = names
             .iter()
             .copied()
@@ -192,14 +207,19 @@ impl Reader<'_> {
         missing.is_empty()
     }
 
-    fn get<'r>(&self, row: &'r csv::StringRecord, name: &str) -> &'r str {
+    pub(crate) fn get<'r>(&self, row: &'r csv::StringRecord, name: &str) -> &'r str {
         self.col(name)
             .and_then(|i| row.get(i))
             .map_or("", str::trim)
     }
 
     /// A date as `m/d/yyyy`, `mm/dd/yyyy` or `yyyy-mm-dd`.
-    fn date(&mut self, row: &csv::StringRecord, line: u64, name: &str) -> Option<String> {
+    pub(crate) fn date(
+        &mut self,
+        row: &csv::StringRecord,
+        line: u64,
+        name: &str,
+    ) -> Option<String> {
         let raw = self.get(row, name);
         let parsed = if let Some((m, rest)) = raw.split_once('/') {
             rest.split_once('/').and_then(|(d, y)| {
@@ -306,15 +326,7 @@ pub fn read_assessments(
         )
         .at_line(1)]);
     };
-    let mut r = Reader {
-        file,
-        index: header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.clone(), i))
-            .collect(),
-        problems: Vec::new(),
-    };
+    let mut r = Reader::new(file, &header);
     let required: &[&str] = match format {
         Format::Generic => &["student_id", "assessment", "subject", "date", "score"],
         Format::NweaMap => &["StudentID", "Subject", "TestStartDate", "TestRITScore"],

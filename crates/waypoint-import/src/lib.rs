@@ -40,6 +40,7 @@ mod error;
 mod manifest;
 mod oneroster;
 mod source;
+pub mod surveys;
 mod table;
 mod write;
 

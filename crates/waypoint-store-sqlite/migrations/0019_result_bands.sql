@@ -16,3 +16,19 @@ CREATE TABLE result_counts (
     students  INTEGER NOT NULL,
     PRIMARY KEY (school_id, subject, domain, term, grade, band)
 );
+
+-- What students say: survey answers, a point on a scale or written words,
+-- one per student, survey, day and question.
+CREATE TABLE survey_answers (
+    id          INTEGER PRIMARY KEY,
+    student_id  INTEGER NOT NULL REFERENCES people (id),
+    survey      TEXT NOT NULL,
+    asked_on    TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    value       INTEGER,
+    scale_max   INTEGER,
+    answer_text TEXT,
+    source      TEXT NOT NULL,
+    imported_at INTEGER NOT NULL,
+    UNIQUE (student_id, survey, asked_on, question)
+);

@@ -43,7 +43,7 @@ pub struct NewResults {
     pub now: i64,
 }
 
-/// What storing a file did.
+/// What storing a file of results or answers did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ResultsSummary {
     /// Results new to the store.
@@ -97,13 +97,62 @@ pub struct StoredResult {
     pub band: Option<Band>,
 }
 
-/// A class's students and every result they have.
+/// A class's students, every result they have and what they said.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClassResults {
     /// The active students, by name.
     pub students: Vec<Student>,
     /// Their results, by student and date.
     pub results: Vec<StoredResult>,
+    /// Their survey answers, by survey, day and question.
+    pub answers: Vec<StoredAnswer>,
+}
+
+/// One survey answer to store, naming its student as the file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnswer {
+    /// The file's line (for problems).
+    pub line: u64,
+    /// The student's sourcedId or identifier.
+    pub student: String,
+    /// The survey.
+    pub survey: String,
+    /// When (`yyyy-mm-dd`).
+    pub asked_on: String,
+    /// The question.
+    pub question: String,
+    /// A point on the scale and the scale's top; `None` for written words.
+    pub scale: Option<(u8, u8)>,
+    /// Written words.
+    pub text: Option<String>,
+}
+
+/// A file of survey answers to store.
+#[derive(Debug, Clone)]
+pub struct NewAnswers {
+    /// Where they came from.
+    pub source: String,
+    /// The answers.
+    pub answers: Vec<NewAnswer>,
+    /// Now (ms).
+    pub now: i64,
+}
+
+/// A stored survey answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    /// The student.
+    pub student: PersonId,
+    /// The survey.
+    pub survey: String,
+    /// When (`yyyy-mm-dd`).
+    pub asked_on: String,
+    /// The question.
+    pub question: String,
+    /// A point on the scale and the scale's top.
+    pub scale: Option<(u8, u8)>,
+    /// Written words.
+    pub text: Option<String>,
 }
 
 /// How [`StudentData::band_counts`] groups an organisation's students.
@@ -150,6 +199,12 @@ pub trait StudentData: Send + Sync {
     async fn save_results(
         &self,
         new: &NewResults,
+    ) -> StoreResult<Result<ResultsSummary, Vec<UnknownStudent>>>;
+    /// Stores a file of survey answers like [`save_results`](Self::save_results):
+    /// all or nothing, unknown students listed, the same file again a no-op.
+    async fn save_answers(
+        &self,
+        new: &NewAnswers,
     ) -> StoreResult<Result<ResultsSummary, Vec<UnknownStudent>>>;
     /// How many results a student has (for tests and the admin page).
     async fn result_count(&self, student: Option<PersonId>) -> StoreResult<i64>;

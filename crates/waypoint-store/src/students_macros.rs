@@ -16,47 +16,12 @@ macro_rules! portable_students {
             ) -> $crate::StoreResult<Result<$crate::ResultsSummary, Vec<$crate::UnknownStudent>>> {
                 use ::std::collections::HashMap;
                 let mut tx = self.pool.begin_with($begin).await?;
-                // Every student of the roster, by sourcedId and by identifier
-                // (a sourcedId wins when a value is both).
-                let people: Vec<(i64, Option<String>, Option<String>)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT id, sourced_id, identifier FROM people WHERE NOT is_staff ORDER BY id",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut by_identifier: HashMap<String, i64> = HashMap::new();
-                let mut by_sourced: HashMap<String, i64> = HashMap::new();
-                for (id, sourced, identifier) in people {
-                    if let Some(s) = sourced {
-                        by_sourced.entry(s).or_insert(id);
-                    }
-                    if let Some(i) = identifier {
-                        by_identifier.entry(i).or_insert(id);
-                    }
-                }
-                let resolve = |name: &str| by_sourced.get(name).or_else(|| by_identifier.get(name)).copied();
-                // Any unknown student refuses the file; a line gives several
-                // results (a test's domains), so lines are counted.
-                let mut unknown: Vec<$crate::UnknownStudent> = Vec::new();
-                let mut unknown_at: HashMap<&str, (usize, u64)> = HashMap::new();
-                for r in &new.results {
-                    if resolve(&r.student).is_some() {
-                        continue;
-                    }
-                    match unknown_at.get_mut(r.student.as_str()) {
-                        Some((i, line)) if *line != r.line => {
-                            unknown[*i].lines += 1;
-                            *line = r.line;
-                        }
-                        Some(_) => {}
-                        None => {
-                            unknown_at.insert(r.student.as_str(), (unknown.len(), r.line));
-                            unknown.push($crate::UnknownStudent { line: r.line, student: r.student.clone(), lines: 1 });
-                        }
-                    }
-                }
-                if !unknown.is_empty() {
-                    return Ok(Err(unknown));
-                }
+                let names: Vec<(u64, &str)> = new.results.iter().map(|r| (r.line, r.student.as_str())).collect();
+                let ids = match Self::resolve_students(&mut tx, &names).await? {
+                    Ok(ids) => ids,
+                    Err(unknown) => return Ok(Err(unknown)),
+                };
+                let resolve = |name: &str| ids.get(name).copied();
                 // A file may give the same student, test, domain and day twice
                 // (a retake the same day): the later line stands, so storing
                 // the file again changes nothing.
@@ -170,6 +135,98 @@ macro_rules! portable_students {
                 })
             }
 
+            async fn save_answers(
+                &self,
+                new: &$crate::NewAnswers,
+            ) -> $crate::StoreResult<Result<$crate::ResultsSummary, Vec<$crate::UnknownStudent>>> {
+                use ::std::collections::HashMap;
+                let mut tx = self.pool.begin_with($begin).await?;
+                let names: Vec<(u64, &str)> = new.answers.iter().map(|a| (a.line, a.student.as_str())).collect();
+                let ids = match Self::resolve_students(&mut tx, &names).await? {
+                    Ok(ids) => ids,
+                    Err(unknown) => return Ok(Err(unknown)),
+                };
+                // The later of two lines for the same answer stands.
+                type Key = (i64, String, String, String);
+                let mut last: HashMap<Key, usize> = HashMap::new();
+                for (i, a) in new.answers.iter().enumerate() {
+                    let student = ids.get(a.student.as_str()).copied().unwrap_or_default();
+                    last.insert((student, a.survey.clone(), a.asked_on.clone(), a.question.clone()), i);
+                }
+                let mut students: Vec<i64> = last.keys().map(|k| k.0).collect();
+                students.sort_unstable();
+                students.dedup();
+                let mut summary = $crate::ResultsSummary {
+                    students: students.len(),
+                    superseded: new.answers.len() - last.len(),
+                    ..$crate::ResultsSummary::default()
+                };
+                let mut stored: HashMap<Key, (i64, Option<i64>, Option<i64>, Option<String>)> = HashMap::new();
+                for chunk in students.chunks(500) {
+                    let mut q = $crate::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, student_id, survey, asked_on, question, value, scale_max, answer_text \
+                         FROM survey_answers WHERE student_id IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for s in chunk {
+                        list.push_bind(*s);
+                    }
+                    q.push(")");
+                    let rows: Vec<(i64, i64, String, String, String, Option<i64>, Option<i64>, Option<String>)> =
+                        q.build_query_as().fetch_all(&mut *tx).await?;
+                    for r in rows {
+                        stored.insert((r.1, r.2, r.3, r.4), (r.0, r.5, r.6, r.7));
+                    }
+                }
+                let mut order: Vec<(&Key, &usize)> = last.iter().collect();
+                order.sort_by_key(|(_, i)| **i);
+                let mut fresh: Vec<(i64, usize)> = Vec::new();
+                for (key, &i) in order {
+                    let a = &new.answers[i];
+                    let value = a.scale.map(|s| i64::from(s.0));
+                    let max = a.scale.map(|s| i64::from(s.1));
+                    match stored.get(key) {
+                        Some((_, v, m, t)) if *v == value && *m == max && *t == a.text => summary.unchanged += 1,
+                        Some((id, ..)) => {
+                            $crate::sqlx::query::<$db>(
+                                "UPDATE survey_answers SET value = $2, scale_max = $3, answer_text = $4, source = $5, imported_at = $6 WHERE id = $1",
+                            )
+                            .bind(*id)
+                            .bind(value)
+                            .bind(max)
+                            .bind(&a.text)
+                            .bind(&new.source)
+                            .bind(new.now)
+                            .execute(&mut *tx)
+                            .await?;
+                            summary.changed += 1;
+                        }
+                        None => fresh.push((key.0, i)),
+                    }
+                }
+                summary.added = fresh.len();
+                for chunk in fresh.chunks(2_000) {
+                    let mut q = $crate::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO survey_answers (student_id, survey, asked_on, question, value, scale_max, answer_text, source, imported_at) ",
+                    );
+                    q.push_values(chunk, |mut row, &(student, i)| {
+                        let a = &new.answers[i];
+                        row.push_bind(student)
+                            .push_bind(a.survey.clone())
+                            .push_bind(a.asked_on.clone())
+                            .push_bind(a.question.clone())
+                            .push_bind(a.scale.map(|s| i64::from(s.0)))
+                            .push_bind(a.scale.map(|s| i64::from(s.1)))
+                            .push_bind(a.text.clone())
+                            .push_bind(new.source.clone())
+                            .push_bind(new.now);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(Ok(summary))
+            }
+
             async fn class_results(
                 &self,
                 class: ::waypoint_domain::ClassId,
@@ -184,12 +241,20 @@ macro_rules! portable_students {
                 .bind(class.get())
                 .fetch_all(&mut *tx)
                 .await?;
+                let answers: Vec<AnswerTuple> = $crate::sqlx::query_as::<$db, _>(&format!(
+                    "SELECT student_id, survey, asked_on, question, value, scale_max, answer_text FROM survey_answers \
+                     WHERE student_id IN ({CLASS_STUDENT_IDS}) ORDER BY survey, asked_on, question, student_id"
+                ))
+                .bind(class.get())
+                .fetch_all(&mut *tx)
+                .await?;
                 let ids: Vec<i64> = students.iter().map(|s| s.id.get()).collect();
                 Self::write_audit(&mut tx, audit, &ids).await?;
                 tx.commit().await?;
                 Ok($crate::ClassResults {
                     students,
                     results: results.into_iter().map(stored_result).collect(),
+                    answers: answers.into_iter().map(stored_answer).collect(),
                 })
             }
 
@@ -274,6 +339,20 @@ macro_rules! portable_students {
         const CLASS_STUDENT_IDS: &str = "SELECT e.person_id FROM enrollments e JOIN people p ON p.id = e.person_id \
              WHERE e.class_id = $1 AND e.role = 'student' AND e.status = 'active' AND p.status = 'active'";
 
+        type AnswerTuple = (i64, String, String, String, Option<i64>, Option<i64>, Option<String>);
+
+        fn stored_answer(a: AnswerTuple) -> $crate::StoredAnswer {
+            let point = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
+            $crate::StoredAnswer {
+                student: ::waypoint_domain::PersonId::new(a.0),
+                survey: a.1,
+                asked_on: a.2,
+                question: a.3,
+                scale: point(a.4).zip(point(a.5)),
+                text: a.6,
+            }
+        }
+
         fn stored_result(r: ResultTuple) -> $crate::StoredResult {
             $crate::StoredResult {
                 student: ::waypoint_domain::PersonId::new(r.0),
@@ -291,6 +370,56 @@ macro_rules! portable_students {
         }
 
         impl $store {
+            /// The roster's students a file names (by sourcedId, then
+            /// identifier), or every name it does not know with its first
+            /// line and how many lines name it.
+            async fn resolve_students(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+                names: &[(u64, &str)],
+            ) -> Result<Result<::std::collections::HashMap<String, i64>, Vec<$crate::UnknownStudent>>, $crate::sqlx::Error> {
+                use ::std::collections::HashMap;
+                let people: Vec<(i64, Option<String>, Option<String>)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT id, sourced_id, identifier FROM people WHERE NOT is_staff ORDER BY id",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut by_identifier: HashMap<String, i64> = HashMap::new();
+                let mut by_sourced: HashMap<String, i64> = HashMap::new();
+                for (id, sourced, identifier) in people {
+                    if let Some(s) = sourced {
+                        by_sourced.entry(s).or_insert(id);
+                    }
+                    if let Some(i) = identifier {
+                        by_identifier.entry(i).or_insert(id);
+                    }
+                }
+                let mut ids: HashMap<String, i64> = HashMap::new();
+                let mut unknown: Vec<$crate::UnknownStudent> = Vec::new();
+                let mut unknown_at: HashMap<&str, (usize, u64)> = HashMap::new();
+                for &(line, name) in names {
+                    if ids.contains_key(name) {
+                        continue;
+                    }
+                    if let Some(id) = by_sourced.get(name).or_else(|| by_identifier.get(name)) {
+                        ids.insert(name.to_owned(), *id);
+                        continue;
+                    }
+                    // A line gives several rows (a test's domains): count lines.
+                    match unknown_at.get_mut(name) {
+                        Some((i, last)) if *last != line => {
+                            unknown[*i].lines += 1;
+                            *last = line;
+                        }
+                        Some(_) => {}
+                        None => {
+                            unknown_at.insert(name, (unknown.len(), line));
+                            unknown.push($crate::UnknownStudent { line, student: name.to_owned(), lines: 1 });
+                        }
+                    }
+                }
+                Ok(if unknown.is_empty() { Ok(ids) } else { Err(unknown) })
+            }
+
             /// Recomputes `result_counts` from every student's latest result in
             /// each window (inside the caller's transaction).
             async fn refresh_result_counts(

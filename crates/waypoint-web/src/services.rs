@@ -312,3 +312,34 @@ pub fn assessment_results(
         now,
     }
 }
+
+/// The store's form of a survey file's answers.
+pub fn survey_answers(
+    answers: &[waypoint_import::surveys::SurveyAnswer],
+    source: &str,
+    now: i64,
+) -> waypoint_store::NewAnswers {
+    use waypoint_import::surveys::Answer;
+    waypoint_store::NewAnswers {
+        source: source.to_owned(),
+        answers: answers
+            .iter()
+            .map(|a| waypoint_store::NewAnswer {
+                line: a.line,
+                student: a.student.clone(),
+                survey: a.survey.clone(),
+                asked_on: a.date.clone(),
+                question: a.question.clone(),
+                scale: match a.answer {
+                    Answer::Scale { value, max } => Some((value, max)),
+                    Answer::Text(_) => None,
+                },
+                text: match &a.answer {
+                    Answer::Text(t) => Some(t.clone()),
+                    Answer::Scale { .. } => None,
+                },
+            })
+            .collect(),
+        now,
+    }
+}

@@ -4,7 +4,10 @@
 //! recognise. Schools differ in what they are strong at (one leads in
 //! reading and trails in geometry, another the reverse); within a school
 //! some classes grow faster than others; each student starts somewhere of
-//! their own. Written once: a second start finds results and leaves them.
+//! their own. Students also answered a climate survey in the spring and
+//! again this fall: four questions on a five-point scale and one to answer
+//! in their own words. Written once: a second start finds results and
+//! leaves them.
 
 use crate::now_ms;
 use rand::{Rng, SeedableRng};
@@ -12,7 +15,29 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 use std::sync::Arc;
 use waypoint_domain::roster::{RosterBatch, RosterRole};
-use waypoint_store::{NewResult, NewResults, Store};
+use waypoint_store::{NewAnswer, NewAnswers, NewResult, NewResults, Store};
+
+/// The climate survey's questions on a five-point scale.
+const SCALE_QUESTIONS: [&str; 4] = [
+    "I feel like I belong at this school.",
+    "My teacher believes I can do well.",
+    "In class, I get to explain my thinking.",
+    "I know what I am learning and why.",
+];
+
+/// The question students answer in their own words, and some of what they
+/// write.
+const WRITTEN: (&str, [&str; 6]) = (
+    "What helps you learn best in this class?",
+    [
+        "When we work in groups and explain to each other.",
+        "When the teacher shows an example first.",
+        "Getting feedback on my work before the test.",
+        "When I can choose what to read.",
+        "Quiet time to practise on my own.",
+        "When we connect it to real life.",
+    ],
+);
 
 /// Each subject's domains, as the vendor reports them.
 const SUBJECTS: [(&str, [&str; 3]); 2] = [
@@ -95,6 +120,9 @@ pub async fn seed(store: &Arc<dyn Store>, roster: &RosterBatch) -> anyhow::Resul
         }
     }
     let mut results = Vec::new();
+    let mut answers = Vec::new();
+    let mut school_climate: HashMap<&str, f64> = HashMap::new();
+    let rounds = [format!("{year}-04-21"), format!("{year}-10-13")];
     for (line, u) in roster
         .users
         .iter()
@@ -121,6 +149,34 @@ pub async fn seed(store: &Arc<dyn Store>, roster: &RosterBatch) -> anyhow::Resul
                     .entry(c)
                     .or_insert_with(|| rng.gen_range(-0.05..0.22))
             });
+        let climate = *school_climate
+            .entry(school)
+            .or_insert_with(|| rng.gen_range(-0.6..0.5));
+        for (r, day) in rounds.iter().enumerate() {
+            for q in SCALE_QUESTIONS {
+                let v = (3.6 + climate + r as f64 * 0.15 + normal(&mut rng) * 0.9).round();
+                answers.push(NewAnswer {
+                    line: line as u64 + 2,
+                    student: u.meta.sourced_id.clone(),
+                    survey: "Student climate survey".to_owned(),
+                    asked_on: day.clone(),
+                    question: q.to_owned(),
+                    scale: Some((v.clamp(1.0, 5.0) as u8, 5)),
+                    text: None,
+                });
+            }
+            if rng.gen_bool(0.4) {
+                answers.push(NewAnswer {
+                    line: line as u64 + 2,
+                    student: u.meta.sourced_id.clone(),
+                    survey: "Student climate survey".to_owned(),
+                    asked_on: day.clone(),
+                    question: WRITTEN.0.to_owned(),
+                    scale: None,
+                    text: Some(WRITTEN.1[rng.gen_range(0..WRITTEN.1.len())].to_owned()),
+                });
+            }
+        }
         let grade: f64 = u.grades.first().and_then(|g| g.parse().ok()).unwrap_or(0.0);
         for (s, (subject, domains)) in SUBJECTS.iter().enumerate() {
             let start = normal(&mut rng) * 0.9 + lean[s][0];
@@ -164,6 +220,19 @@ pub async fn seed(store: &Arc<dyn Store>, roster: &RosterBatch) -> anyhow::Resul
     if let Err(unknown) = stored {
         anyhow::bail!(
             "the demo's results name {} students the roster lacks",
+            unknown.len()
+        );
+    }
+    let stored = store
+        .save_answers(&NewAnswers {
+            source: "demo: student climate survey".to_owned(),
+            answers,
+            now: now_ms(),
+        })
+        .await?;
+    if let Err(unknown) = stored {
+        anyhow::bail!(
+            "the demo's survey names {} students the roster lacks",
             unknown.len()
         );
     }

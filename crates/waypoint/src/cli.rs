@@ -149,6 +149,15 @@ pub enum ImportCommand {
         /// The file.
         path: PathBuf,
     },
+    /// Import students' survey answers (Waypoint's template:
+    /// student_id, survey, date, question, answer, optional scale_max). All
+    /// or nothing; the same file again changes nothing.
+    Surveys {
+        #[command(flatten)]
+        db: Database,
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// Account commands.

@@ -100,6 +100,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             what: ImportCommand::Assessments { db, format, path },
         } => return import_assessments(&db.database_url, format.as_deref(), &path).await,
+        Command::Import {
+            what: ImportCommand::Surveys { db, path },
+        } => return import_surveys(&db.database_url, &path).await,
         Command::Users { db, what } => users(&db.database_url, what).await?,
         Command::Backup { db, path } => return backup(&db.database_url, &path).await,
         Command::Assign(args) => {
@@ -476,24 +479,59 @@ async fn import_assessments(
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(unknown) => {
-            eprintln!(
-                "Refused; nothing was stored: {} students are not in the roster:",
-                unknown.len()
-            );
-            for u in unknown.iter().take(100) {
-                let more = match u.lines {
-                    1 => String::new(),
-                    2 => " (and 1 more line)".to_owned(),
-                    n => format!(" (and {} more lines)", n - 1),
-                };
-                eprintln!(
-                    "  {name}:{}: student \"{}\" is not in the roster{more}",
-                    u.line, u.student
-                );
+        Err(unknown) => Ok(refuse_unknown(&name, &unknown)),
+    }
+}
+
+/// Says which students a file names that the roster lacks (nothing was
+/// stored), and gives the refusal's exit code.
+fn refuse_unknown(name: &str, unknown: &[waypoint_store::UnknownStudent]) -> ExitCode {
+    eprintln!(
+        "Refused; nothing was stored: {} students are not in the roster:",
+        unknown.len()
+    );
+    for u in unknown.iter().take(100) {
+        let more = match u.lines {
+            1 => String::new(),
+            2 => " (and 1 more line)".to_owned(),
+            n => format!(" (and {} more lines)", n - 1),
+        };
+        eprintln!(
+            "  {name}:{}: student \"{}\" is not in the roster{more}",
+            u.line, u.student
+        );
+    }
+    ExitCode::from(2)
+}
+
+async fn import_surveys(url: &SecretString, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let name = path.display().to_string();
+    let answers = match waypoint_import::surveys::read_surveys(&name, &bytes) {
+        Ok(answers) => answers,
+        Err(problems) => {
+            eprintln!("Refused; nothing was stored:");
+            for p in &problems {
+                eprintln!("  {p}");
             }
-            Ok(ExitCode::from(2))
+            return Ok(ExitCode::from(2));
         }
+    };
+    let store = open_store(url).await?;
+    let new = waypoint_web::services::survey_answers(&answers, &name, now_ms());
+    match store.save_answers(&new).await? {
+        Ok(s) => {
+            println!(
+                "Imported {name}: {} answers from {} students: {} new, {} changed, {} unchanged.",
+                new.answers.len(),
+                s.students,
+                s.added,
+                s.changed,
+                s.unchanged
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(unknown) => Ok(refuse_unknown(&name, &unknown)),
     }
 }
 

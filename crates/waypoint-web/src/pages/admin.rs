@@ -812,6 +812,14 @@ pub async fn import_assessments(
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
         )
     };
+    if format == SURVEY_LAYOUT {
+        return match import_survey_file(&state, &name, bytes).await? {
+            Ok(done) => Ok(render(
+                &assessments_page(&state, &user, done, Vec::new(), String::new()).await?,
+            )),
+            Err(problems) => refuse(problems).await,
+        };
+    }
     let parsed = match read_assessments(&name, bytes, Format::parse(format)) {
         Ok(f) => f,
         Err(problems) => return refuse(problems.iter().map(ToString::to_string).collect()).await,
@@ -844,26 +852,57 @@ pub async fn import_assessments(
                 &assessments_page(&state, &user, done, Vec::new(), String::new()).await?,
             ))
         }
-        Err(unknown) => {
-            let mut problems: Vec<String> = unknown
-                .iter()
-                .take(100)
-                .map(|u| {
-                    let more = match u.lines {
-                        1 => String::new(),
-                        2 => " (and 1 more line)".to_owned(),
-                        n => format!(" (and {} more lines)", n - 1),
-                    };
-                    format!(
-                        "{name}:{}: student \"{}\" is not in the roster{more}",
-                        u.line, u.student
-                    )
-                })
-                .collect();
-            if unknown.len() > 100 {
-                problems.push(format!("… and {} more students.", unknown.len() - 100));
-            }
-            refuse(problems).await
-        }
+        Err(unknown) => refuse(unknown_lines(&name, &unknown)).await,
     }
+}
+
+/// One line per student a file names that the roster lacks (the first
+/// hundred).
+fn unknown_lines(name: &str, unknown: &[waypoint_store::UnknownStudent]) -> Vec<String> {
+    let mut problems: Vec<String> = unknown
+        .iter()
+        .take(100)
+        .map(|u| {
+            let more = match u.lines {
+                1 => String::new(),
+                2 => " (and 1 more line)".to_owned(),
+                n => format!(" (and {} more lines)", n - 1),
+            };
+            format!(
+                "{name}:{}: student \"{}\" is not in the roster{more}",
+                u.line, u.student
+            )
+        })
+        .collect();
+    if unknown.len() > 100 {
+        problems.push(format!("… and {} more students.", unknown.len() - 100));
+    }
+    problems
+}
+
+/// The survey layout's name in the upload form.
+const SURVEY_LAYOUT: &str = "survey";
+
+/// A survey file uploaded on the assessments page.
+async fn import_survey_file(
+    state: &AppState,
+    name: &str,
+    bytes: &[u8],
+) -> WebResult<Result<Vec<String>, Vec<String>>> {
+    let answers = match waypoint_import::surveys::read_surveys(name, bytes) {
+        Ok(a) => a,
+        Err(problems) => return Ok(Err(problems.iter().map(ToString::to_string).collect())),
+    };
+    let new = crate::services::survey_answers(&answers, name, now_ms());
+    Ok(match state.store.save_answers(&new).await? {
+        Ok(s) => Ok(vec![format!(
+            "{name} (survey answers): {} answers from {} students: {} new, {} changed, {} already here.",
+            new.answers.len(),
+            s.students,
+            s.added,
+            s.changed,
+            s.unchanged
+        )]),
+        Err(unknown) => Err(unknown_lines(name, &unknown)),
+    })
 }

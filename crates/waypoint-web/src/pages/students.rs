@@ -295,6 +295,81 @@ pub struct ClassResultsPage {
     groups: Vec<(String, Vec<(PersonId, String)>)>,
     students: Vec<StudentLine>,
     tested: usize,
+    voice: Vec<Voice>,
+}
+
+/// What the class's students said to one question, in the latest round of
+/// its survey.
+#[derive(Debug, Clone)]
+pub struct Voice {
+    /// The survey and when it was given.
+    pub survey: String,
+    /// The day, as people read it.
+    pub asked: String,
+    /// The question.
+    pub question: String,
+    /// For a scale: students agreeing (top two points), in between, and
+    /// disagreeing (bottom two), with shares and the bar.
+    pub scale: Option<BandRow>,
+    /// The average point and the scale's top.
+    pub mean: Option<(String, u8)>,
+    /// Written answers, without names, in no particular order.
+    pub texts: Vec<String>,
+}
+
+/// Each question's answers from its survey's latest round.
+fn voices(answers: &[waypoint_store::StoredAnswer]) -> Vec<Voice> {
+    let mut latest: BTreeMap<&str, &str> = BTreeMap::new();
+    for a in answers {
+        let day = latest
+            .entry(a.survey.as_str())
+            .or_insert(a.asked_on.as_str());
+        if a.asked_on.as_str() > *day {
+            *day = a.asked_on.as_str();
+        }
+    }
+    let mut questions: BTreeMap<(&str, &str), Vec<&waypoint_store::StoredAnswer>> = BTreeMap::new();
+    for a in answers {
+        if latest.get(a.survey.as_str()) == Some(&a.asked_on.as_str()) {
+            questions
+                .entry((a.survey.as_str(), a.question.as_str()))
+                .or_default()
+                .push(a);
+        }
+    }
+    questions
+        .into_iter()
+        .map(|((survey, question), list)| {
+            let points: Vec<(u8, u8)> = list.iter().filter_map(|a| a.scale).collect();
+            let mut counts = [0u32; 3];
+            for &(v, max) in &points {
+                let i = if v + 1 >= max {
+                    0
+                } else if v <= 2 {
+                    2
+                } else {
+                    1
+                };
+                counts[i] += 1;
+            }
+            let mean = (!points.is_empty()).then(|| {
+                let sum: u32 = points.iter().map(|p| u32::from(p.0)).sum();
+                let top = points.iter().map(|p| p.1).max().unwrap_or(5);
+                (format!("{:.1}", f64::from(sum) / points.len() as f64), top)
+            });
+            let mut texts: Vec<String> = list.iter().filter_map(|a| a.text.clone()).collect();
+            texts.sort();
+            Voice {
+                survey: survey.to_owned(),
+                asked: crate::pages::growth::day_label(latest.get(survey).copied().unwrap_or("")),
+                question: question.to_owned(),
+                scale: (!points.is_empty())
+                    .then(|| BandRow::exact(question.to_owned(), None, counts)),
+                mean,
+                texts,
+            }
+        })
+        .collect()
 }
 
 /// One student in the class table.
@@ -469,6 +544,7 @@ pub async fn class(
         .collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
 
+    let voice = voices(&data.answers);
     let students = student_lines(&data.students, &of_subject, &term);
     let tested = students.iter().filter(|s| s.latest.is_some()).count();
     let mut trail = crumbs(store, &class.placement).await?;
@@ -495,6 +571,7 @@ pub async fn class(
         groups,
         students,
         tested,
+        voice,
     }))
 }
 
