@@ -12,6 +12,7 @@ pub mod ids;
 pub mod org;
 pub mod pdday;
 pub mod policy;
+pub mod recommend;
 pub mod results;
 pub mod role;
 pub mod roster;

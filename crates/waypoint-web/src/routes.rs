@@ -5,7 +5,7 @@
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
     admin, assets, directory, events, frameworks, goals, groups, growth, home, orgs, proposals,
-    session, settings, setup, showcase, students,
+    recommend, session, settings, setup, showcase, students,
 };
 use crate::{AppState, api, growth_api};
 use axum::Router;
@@ -227,6 +227,11 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::GET, "/growth", get(growth::mine)),
         r(Method::GET, "/growth/caseload", get(growth::caseload)),
         r(Method::GET, "/growth/school", get(growth::school)),
+        r(
+            Method::GET,
+            "/growth/recommendations",
+            get(recommend::recommendations),
+        ),
         r(Method::GET, "/students", get(students::index)),
         r(Method::GET, "/students/classes/{id}", get(students::class)),
         r(

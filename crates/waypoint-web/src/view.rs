@@ -155,7 +155,10 @@ fn in_growth(section: &str) -> bool {
 /// caseload and school overview for those who review and oversee plans,
 /// the system's goals, and the frameworks for those who keep them.
 fn growth_pages(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
-    let mut pages = vec![("/growth", "My growth")];
+    let mut pages = vec![
+        ("/growth", "My growth"),
+        ("/growth/recommendations", "Suggested for you"),
+    ];
     if user.holds(Role::Coach) || user.holds(Role::Principal) {
         pages.push(("/growth/caseload", "Caseload"));
     }

@@ -27,6 +27,7 @@ on_both_backends!(
     class_and_student_views_are_audited,
     a_failed_audit_write_fails_the_request,
     leaders_see_counts_with_small_cells_hidden,
+    suggestions_follow_the_students_needs_with_their_reasons,
 );
 
 /// Gives every student of the demo a fall and a winter result in
@@ -268,4 +269,49 @@ async fn leaders_see_counts_with_small_cells_hidden(backend: Backend) {
         let r = regional.get(&format!("/students/orgs/{org}")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
+}
+
+async fn suggestions_follow_the_students_needs_with_their_reasons(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    with_results(&app).await;
+    let coordinator = app.person(Role::DistrictCoordinator).await;
+    let educator = app.person(Role::Educator).await;
+    let district = app
+        .store
+        .staff(coordinator)
+        .await
+        .unwrap()
+        .unwrap()
+        .placements[0]
+        .district
+        .unwrap();
+    waypoint_web::pdday::demo::seed(&app.store, district, coordinator, educator)
+        .await
+        .unwrap();
+    let mut teacher = app.signed_in(&app.username(Role::Educator)).await;
+    let page = teacher.get("/growth/recommendations").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // What the students need is named, and a PD-day session on fractions
+    // is suggested because of it, saying so.
+    assert!(
+        page.body.contains("need support in Fractions"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Fractions on the number line"));
+    let reason = page
+        .body
+        .split("Fractions on the number line")
+        .nth(1)
+        .unwrap();
+    assert!(
+        reason.contains("need support in Fractions; this session is about"),
+        "{reason}"
+    );
+    // Counts of one's own classes name nobody: no audit row.
+    let before = app.store.audit_log(1000).await.unwrap().len();
+    teacher.get("/growth/recommendations").await;
+    assert_eq!(app.store.audit_log(1000).await.unwrap().len(), before);
 }

@@ -622,6 +622,13 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/growth/recommendations",
+            "/growth/recommendations".into(),
+            Body::None,
+            page_all,
+        ),
+        case(
+            M::GET,
             "/students/classes/{id}",
             format!("/students/classes/{}", f.own_class),
             Body::None,

@@ -12,6 +12,7 @@ pub mod growth;
 pub mod home;
 pub mod orgs;
 pub mod proposals;
+pub mod recommend;
 pub mod session;
 pub mod settings;
 pub mod setup;
