@@ -44,6 +44,7 @@ use crate::exact;
 use crate::market::{Market, Outcome};
 use crate::model::{CourseIx, Infeasibility, Instance, PersonIx};
 use crate::slotnet::{NO_PAIR, PairLookup, Prices, SCALE, SlotNet};
+use crate::smooth::SmoothAscent;
 use crate::state::{NONE, State};
 use crate::{Progress, Tracker};
 
@@ -868,10 +869,23 @@ pub(crate) fn optimal<'a>(
             ascent.lam_f[k] = bound_a.lam[k] as f64 * per;
             ascent.lam[k] = ascent.lam_f[k].round() as i64;
         }
-        let bound_b = ascent
-            .run(Stage::RankCost, &mut primal, &orders, deadline, tracker)
-            .map_err(unseatable)?;
-        lower_rank = bound_b.lower.max(0);
+        lower_rank = smooth_rank_cost(&mut ascent, &mut primal, &orders, deadline, tracker);
+        let open = primal
+            .best_split()
+            .is_some_and(|(u, r)| u > lower_unranked || r > lower_rank);
+        let bound_b = if open {
+            ascent
+                .run(Stage::RankCost, &mut primal, &orders, deadline, tracker)
+                .map_err(unseatable)?
+        } else {
+            StageBound {
+                lower: lower_rank,
+                lam: Vec::new(),
+                nu: 0,
+                choice: Vec::new(),
+            }
+        };
+        lower_rank = lower_rank.max(bound_b.lower);
         if let Some((u, r)) = primal.best_split()
             && (u > lower_unranked || r > lower_rank)
         {
@@ -902,6 +916,71 @@ pub(crate) fn optimal<'a>(
         lower_bound: Some(lower as f64),
     });
     Ok((st, Proof { lower }))
+}
+
+/// Steps of the smoothed price ascent between assignments built from its bundles.
+const SMOOTH_PRIMAL_EVERY: usize = 40;
+/// Once cold, the smoothed ascent stops when this many steps raise the bound by less than
+/// [`SMOOTH_MIN_GAIN`] of it.
+const SMOOTH_WINDOW: usize = 50;
+const SMOOTH_MIN_GAIN: f64 = 1e-4;
+
+/// The second stage's bound from the smoothed capacity relaxation ([`crate::smooth`]), for
+/// assignments with no more unranked placements than the first stage's bound; assignments are
+/// built now and then from the bundles drawn at its prices, and once more at the end (time
+/// permitting) from the best prices' own.
+fn smooth_rank_cost(
+    ascent: &mut Ascent<'_, '_>,
+    primal: &mut Primal<'_, '_>,
+    orders: &[Vec<usize>],
+    deadline: Option<Instant>,
+    tracker: &mut Tracker<'_>,
+) -> i128 {
+    let inst = ascent.market.inst();
+    let u_star = ascent.unranked_floor;
+    let mut smooth = SmoothAscent::new(inst.sections.len(), 1, ascent.nu / SCALE as f64);
+    let mut best = i128::MIN;
+    let mut best_choice: Vec<u32> = Vec::new();
+    let mut history: Vec<i128> = Vec::new();
+    let ub = |primal: &Primal<'_, '_>| primal.best_split().map_or(i128::MAX, |(_, r)| r);
+    for step in 1.. {
+        // Leave time for one last assignment.
+        if deadline.is_some_and(|d| Instant::now() + primal.run_time * 5 / 4 >= d) {
+            break;
+        }
+        let Some(lower) = smooth.step(&mut ascent.market, Some(u_star)) else {
+            break;
+        };
+        if lower > best {
+            best = lower;
+            best_choice.clone_from(&smooth.outcome.choice);
+        }
+        history.push(best);
+        if step % SMOOTH_PRIMAL_EVERY == 0 {
+            let sample = smooth.sample().to_vec();
+            primal.run_bundles(&sample, &orders[primal.runs % orders.len()], deadline);
+        }
+        tracker.report(Progress {
+            phase: "bounding rank cost",
+            elapsed: Duration::ZERO,
+            objective: primal.best.as_ref().map(|(_, b)| *b),
+            lower_bound: Some((u_star * i128::from(ascent.unranked_weight) + best.max(0)) as f64),
+        });
+        if best >= ub(primal) {
+            return best;
+        }
+        let n = history.len();
+        if smooth.is_cold()
+            && n > SMOOTH_WINDOW
+            && ((best - history[n - 1 - SMOOTH_WINDOW]) as f64) < SMOOTH_MIN_GAIN * best as f64
+        {
+            break;
+        }
+    }
+    if best < ub(primal) && !best_choice.is_empty() {
+        primal.run_bundles(&best_choice, &orders[0], deadline);
+    }
+    best
 }
 
 /// When no assignment came out of the multipliers (slot-by-slot fixing can paint itself into a
