@@ -111,6 +111,8 @@ struct Primal<'a, 'p> {
     runs: usize,
     /// The longest a run has taken: with a deadline, no run starts that would likely overrun it.
     run_time: Duration,
+    /// The longest a run from bundles has taken (they skip the multipliers' networks).
+    bundle_run_time: Duration,
     /// Consecutive runs that did not improve the best assignment.
     misses: u32,
 }
@@ -189,8 +191,12 @@ impl<'a> Primal<'a, '_> {
         deadline: Option<Instant>,
     ) {
         let started = Instant::now();
-        if deadline
-            .is_some_and(|d| started >= d || (self.best.is_some() && started + self.run_time > d))
+        let expected = if choice.is_empty() {
+            self.run_time
+        } else {
+            self.bundle_run_time
+        };
+        if deadline.is_some_and(|d| started >= d || (self.best.is_some() && started + expected > d))
         {
             return;
         }
@@ -234,6 +240,9 @@ impl<'a> Primal<'a, '_> {
             self.misses += 1;
         }
         self.run_time = self.run_time.max(started.elapsed());
+        if !choice.is_empty() {
+            self.bundle_run_time = self.bundle_run_time.max(started.elapsed());
+        }
     }
 
     /// Block coordinate descent on the true costs (each slot re-solved exactly with the others
@@ -828,6 +837,7 @@ pub(crate) fn optimal<'a>(
         bundles: BundleSolver::default(),
         runs: 0,
         run_time: Duration::ZERO,
+        bundle_run_time: Duration::ZERO,
         misses: 0,
     };
     primal.nets.clone_from(&ascent.nets);
@@ -927,8 +937,7 @@ const SMOOTH_MIN_GAIN: f64 = 1e-4;
 
 /// The second stage's bound from the smoothed capacity relaxation ([`crate::smooth`]), for
 /// assignments with no more unranked placements than the first stage's bound; assignments are
-/// built now and then from the bundles drawn at its prices, and once more at the end (time
-/// permitting) from the best prices' own.
+/// built now and then from the bundles drawn at its prices, and once more at the end.
 fn smooth_rank_cost(
     ascent: &mut Ascent<'_, '_>,
     primal: &mut Primal<'_, '_>,
@@ -940,21 +949,22 @@ fn smooth_rank_cost(
     let u_star = ascent.unranked_floor;
     let mut smooth = SmoothAscent::new(inst.sections.len(), 1, ascent.nu / SCALE as f64);
     let mut best = i128::MIN;
-    let mut best_choice: Vec<u32> = Vec::new();
     let mut history: Vec<i128> = Vec::new();
     let ub = |primal: &Primal<'_, '_>| primal.best_split().map_or(i128::MAX, |(_, r)| r);
     for step in 1.. {
         // Leave time for one last assignment.
-        if deadline.is_some_and(|d| Instant::now() + primal.run_time * 5 / 4 >= d) {
+        let run_time = if primal.bundle_run_time.is_zero() {
+            primal.run_time
+        } else {
+            primal.bundle_run_time
+        };
+        if deadline.is_some_and(|d| Instant::now() + run_time * 5 / 4 >= d) {
             break;
         }
         let Some(lower) = smooth.step(&mut ascent.market, Some(u_star)) else {
             break;
         };
-        if lower > best {
-            best = lower;
-            best_choice.clone_from(&smooth.outcome.choice);
-        }
+        best = best.max(lower);
         history.push(best);
         if step % SMOOTH_PRIMAL_EVERY == 0 {
             let sample = smooth.sample().to_vec();
@@ -977,8 +987,9 @@ fn smooth_rank_cost(
             break;
         }
     }
-    if best < ub(primal) && !best_choice.is_empty() {
-        primal.run_bundles(&best_choice, &orders[0], deadline);
+    if best < ub(primal) && !smooth.sample().is_empty() {
+        let sample = smooth.sample().to_vec();
+        primal.run_bundles(&sample, &orders[primal.runs % orders.len()], deadline);
     }
     best
 }

@@ -12,7 +12,8 @@
 //!
 //! has the expected demand minus capacity as its gradient. Each step moves every price by its
 //! section's excess demand divided by how fast that demand reacts to the price (a diagonal
-//! Newton step: the sum over people of `p (1 − p) / T`), clipped to a few temperatures. The temperature shrinks step by step, so the smoothed function approaches `L`
+//! Newton step: the sum over people of `p (1 − p) / T`), clipped to a few temperatures, plus a
+//! share of its previous move (momentum: prices that keep rising rise faster). The temperature shrinks step by step, so the smoothed function approaches `L`
 //! itself. In the second stage the price `ν` of an unranked placement moves the same way,
 //! against the bound on their number.
 //!
@@ -24,11 +25,13 @@ use crate::slotnet::Prices;
 
 /// Price units per objective unit.
 pub(crate) const SMOOTH_SCALE: i64 = 256;
+/// Share of a price's previous move carried into the next (heavy-ball momentum).
+const MOMENTUM: f64 = 0.8;
 /// No price moves by more than this many temperatures in one step.
 const CLIP: f64 = 3.0;
 /// Temperature factor per step, and the temperatures (objective units) of the first and the
 /// coldest steps.
-const COOLING: f64 = 0.985;
+const COOLING: f64 = 0.975;
 const TEMP_START: f64 = 4.0;
 const TEMP_END: f64 = 0.02;
 
@@ -45,6 +48,8 @@ pub(crate) struct SmoothAscent {
     soft: Soft,
     pub outcome: Outcome,
     steps: u64,
+    /// Each price's last move.
+    velocity: Vec<f64>,
 }
 
 impl SmoothAscent {
@@ -59,6 +64,7 @@ impl SmoothAscent {
             soft: Soft::default(),
             outcome: Outcome::default(),
             steps: 0,
+            velocity: vec![0.0; sections],
         }
     }
 
@@ -104,7 +110,10 @@ impl SmoothAscent {
         for (s, sec) in inst.sections.iter().enumerate() {
             let excess = self.soft.demand[s] - f64::from(sec.capacity);
             let move_by = (t * excess / (self.soft.spread[s] + 1.0)).clamp(-CLIP * t, CLIP * t);
-            self.price_f[s] = (self.price_f[s] + move_by).max(0.0);
+            self.velocity[s] = MOMENTUM * self.velocity[s] + move_by;
+            let moved = (self.price_f[s] + self.velocity[s]).max(0.0);
+            self.velocity[s] = moved - self.price_f[s];
+            self.price_f[s] = moved;
             self.price[s] = self.price_f[s].round() as i64;
         }
         if let Some(u) = u_star {
