@@ -18,6 +18,12 @@
 //! The bundles chosen at good prices also say, for each course someone ranked that runs in
 //! several slots, in which slot they should take it: that is how assignments are built from
 //! prices.
+//!
+//! The same search also gives the smoothed demand that [`crate::smooth`] climbs on: each person's
+//! bundles within a few temperatures of their cheapest, weighted by `exp(−extra cost / T)`, and
+//! one bundle drawn from them per person, in turn, each draw steering clear of sections the
+//! earlier draws have filled (so the drawn bundles nearly fit, and they are what assignments are
+//! built from).
 
 use crate::assignment::Costs;
 use crate::model::{Instance, PersonIx};
@@ -57,7 +63,8 @@ pub(crate) struct Soft {
     /// Expected unranked placements, and the sum of their variances per person.
     pub unranked: f64,
     pub unranked_spread: f64,
-    /// One bundle per person drawn with those probabilities, laid out like [`Outcome::choice`].
+    /// One bundle per person drawn with those probabilities, laid out like [`Outcome::choice`],
+    /// people in turn, each draw steering clear of sections the earlier ones have filled.
     pub sample: Vec<u32>,
 }
 
@@ -65,6 +72,9 @@ pub(crate) struct Soft {
 const SOFT_CUT: f64 = 12.0;
 /// At most this many bundles per person enter the smoothed demand.
 const SOFT_BUNDLES: usize = 2_000;
+
+/// Weight factor of a full section in the draw.
+const FULL_DISCOUNT: f64 = 1e-3;
 
 /// Scratch of one person's smoothed demand.
 #[derive(Debug, Default)]
@@ -80,6 +90,9 @@ struct SoftScratch {
     leaves: usize,
     /// The drawn bundle's options, and the state of the draw.
     drawn: Vec<usize>,
+    drawn_z: f64,
+    /// Seats the bundles drawn so far take, per section.
+    seats: Vec<u32>,
     rng: u64,
 }
 
@@ -249,6 +262,8 @@ impl<'a> Market<'a> {
             soft.unranked_spread = 0.0;
             soft.sample.clear();
             soft.sample.resize(inst.people.len() * nt, NONE);
+            self.soft.seats.clear();
+            self.soft.seats.resize(inst.sections.len(), 0);
         }
         let mut total: i128 = 0;
         for p in 0..inst.people.len() {
@@ -384,6 +399,7 @@ impl<'a> Market<'a> {
         sc.u2 = 0.0;
         sc.leaves = 0;
         sc.drawn.clone_from(&self.best);
+        sc.drawn_z = 0.0;
         let mut rest = vec![0i64; m + 1];
         for k in (0..m).rev() {
             rest[k] = rest[k + 1] + self.opts[k][0].cost;
@@ -408,7 +424,9 @@ impl<'a> Market<'a> {
             soft.unranked_spread += (sc.u2 / sc.z - mean * mean).max(0.0);
         }
         for (k, &t) in self.slots.iter().enumerate() {
-            soft.sample[p * nt + t] = self.opts[k][sc.drawn[k]].section;
+            let s = self.opts[k][sc.drawn[k]].section;
+            soft.sample[p * nt + t] = s;
+            sc.seats[s as usize] += 1;
         }
         self.soft = sc;
     }
@@ -441,11 +459,20 @@ impl<'a> Market<'a> {
             sc.z += w;
             sc.u1 += w * u;
             sc.u2 += w * u * u;
-            // Keep this bundle as the draw with probability w / z (xorshift).
+            // The draw mostly avoids sections the earlier draws have filled: keep this bundle
+            // with probability w / z, both discounted for every full section (xorshift).
+            let mut wd = w;
+            for j in 0..m {
+                let s = self.opts[j][self.chosen[j]].section as usize;
+                if sc.seats[s] >= self.inst.sections[s].capacity {
+                    wd *= FULL_DISCOUNT;
+                }
+            }
+            sc.drawn_z += wd;
             sc.rng ^= sc.rng << 13;
             sc.rng ^= sc.rng >> 7;
             sc.rng ^= sc.rng << 17;
-            if ((sc.rng >> 11) as f64) * (1.0 / (1u64 << 53) as f64) * sc.z < w {
+            if ((sc.rng >> 11) as f64) * (1.0 / (1u64 << 53) as f64) * sc.drawn_z < wd {
                 sc.drawn.clone_from(&self.chosen);
             }
             return;
