@@ -671,4 +671,65 @@ mod tests {
         }
         assert!(checked > 50, "only {checked} feasible days");
     }
+
+    #[test]
+    fn smoothed_demand_adds_up_and_draws_are_bundles() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut checked = 0;
+        for _ in 0..400 {
+            let Some(inst) = day(&mut rng) else { continue };
+            let costs = Costs::new(&inst, RankCost::Squared);
+            let pricing = Prices {
+                rank_scale: 1,
+                unranked: costs.unranked(),
+                lambda: None,
+                lambda_mul: 1,
+            };
+            let price: Vec<i64> = (0..inst.sections.len())
+                .map(|_| rng.gen_range(0..40))
+                .collect();
+            let temp = f64::from(rng.gen_range(1..60));
+            let mut market = Market::new(&inst, &costs);
+            let (mut hard, mut out, mut soft) =
+                (Outcome::default(), Outcome::default(), Soft::default());
+            if market.evaluate(&price, &pricing, &mut hard).is_err() {
+                continue;
+            }
+            market
+                .evaluate_soft(&price, &pricing, (temp, 3), &mut out, &mut soft)
+                .unwrap();
+            assert_eq!(out.total, hard.total);
+            assert_eq!(out.choice, hard.choice);
+            let nt = inst.n_slots();
+            let seated: usize = (0..inst.people.len())
+                .map(|p| (0..nt).filter(|&t| inst.is_seated(p, t)).count())
+                .sum();
+            let demand: f64 = soft.demand.iter().sum();
+            assert!(
+                (demand - seated as f64).abs() < 1e-9,
+                "{demand} != {seated}"
+            );
+            assert!(soft.spread.iter().all(|&v| v >= 0.0));
+            for p in 0..inst.people.len() {
+                let mut courses = Vec::new();
+                for t in 0..nt {
+                    let s = soft.sample[p * nt + t];
+                    if !inst.is_seated(p, t) {
+                        assert_eq!(s, NONE);
+                        continue;
+                    }
+                    let sec = &inst.sections[s as usize];
+                    assert_eq!(sec.slot, t);
+                    assert!(inst.may_take(p, sec.course) && !courses.contains(&sec.course));
+                    courses.push(sec.course);
+                }
+                assert!(inst.open_requirements(p).all(|c| courses.contains(&c)));
+            }
+            checked += 1;
+        }
+        assert!(
+            checked > 50,
+            "only {checked} days with bundles for everyone"
+        );
+    }
 }
