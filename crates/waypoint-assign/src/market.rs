@@ -69,9 +69,9 @@ pub(crate) struct Soft {
 }
 
 /// How far (in temperatures) above a person's cheapest bundle the smoothed demand looks.
-const SOFT_CUT: f64 = 12.0;
+const SOFT_CUT: f64 = 7.0;
 /// At most this many bundles per person enter the smoothed demand.
-const SOFT_BUNDLES: usize = 2_000;
+const SOFT_BUNDLES: usize = 300;
 
 /// Weight factor of a full section in the draw.
 const FULL_DISCOUNT: f64 = 1e-3;
