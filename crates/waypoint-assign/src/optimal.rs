@@ -966,9 +966,6 @@ fn smooth_rank_cost(
         };
         best = best.max(lower);
         history.push(best);
-        if step % 25 == 0 {
-            eprintln!("DBG step {step} best {best} ub {:?} t {:?}", primal.best_split(), deadline.map(|d| d.saturating_duration_since(Instant::now())));
-        }
         if step % SMOOTH_PRIMAL_EVERY == 0 {
             let sample = smooth.sample().to_vec();
             primal.run_bundles(&sample, &orders[primal.runs % orders.len()], deadline);
