@@ -18,8 +18,13 @@
 //! scored in the capacity relaxation of [`crate::market`], where the rule holds exactly: that
 //! bound is never below the multipliers' own, and between multiplier steps the prices climb on
 //! their own there, a step costing one pass over everyone's choices instead of a min-cost flow
-//! per slot. On the 20,000-person conference the prices do most of the work; on the
-//! 1,000-person day the multipliers close the gap.
+//! per slot.
+//!
+//! Before any of that, the prices climb on a smoothed version of the market ([`crate::smooth`]),
+//! which needs no networks at all: first against the number of unranked placements, then against
+//! the rank cost. On the 20,000-person conference that is where the bound and the assignments
+//! come from; the multipliers follow only where it leaves a gap (on the 1,000-person day they
+//! close the last few units).
 //!
 //! The objective is lexicographic, so the bound comes in two stages: first on the number of
 //! unranked placements (ranked placements cost nothing), then on the rank cost of assignments
@@ -27,10 +32,11 @@
 //! multiplier `ν` rather than by the huge weight that makes the single weighted sum
 //! lexicographic (with it the steps would be badly scaled).
 //!
-//! Assignments come from the same solutions, two ways in turn: slots are fixed one after another
-//! at `cost + λ`, a course taken in a fixed slot blocked in later ones; or each person's bundle
-//! at the scored prices says in which slot they take a course that runs in several, the course is
-//! barred from their other slots, and the slots are fixed on the true costs. Either way each slot
+//! Assignments come from the same solutions, two ways: slots are fixed one after another at
+//! `cost + λ`, a course taken in a fixed slot blocked in later ones; or each person's bundle at
+//! some prices (drawn at the smoothed ones, the cheapest at the scored ones) says in which slot
+//! they take a course that runs in several, the course is barred from their other slots, and the
+//! slots are fixed on the true costs. Either way each slot
 //! is then re-solved exactly with the others held (block coordinate descent on the true costs)
 //! until none improves, and whole bundles are re-chosen person by person. The best assignment
 //! found is kept; when the bound meets it, it is proven optimal; otherwise the gap is reported.
@@ -550,6 +556,7 @@ impl Ascent<'_, '_> {
         // The second stage starts from the first stage's multipliers: smaller steps.
         let mut theta = match stage {
             Stage::Unranked => 1.0f64,
+            Stage::RankCost if self.lam.iter().all(|&l| l == 0) => 1.0,
             Stage::RankCost => 0.25,
         };
         let mut stall = 0usize;
@@ -851,17 +858,35 @@ pub(crate) fn optimal<'a>(
 
     // With a time limit, the first stage gets at most half of it.
     let deadline_a = time_limit.map(|d| start + d / 2);
-    let bound_a = ascent
-        .run(Stage::Unranked, &mut primal, &orders, deadline_a, tracker)
-        .map_err(unseatable)?;
-    let mut lower_unranked = bound_a.lower.max(0);
-    ascent.unranked_floor = lower_unranked;
+    // The smoothed market bounds both stages first, building assignments as it goes; the
+    // networks take over where it leaves a gap (they close it on small days).
+    let smooth_unranked = smooth_unranked(
+        &mut ascent.market,
+        ascent.unranked_weight,
+        deadline_a,
+        tracker,
+    );
+    let mut lower_unranked = smooth_unranked.unwrap_or(0).max(0);
     let mut lower_rank = 0i128;
-    let time_left = deadline.is_none_or(|d| Instant::now() < d);
-    if primal.best.is_some() && time_left {
+    if smooth_unranked.is_some() {
+        ascent.unranked_floor = lower_unranked;
+        lower_rank = smooth_rank_cost(&mut ascent, &mut primal, &orders, deadline, tracker);
+    }
+    if primal.best_split().is_none_or(|(u, _)| u > lower_unranked) {
+        let bound_a = ascent
+            .run(Stage::Unranked, &mut primal, &orders, deadline_a, tracker)
+            .map_err(unseatable)?;
+        if bound_a.lower > lower_unranked {
+            // The rank-cost bound so far was for fewer unranked placements than any
+            // assignment has.
+            lower_unranked = bound_a.lower;
+            lower_rank = 0;
+        }
+        ascent.unranked_floor = lower_unranked;
+        let time_left = deadline.is_none_or(|d| Instant::now() < d);
         // One more assignment from the best multipliers of the first stage, unless the best
         // one already meets its bound.
-        if primal.best_split().is_some_and(|(u, _)| u > lower_unranked) {
+        if time_left && primal.best_split().is_some_and(|(u, _)| u > lower_unranked) {
             ascent
                 .assign_at(
                     Stage::Unranked,
@@ -879,26 +904,19 @@ pub(crate) fn optimal<'a>(
             ascent.lam_f[k] = bound_a.lam[k] as f64 * per;
             ascent.lam[k] = ascent.lam_f[k].round() as i64;
         }
-        lower_rank = smooth_rank_cost(&mut ascent, &mut primal, &orders, deadline, tracker);
-        let open = primal
+    }
+    let time_left = deadline.is_none_or(|d| Instant::now() < d);
+    let open = |primal: &Primal<'_, '_>, lower_rank: i128| {
+        primal
             .best_split()
-            .is_some_and(|(u, r)| u > lower_unranked || r > lower_rank);
-        let bound_b = if open {
-            ascent
-                .run(Stage::RankCost, &mut primal, &orders, deadline, tracker)
-                .map_err(unseatable)?
-        } else {
-            StageBound {
-                lower: lower_rank,
-                lam: Vec::new(),
-                nu: 0,
-                choice: Vec::new(),
-            }
-        };
+            .is_some_and(|(u, r)| u > lower_unranked || r > lower_rank)
+    };
+    if time_left && open(&primal, lower_rank) {
+        let bound_b = ascent
+            .run(Stage::RankCost, &mut primal, &orders, deadline, tracker)
+            .map_err(unseatable)?;
         lower_rank = lower_rank.max(bound_b.lower);
-        if let Some((u, r)) = primal.best_split()
-            && (u > lower_unranked || r > lower_rank)
-        {
+        if open(&primal, lower_rank) {
             ascent
                 .assign_at(Stage::RankCost, &bound_b, &mut primal, &orders[0], deadline)
                 .map_err(unseatable)?;
@@ -928,6 +946,47 @@ pub(crate) fn optimal<'a>(
     Ok((st, Proof { lower }))
 }
 
+/// At most this many steps of the smoothed ascent on the number of unranked placements, which
+/// stops early after [`SMOOTH_UNRANKED_PATIENCE`] steps without a better bound.
+const SMOOTH_UNRANKED_STEPS: usize = 60;
+const SMOOTH_UNRANKED_PATIENCE: usize = 5;
+/// Temperatures of that ascent relative to the second stage's: its costs count unranked
+/// placements, one each, where the second stage's count rank costs, several units a rank step.
+const SMOOTH_UNRANKED_TEMP: f64 = 1.0 / 16.0;
+
+/// The first stage's bound from the smoothed capacity relaxation: the fewest unranked placements
+/// (ranked placements cost nothing); `None` when someone has no bundle at all.
+fn smooth_unranked(
+    market: &mut Market<'_>,
+    unranked_weight: i64,
+    deadline: Option<Instant>,
+    tracker: &mut Tracker<'_>,
+) -> Option<i128> {
+    let sections = market.inst().sections.len();
+    let mut smooth = SmoothAscent::new(sections, 0, 1.0, SMOOTH_UNRANKED_TEMP);
+    let mut best = smooth.step(market, None)?;
+    let mut since = 0;
+    for _ in 1..SMOOTH_UNRANKED_STEPS {
+        if since >= SMOOTH_UNRANKED_PATIENCE || deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let lower = smooth.step(market, None)?;
+        if lower > best {
+            best = lower;
+            since = 0;
+        } else {
+            since += 1;
+        }
+    }
+    tracker.report(Progress {
+        phase: "bounding unranked placements",
+        elapsed: Duration::ZERO,
+        objective: None,
+        lower_bound: Some((best.max(0) * i128::from(unranked_weight)) as f64),
+    });
+    Some(best)
+}
+
 /// Steps of the smoothed price ascent between assignments built from its bundles.
 const SMOOTH_PRIMAL_EVERY: usize = 40;
 /// Once cold, the smoothed ascent stops when this many steps raise the bound by less than
@@ -947,7 +1006,7 @@ fn smooth_rank_cost(
 ) -> i128 {
     let inst = ascent.market.inst();
     let u_star = ascent.unranked_floor;
-    let mut smooth = SmoothAscent::new(inst.sections.len(), 1, ascent.nu / SCALE as f64);
+    let mut smooth = SmoothAscent::new(inst.sections.len(), 1, ascent.nu / SCALE as f64, 1.0);
     let mut best = i128::MIN;
     let mut history: Vec<i128> = Vec::new();
     let ub = |primal: &Primal<'_, '_>| primal.best_split().map_or(i128::MAX, |(_, r)| r);

@@ -43,6 +43,7 @@ pub(crate) struct SmoothAscent {
     /// Price of one unranked placement (scaled); moved only when their number is bounded.
     nu_f: f64,
     temp: f64,
+    temp_end: f64,
     /// Ranked placements cost their rank cost (1) or nothing (0).
     rank_scale: i64,
     soft: Soft,
@@ -53,13 +54,15 @@ pub(crate) struct SmoothAscent {
 }
 
 impl SmoothAscent {
-    /// Start at zero prices; `nu` is the price of an unranked placement in objective units.
-    pub fn new(sections: usize, rank_scale: i64, nu: f64) -> SmoothAscent {
+    /// Start at zero prices; `nu` is the price of an unranked placement in objective units, and
+    /// temperatures are scaled by `temp_unit`.
+    pub fn new(sections: usize, rank_scale: i64, nu: f64, temp_unit: f64) -> SmoothAscent {
         SmoothAscent {
             price_f: vec![0.0; sections],
             price: vec![0; sections],
             nu_f: nu * SMOOTH_SCALE as f64,
-            temp: TEMP_START * SMOOTH_SCALE as f64,
+            temp: TEMP_START * temp_unit * SMOOTH_SCALE as f64,
+            temp_end: TEMP_END * temp_unit * SMOOTH_SCALE as f64,
             rank_scale,
             soft: Soft::default(),
             outcome: Outcome::default(),
@@ -70,7 +73,7 @@ impl SmoothAscent {
 
     /// Whether the temperature has reached its floor.
     pub fn is_cold(&self) -> bool {
-        self.temp <= TEMP_END * SMOOTH_SCALE as f64
+        self.temp <= self.temp_end
     }
 
     /// The bundles drawn at the last step's smoothed prices, per person and slot.
@@ -122,7 +125,7 @@ impl SmoothAscent {
                 (t * excess / (self.soft.unranked_spread + 1.0)).clamp(-CLIP * t, CLIP * t);
             self.nu_f = (self.nu_f + move_by).max(0.0);
         }
-        self.temp = (self.temp * COOLING).max(TEMP_END * SMOOTH_SCALE as f64);
+        self.temp = (self.temp * COOLING).max(self.temp_end);
         Some(lower)
     }
 }
