@@ -949,13 +949,15 @@ pub(crate) fn optimal<'a>(
 /// At most this many steps of the smoothed ascent on the number of unranked placements, which
 /// stops early after [`SMOOTH_UNRANKED_PATIENCE`] steps without a better bound.
 const SMOOTH_UNRANKED_STEPS: usize = 60;
-const SMOOTH_UNRANKED_PATIENCE: usize = 5;
+const SMOOTH_UNRANKED_PATIENCE: usize = 2;
 /// Temperatures of that ascent relative to the second stage's: its costs count unranked
 /// placements, one each, where the second stage's count rank costs, several units a rank step.
-const SMOOTH_UNRANKED_TEMP: f64 = 1.0 / 16.0;
+const SMOOTH_UNRANKED_TEMP: f64 = 1.0 / 256.0;
 
 /// The first stage's bound from the smoothed capacity relaxation: the fewest unranked placements
-/// (ranked placements cost nothing); `None` when someone has no bundle at all.
+/// (ranked placements cost nothing); `None` when someone has no bundle at all. At zero prices it
+/// counts the slots people cannot fill with courses they ranked, which on the generated
+/// conferences is already the minimum; where it is not, the networks' first stage follows.
 fn smooth_unranked(
     market: &mut Market<'_>,
     unranked_weight: i64,
