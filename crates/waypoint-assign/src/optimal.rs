@@ -994,7 +994,7 @@ const SMOOTH_PRIMAL_EVERY: usize = 40;
 /// Once cold, the smoothed ascent stops when this many steps raise the bound by less than
 /// [`SMOOTH_MIN_GAIN`] of it.
 const SMOOTH_WINDOW: usize = 50;
-const SMOOTH_MIN_GAIN: f64 = 1e-4;
+const SMOOTH_MIN_GAIN: f64 = 1e-5;
 
 /// The second stage's bound from the smoothed capacity relaxation ([`crate::smooth`]), for
 /// assignments with no more unranked placements than the first stage's bound; assignments are

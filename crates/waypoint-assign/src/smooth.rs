@@ -33,7 +33,7 @@ const CLIP: f64 = 3.0;
 /// coldest steps.
 const COOLING: f64 = 0.975;
 const TEMP_START: f64 = 4.0;
-const TEMP_END: f64 = 0.02;
+const TEMP_END: f64 = 0.002;
 
 /// The state of the ascent.
 #[derive(Debug)]
