@@ -52,7 +52,7 @@ struct Opt {
 
 /// Expected seats at smoothed prices: each person takes each of their bundles with probability
 /// proportional to `exp(−cost / temperature)` (bundles dearer than their cheapest by more than
-/// [`SOFT_CUT`] temperatures are left out).
+/// [`SOFT_CUT`] temperatures are left out, and any beyond the first [`SOFT_BUNDLES`] found).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Soft {
     /// Expected bundles using each section.

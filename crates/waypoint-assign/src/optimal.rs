@@ -870,7 +870,7 @@ pub(crate) fn optimal<'a>(
     let mut lower_rank = 0i128;
     if smooth_unranked.is_some() {
         ascent.unranked_floor = lower_unranked;
-        lower_rank = smooth_rank_cost(&mut ascent, &mut primal, &orders, deadline, tracker);
+        lower_rank = smooth_rank_cost(&mut ascent, &mut primal, &orders, deadline, tracker).max(0);
     }
     if primal.best_split().is_none_or(|(u, _)| u > lower_unranked) {
         let bound_a = ascent
@@ -1012,24 +1012,36 @@ fn smooth_rank_cost(
     let mut best = i128::MIN;
     let mut history: Vec<i128> = Vec::new();
     let ub = |primal: &Primal<'_, '_>| primal.best_split().map_or(i128::MAX, |(_, r)| r);
+    let mut last_run = 0;
+    let mut step_time = Duration::ZERO;
     for step in 1.. {
-        // Leave time for one last assignment.
+        let now = Instant::now();
         let run_time = if primal.bundle_run_time.is_zero() {
             primal.run_time
         } else {
             primal.bundle_run_time
         };
-        if deadline.is_some_and(|d| Instant::now() + run_time * 5 / 4 >= d) {
-            break;
+        // With time for one more assignment only: build it, unless the last one came from
+        // nearly the same prices; then the steps go on for the bound alone.
+        if deadline.is_some_and(|d| now + run_time * 5 / 4 >= d) {
+            if primal.best.is_none() || step - last_run > SMOOTH_PRIMAL_EVERY / 4 {
+                break;
+            }
+            if deadline.is_some_and(|d| now + step_time >= d) {
+                return best;
+            }
         }
         let Some(lower) = smooth.step(&mut ascent.market, Some(u_star)) else {
             break;
         };
+        step_time = step_time.max(now.elapsed());
         best = best.max(lower);
         history.push(best);
-        if step % SMOOTH_PRIMAL_EVERY == 0 {
+        let time_to_run = deadline.is_none_or(|d| Instant::now() + run_time * 5 / 4 < d);
+        if step % SMOOTH_PRIMAL_EVERY == 0 && time_to_run {
             let sample = smooth.sample().to_vec();
             primal.run_bundles(&sample, &orders[primal.runs % orders.len()], deadline);
+            last_run = step;
         }
         tracker.report(Progress {
             phase: "bounding rank cost",

@@ -13,9 +13,9 @@
 //! has the expected demand minus capacity as its gradient. Each step moves every price by its
 //! section's excess demand divided by how fast that demand reacts to the price (a diagonal
 //! Newton step: the sum over people of `p (1 − p) / T`), clipped to a few temperatures, plus a
-//! share of its previous move (momentum: prices that keep rising rise faster). The temperature shrinks step by step, so the smoothed function approaches `L`
-//! itself. In the second stage the price `ν` of an unranked placement moves the same way,
-//! against the bound on their number.
+//! share of its previous move (momentum: prices that keep rising rise faster). The temperature
+//! shrinks step by step, so the smoothed function approaches `L` itself. In the second stage the
+//! price `ν` of an unranked placement moves the same way, against the bound on their number.
 //!
 //! The smoothing only finds the prices: every bound reported is the exact integer `L(π)` that the
 //! market computes at the (rounded) prices of the step.
@@ -24,7 +24,7 @@ use crate::market::{Market, Outcome, Soft};
 use crate::slotnet::Prices;
 
 /// Price units per objective unit.
-pub(crate) const SMOOTH_SCALE: i64 = 256;
+const SMOOTH_SCALE: i64 = 256;
 /// Share of a price's previous move carried into the next (heavy-ball momentum).
 const MOMENTUM: f64 = 0.8;
 /// No price moves by more than this many temperatures in one step.
