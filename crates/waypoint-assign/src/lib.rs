@@ -29,6 +29,7 @@ mod netsimplex;
 mod optimal;
 pub mod parse;
 mod slotnet;
+mod smooth;
 mod state;
 
 use std::time::{Duration, Instant};

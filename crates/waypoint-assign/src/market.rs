@@ -18,6 +18,12 @@
 //! The bundles chosen at good prices also say, for each course someone ranked that runs in
 //! several slots, in which slot they should take it: that is how assignments are built from
 //! prices.
+//!
+//! The same search also gives the smoothed demand that [`crate::smooth`] climbs on: each person's
+//! bundles within a few temperatures of their cheapest, weighted by `exp(−extra cost / T)`, and
+//! one bundle drawn from them per person, in turn, each draw steering clear of sections the
+//! earlier draws have filled (so the drawn bundles nearly fit, and they are what assignments are
+//! built from).
 
 use crate::assignment::Costs;
 use crate::model::{Instance, PersonIx};
@@ -41,6 +47,53 @@ struct Opt {
     cost: i64,
     section: u32,
     course: u32,
+    unranked: bool,
+}
+
+/// Expected seats at smoothed prices: each person takes each of their bundles with probability
+/// proportional to `exp(−cost / temperature)` (bundles dearer than their cheapest by more than
+/// [`SOFT_CUT`] temperatures are left out, and any beyond the first [`SOFT_BUNDLES`] found).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Soft {
+    /// Expected bundles using each section.
+    pub demand: Vec<f64>,
+    /// Per section, `Σ p × (1 − p)` over people: how much its demand moves per unit of price
+    /// (times the temperature).
+    pub spread: Vec<f64>,
+    /// Expected unranked placements, and the sum of their variances per person.
+    pub unranked: f64,
+    pub unranked_spread: f64,
+    /// One bundle per person drawn with those probabilities, laid out like [`Outcome::choice`],
+    /// people in turn, each draw steering clear of sections the earlier ones have filled.
+    pub sample: Vec<u32>,
+}
+
+/// How far (in temperatures) above a person's cheapest bundle the smoothed demand looks.
+const SOFT_CUT: f64 = 7.0;
+/// At most this many bundles per person enter the smoothed demand.
+const SOFT_BUNDLES: usize = 300;
+
+/// Weight factor of a full section in the draw.
+const FULL_DISCOUNT: f64 = 1e-3;
+
+/// Scratch of one person's smoothed demand.
+#[derive(Debug, Default)]
+struct SoftScratch {
+    temp: f64,
+    floor: i64,
+    limit: i64,
+    /// Weight per (seated slot, option).
+    weight: Vec<Vec<f64>>,
+    z: f64,
+    u1: f64,
+    u2: f64,
+    leaves: usize,
+    /// The drawn bundle's options, and the state of the draw.
+    drawn: Vec<usize>,
+    drawn_z: f64,
+    /// Seats the bundles drawn so far take, per section.
+    seats: Vec<u32>,
+    rng: u64,
 }
 
 /// Each person's options, laid out flat, and the scratch space of the per-person search.
@@ -72,6 +125,7 @@ pub(crate) struct Market<'a> {
     chosen: Vec<usize>,
     best: Vec<usize>,
     used: Vec<u32>,
+    soft: SoftScratch,
 }
 
 impl<'a> Market<'a> {
@@ -104,6 +158,7 @@ impl<'a> Market<'a> {
             chosen: Vec::new(),
             best: Vec::new(),
             used: Vec::new(),
+            soft: SoftScratch::default(),
         };
         for p in 0..np {
             m.listed_start.push(m.listed.len() as u32);
@@ -161,6 +216,31 @@ impl<'a> Market<'a> {
         pricing: &Prices<'_>,
         out: &mut Outcome,
     ) -> Result<(), PersonIx> {
+        self.pass(price, pricing, out, None)
+    }
+
+    /// [`Market::evaluate`], and also the smoothed demand at `temperature` (scaled like the
+    /// prices) into `soft`; `seed` drives the draw of each person's bundle.
+    pub fn evaluate_soft(
+        &mut self,
+        price: &[i64],
+        pricing: &Prices<'_>,
+        (temperature, seed): (f64, u64),
+        out: &mut Outcome,
+        soft: &mut Soft,
+    ) -> Result<(), PersonIx> {
+        self.soft.temp = temperature;
+        self.soft.rng = seed | 1;
+        self.pass(price, pricing, out, Some(soft))
+    }
+
+    fn pass(
+        &mut self,
+        price: &[i64],
+        pricing: &Prices<'_>,
+        out: &mut Outcome,
+        mut soft: Option<&mut Soft>,
+    ) -> Result<(), PersonIx> {
         let inst = self.inst;
         let nt = self.nt;
         for t in 0..nt {
@@ -173,6 +253,18 @@ impl<'a> Market<'a> {
         out.demand.resize(inst.sections.len(), 0);
         out.choice.clear();
         out.choice.resize(inst.people.len() * nt, NONE);
+        if let Some(soft) = soft.as_deref_mut() {
+            soft.demand.clear();
+            soft.demand.resize(inst.sections.len(), 0.0);
+            soft.spread.clear();
+            soft.spread.resize(inst.sections.len(), 0.0);
+            soft.unranked = 0.0;
+            soft.unranked_spread = 0.0;
+            soft.sample.clear();
+            soft.sample.resize(inst.people.len() * nt, NONE);
+            self.soft.seats.clear();
+            self.soft.seats.resize(inst.sections.len(), 0);
+        }
         let mut total: i128 = 0;
         for p in 0..inst.people.len() {
             let cost = self.person(p, price, pricing).ok_or(p)?;
@@ -181,6 +273,9 @@ impl<'a> Market<'a> {
                 let o = self.opts[k][self.best[k]];
                 out.choice[p * nt + t] = o.section;
                 out.demand[o.section as usize] += 1;
+            }
+            if let Some(soft) = soft.as_deref_mut() {
+                self.smooth(p, cost, soft);
             }
         }
         for (s, sec) in inst.sections.iter().enumerate() {
@@ -215,6 +310,7 @@ impl<'a> Market<'a> {
                     cost: self.opt_cost[i] * pricing.rank_scale + price[s as usize],
                     section: s,
                     course: self.opt_course[i],
+                    unranked: false,
                 });
             }
             // Unranked: the cheapest sections of as many different courses as there are slots
@@ -235,6 +331,7 @@ impl<'a> Market<'a> {
                     cost: pricing.unranked + price[s as usize],
                     section: s,
                     course: c,
+                    unranked: true,
                 });
                 found += 1;
                 if found == want {
@@ -280,6 +377,119 @@ impl<'a> Market<'a> {
         self.used.clear();
         self.search(0, 0, &rest, reqs, &mut best);
         (best < i64::MAX).then_some(best)
+    }
+
+    /// Add person `p`'s smoothed demand to `soft`, their cheapest bundle costing `floor` (its
+    /// options still in `opts`).
+    fn smooth(&mut self, p: PersonIx, floor: i64, soft: &mut Soft) {
+        let m = self.slots.len();
+        if m == 0 {
+            return;
+        }
+        let mut sc = std::mem::take(&mut self.soft);
+        sc.floor = floor;
+        sc.limit = floor.saturating_add((SOFT_CUT * sc.temp).ceil() as i64);
+        sc.weight.resize_with(m.max(sc.weight.len()), Vec::new);
+        for k in 0..m {
+            sc.weight[k].clear();
+            sc.weight[k].resize(self.opts[k].len(), 0.0);
+        }
+        sc.z = 0.0;
+        sc.u1 = 0.0;
+        sc.u2 = 0.0;
+        sc.leaves = 0;
+        sc.drawn.clone_from(&self.best);
+        sc.drawn_z = 0.0;
+        let mut rest = vec![0i64; m + 1];
+        for k in (0..m).rev() {
+            rest[k] = rest[k + 1] + self.opts[k][0].cost;
+        }
+        let reqs = self.req_start[p] as usize..self.req_start[p + 1] as usize;
+        self.used.clear();
+        self.enumerate(0, 0, &rest, reqs, &mut sc);
+        let nt = self.nt;
+        if sc.z > 0.0 {
+            for k in 0..m {
+                for (i, &w) in sc.weight[k].iter().enumerate() {
+                    if w > 0.0 {
+                        let q = w / sc.z;
+                        let s = self.opts[k][i].section as usize;
+                        soft.demand[s] += q;
+                        soft.spread[s] += q * (1.0 - q);
+                    }
+                }
+            }
+            let mean = sc.u1 / sc.z;
+            soft.unranked += mean;
+            soft.unranked_spread += (sc.u2 / sc.z - mean * mean).max(0.0);
+        }
+        for (k, &t) in self.slots.iter().enumerate() {
+            let s = self.opts[k][sc.drawn[k]].section;
+            soft.sample[p * nt + t] = s;
+            sc.seats[s as usize] += 1;
+        }
+        self.soft = sc;
+    }
+
+    /// Every bundle costing at most `sc.limit`, weighted into `sc`.
+    fn enumerate(
+        &mut self,
+        k: usize,
+        acc: i64,
+        rest: &[i64],
+        reqs: std::ops::Range<usize>,
+        sc: &mut SoftScratch,
+    ) {
+        let m = self.slots.len();
+        if sc.leaves >= SOFT_BUNDLES {
+            return;
+        }
+        if k == m {
+            if !self.req[reqs].iter().all(|c| self.used.contains(c)) {
+                return;
+            }
+            sc.leaves += 1;
+            let w = (-((acc - sc.floor) as f64) / sc.temp).exp();
+            let mut u = 0.0;
+            for j in 0..m {
+                let i = self.chosen[j];
+                sc.weight[j][i] += w;
+                u += f64::from(u8::from(self.opts[j][i].unranked));
+            }
+            sc.z += w;
+            sc.u1 += w * u;
+            sc.u2 += w * u * u;
+            // The draw mostly avoids sections the earlier draws have filled: keep this bundle
+            // with probability w / z, both discounted for every full section (xorshift).
+            let mut wd = w;
+            for j in 0..m {
+                let s = self.opts[j][self.chosen[j]].section as usize;
+                if sc.seats[s] >= self.inst.sections[s].capacity {
+                    wd *= FULL_DISCOUNT;
+                }
+            }
+            sc.drawn_z += wd;
+            sc.rng ^= sc.rng << 13;
+            sc.rng ^= sc.rng >> 7;
+            sc.rng ^= sc.rng << 17;
+            if ((sc.rng >> 11) as f64) * (1.0 / (1u64 << 53) as f64) * sc.drawn_z < wd {
+                sc.drawn.clone_from(&self.chosen);
+            }
+            return;
+        }
+        for i in 0..self.opts[k].len() {
+            let o = self.opts[k][i];
+            if acc + o.cost + rest[k + 1] > sc.limit {
+                break;
+            }
+            if self.used.contains(&o.course) {
+                continue;
+            }
+            self.chosen[k] = i;
+            self.used.push(o.course);
+            self.enumerate(k + 1, acc + o.cost, rest, reqs.clone(), sc);
+            self.used.pop();
+        }
     }
 
     fn search(
@@ -460,5 +670,65 @@ mod tests {
             }
         }
         assert!(checked > 50, "only {checked} feasible days");
+    }
+
+    #[test]
+    fn smoothed_demand_adds_up_and_draws_are_bundles() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut checked = 0;
+        for _ in 0..400 {
+            let Some(inst) = day(&mut rng) else { continue };
+            let costs = Costs::new(&inst, RankCost::Squared);
+            let pricing = Prices {
+                rank_scale: 1,
+                unranked: costs.unranked(),
+                lambda: None,
+                lambda_mul: 1,
+            };
+            let price: Vec<i64> = (0..inst.sections.len())
+                .map(|_| rng.gen_range(0..40))
+                .collect();
+            let temp = f64::from(rng.gen_range(1..60));
+            let mut market = Market::new(&inst, &costs);
+            let (mut hard, mut out, mut soft) =
+                (Outcome::default(), Outcome::default(), Soft::default());
+            if market.evaluate(&price, &pricing, &mut hard).is_err() {
+                continue;
+            }
+            let drawn = market.evaluate_soft(&price, &pricing, (temp, 3), &mut out, &mut soft);
+            assert!(drawn.is_ok());
+            assert_eq!(out.total, hard.total);
+            assert_eq!(out.choice, hard.choice);
+            let nt = inst.n_slots();
+            let seated: usize = (0..inst.people.len())
+                .map(|p| (0..nt).filter(|&t| inst.is_seated(p, t)).count())
+                .sum();
+            let demand: f64 = soft.demand.iter().sum();
+            assert!(
+                (demand - seated as f64).abs() < 1e-9,
+                "{demand} != {seated}"
+            );
+            assert!(soft.spread.iter().all(|&v| v >= 0.0));
+            for p in 0..inst.people.len() {
+                let mut courses = Vec::new();
+                for t in 0..nt {
+                    let s = soft.sample[p * nt + t];
+                    if !inst.is_seated(p, t) {
+                        assert_eq!(s, NONE);
+                        continue;
+                    }
+                    let sec = &inst.sections[s as usize];
+                    assert_eq!(sec.slot, t);
+                    assert!(inst.may_take(p, sec.course) && !courses.contains(&sec.course));
+                    courses.push(sec.course);
+                }
+                assert!(inst.open_requirements(p).all(|c| courses.contains(&c)));
+            }
+            checked += 1;
+        }
+        assert!(
+            checked > 50,
+            "only {checked} days with bundles for everyone"
+        );
     }
 }

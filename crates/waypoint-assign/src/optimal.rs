@@ -18,8 +18,13 @@
 //! scored in the capacity relaxation of [`crate::market`], where the rule holds exactly: that
 //! bound is never below the multipliers' own, and between multiplier steps the prices climb on
 //! their own there, a step costing one pass over everyone's choices instead of a min-cost flow
-//! per slot. On the 20,000-person conference the prices do most of the work; on the
-//! 1,000-person day the multipliers close the gap.
+//! per slot.
+//!
+//! Before any of that, the prices climb on a smoothed version of the market ([`crate::smooth`]),
+//! which needs no networks at all: first against the number of unranked placements, then against
+//! the rank cost. On the 20,000-person conference that is where the bound and the assignments
+//! come from; the multipliers follow only where it leaves a gap (on the 1,000-person day they
+//! close the last few units).
 //!
 //! The objective is lexicographic, so the bound comes in two stages: first on the number of
 //! unranked placements (ranked placements cost nothing), then on the rank cost of assignments
@@ -27,10 +32,11 @@
 //! multiplier `ν` rather than by the huge weight that makes the single weighted sum
 //! lexicographic (with it the steps would be badly scaled).
 //!
-//! Assignments come from the same solutions, two ways in turn: slots are fixed one after another
-//! at `cost + λ`, a course taken in a fixed slot blocked in later ones; or each person's bundle
-//! at the scored prices says in which slot they take a course that runs in several, the course is
-//! barred from their other slots, and the slots are fixed on the true costs. Either way each slot
+//! Assignments come from the same solutions, two ways: slots are fixed one after another at
+//! `cost + λ`, a course taken in a fixed slot blocked in later ones; or each person's bundle at
+//! some prices (drawn at the smoothed ones, the cheapest at the scored ones) says in which slot
+//! they take a course that runs in several, the course is barred from their other slots, and the
+//! slots are fixed on the true costs. Either way each slot
 //! is then re-solved exactly with the others held (block coordinate descent on the true costs)
 //! until none improves, and whole bundles are re-chosen person by person. The best assignment
 //! found is kept; when the bound meets it, it is proven optimal; otherwise the gap is reported.
@@ -44,6 +50,7 @@ use crate::exact;
 use crate::market::{Market, Outcome};
 use crate::model::{CourseIx, Infeasibility, Instance, PersonIx};
 use crate::slotnet::{NO_PAIR, PairLookup, Prices, SCALE, SlotNet};
+use crate::smooth::SmoothAscent;
 use crate::state::{NONE, State};
 use crate::{Progress, Tracker};
 
@@ -110,6 +117,8 @@ struct Primal<'a, 'p> {
     runs: usize,
     /// The longest a run has taken: with a deadline, no run starts that would likely overrun it.
     run_time: Duration,
+    /// The longest a run from bundles has taken (they skip the multipliers' networks).
+    bundle_run_time: Duration,
     /// Consecutive runs that did not improve the best assignment.
     misses: u32,
 }
@@ -188,8 +197,12 @@ impl<'a> Primal<'a, '_> {
         deadline: Option<Instant>,
     ) {
         let started = Instant::now();
-        if deadline
-            .is_some_and(|d| started >= d || (self.best.is_some() && started + self.run_time > d))
+        let expected = if choice.is_empty() {
+            self.run_time
+        } else {
+            self.bundle_run_time
+        };
+        if deadline.is_some_and(|d| started >= d || (self.best.is_some() && started + expected > d))
         {
             return;
         }
@@ -233,6 +246,9 @@ impl<'a> Primal<'a, '_> {
             self.misses += 1;
         }
         self.run_time = self.run_time.max(started.elapsed());
+        if !choice.is_empty() {
+            self.bundle_run_time = self.bundle_run_time.max(started.elapsed());
+        }
     }
 
     /// Block coordinate descent on the true costs (each slot re-solved exactly with the others
@@ -540,6 +556,7 @@ impl Ascent<'_, '_> {
         // The second stage starts from the first stage's multipliers: smaller steps.
         let mut theta = match stage {
             Stage::Unranked => 1.0f64,
+            Stage::RankCost if self.lam.iter().all(|&l| l == 0) => 1.0,
             Stage::RankCost => 0.25,
         };
         let mut stall = 0usize;
@@ -827,6 +844,7 @@ pub(crate) fn optimal<'a>(
         bundles: BundleSolver::default(),
         runs: 0,
         run_time: Duration::ZERO,
+        bundle_run_time: Duration::ZERO,
         misses: 0,
     };
     primal.nets.clone_from(&ascent.nets);
@@ -840,17 +858,35 @@ pub(crate) fn optimal<'a>(
 
     // With a time limit, the first stage gets at most half of it.
     let deadline_a = time_limit.map(|d| start + d / 2);
-    let bound_a = ascent
-        .run(Stage::Unranked, &mut primal, &orders, deadline_a, tracker)
-        .map_err(unseatable)?;
-    let mut lower_unranked = bound_a.lower.max(0);
-    ascent.unranked_floor = lower_unranked;
+    // The smoothed market bounds both stages first, building assignments as it goes; the
+    // networks take over where it leaves a gap (they close it on small days).
+    let smooth_unranked = smooth_unranked(
+        &mut ascent.market,
+        ascent.unranked_weight,
+        deadline_a,
+        tracker,
+    );
+    let mut lower_unranked = smooth_unranked.unwrap_or(0).max(0);
     let mut lower_rank = 0i128;
-    let time_left = deadline.is_none_or(|d| Instant::now() < d);
-    if primal.best.is_some() && time_left {
+    if smooth_unranked.is_some() {
+        ascent.unranked_floor = lower_unranked;
+        lower_rank = smooth_rank_cost(&mut ascent, &mut primal, &orders, deadline, tracker).max(0);
+    }
+    if primal.best_split().is_none_or(|(u, _)| u > lower_unranked) {
+        let bound_a = ascent
+            .run(Stage::Unranked, &mut primal, &orders, deadline_a, tracker)
+            .map_err(unseatable)?;
+        if bound_a.lower > lower_unranked {
+            // The rank-cost bound so far was for fewer unranked placements than any
+            // assignment has.
+            lower_unranked = bound_a.lower;
+            lower_rank = 0;
+        }
+        ascent.unranked_floor = lower_unranked;
+        let time_left = deadline.is_none_or(|d| Instant::now() < d);
         // One more assignment from the best multipliers of the first stage, unless the best
         // one already meets its bound.
-        if primal.best_split().is_some_and(|(u, _)| u > lower_unranked) {
+        if time_left && primal.best_split().is_some_and(|(u, _)| u > lower_unranked) {
             ascent
                 .assign_at(
                     Stage::Unranked,
@@ -868,13 +904,19 @@ pub(crate) fn optimal<'a>(
             ascent.lam_f[k] = bound_a.lam[k] as f64 * per;
             ascent.lam[k] = ascent.lam_f[k].round() as i64;
         }
+    }
+    let time_left = deadline.is_none_or(|d| Instant::now() < d);
+    let open = |primal: &Primal<'_, '_>, lower_rank: i128| {
+        primal
+            .best_split()
+            .is_some_and(|(u, r)| u > lower_unranked || r > lower_rank)
+    };
+    if time_left && open(&primal, lower_rank) {
         let bound_b = ascent
             .run(Stage::RankCost, &mut primal, &orders, deadline, tracker)
             .map_err(unseatable)?;
-        lower_rank = bound_b.lower.max(0);
-        if let Some((u, r)) = primal.best_split()
-            && (u > lower_unranked || r > lower_rank)
-        {
+        lower_rank = lower_rank.max(bound_b.lower);
+        if open(&primal, lower_rank) {
             ascent
                 .assign_at(Stage::RankCost, &bound_b, &mut primal, &orders[0], deadline)
                 .map_err(unseatable)?;
@@ -902,6 +944,127 @@ pub(crate) fn optimal<'a>(
         lower_bound: Some(lower as f64),
     });
     Ok((st, Proof { lower }))
+}
+
+/// At most this many steps of the smoothed ascent on the number of unranked placements, which
+/// stops early after [`SMOOTH_UNRANKED_PATIENCE`] steps without a better bound.
+const SMOOTH_UNRANKED_STEPS: usize = 60;
+const SMOOTH_UNRANKED_PATIENCE: usize = 2;
+/// Temperatures of that ascent relative to the second stage's: its costs count unranked
+/// placements, one each, where the second stage's count rank costs, several units a rank step.
+const SMOOTH_UNRANKED_TEMP: f64 = 1.0 / 256.0;
+
+/// The first stage's bound from the smoothed capacity relaxation: the fewest unranked placements
+/// (ranked placements cost nothing); `None` when someone has no bundle at all. At zero prices it
+/// counts the slots people cannot fill with courses they ranked, which on the generated
+/// conferences is already the minimum; where it is not, the networks' first stage follows.
+fn smooth_unranked(
+    market: &mut Market<'_>,
+    unranked_weight: i64,
+    deadline: Option<Instant>,
+    tracker: &mut Tracker<'_>,
+) -> Option<i128> {
+    let sections = market.inst().sections.len();
+    let mut smooth = SmoothAscent::new(sections, 0, 1.0, SMOOTH_UNRANKED_TEMP);
+    let mut best = smooth.step(market, None)?;
+    let mut since = 0;
+    for _ in 1..SMOOTH_UNRANKED_STEPS {
+        if since >= SMOOTH_UNRANKED_PATIENCE || deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let lower = smooth.step(market, None)?;
+        if lower > best {
+            best = lower;
+            since = 0;
+        } else {
+            since += 1;
+        }
+    }
+    tracker.report(Progress {
+        phase: "bounding unranked placements",
+        elapsed: Duration::ZERO,
+        objective: None,
+        lower_bound: Some((best.max(0) * i128::from(unranked_weight)) as f64),
+    });
+    Some(best)
+}
+
+/// Steps of the smoothed price ascent between assignments built from its bundles.
+const SMOOTH_PRIMAL_EVERY: usize = 40;
+/// Once cold, the smoothed ascent stops when this many steps raise the bound by less than
+/// [`SMOOTH_MIN_GAIN`] of it.
+const SMOOTH_WINDOW: usize = 50;
+const SMOOTH_MIN_GAIN: f64 = 1e-5;
+
+/// The second stage's bound from the smoothed capacity relaxation ([`crate::smooth`]), for
+/// assignments with no more unranked placements than the first stage's bound; assignments are
+/// built now and then from the bundles drawn at its prices, and once more at the end.
+fn smooth_rank_cost(
+    ascent: &mut Ascent<'_, '_>,
+    primal: &mut Primal<'_, '_>,
+    orders: &[Vec<usize>],
+    deadline: Option<Instant>,
+    tracker: &mut Tracker<'_>,
+) -> i128 {
+    let inst = ascent.market.inst();
+    let u_star = ascent.unranked_floor;
+    let mut smooth = SmoothAscent::new(inst.sections.len(), 1, ascent.nu / SCALE as f64, 1.0);
+    let mut best = i128::MIN;
+    let mut history: Vec<i128> = Vec::new();
+    let ub = |primal: &Primal<'_, '_>| primal.best_split().map_or(i128::MAX, |(_, r)| r);
+    let mut last_run = 0;
+    let mut step_time = Duration::ZERO;
+    for step in 1.. {
+        let now = Instant::now();
+        let run_time = if primal.bundle_run_time.is_zero() {
+            primal.run_time
+        } else {
+            primal.bundle_run_time
+        };
+        // With time for one more assignment only: build it, unless the last one came from
+        // nearly the same prices; then the steps go on for the bound alone.
+        if deadline.is_some_and(|d| now + run_time * 5 / 4 >= d) {
+            if primal.best.is_none() || step - last_run > SMOOTH_PRIMAL_EVERY / 4 {
+                break;
+            }
+            if deadline.is_some_and(|d| now + step_time >= d) {
+                return best;
+            }
+        }
+        let Some(lower) = smooth.step(&mut ascent.market, Some(u_star)) else {
+            break;
+        };
+        step_time = step_time.max(now.elapsed());
+        best = best.max(lower);
+        history.push(best);
+        let time_to_run = deadline.is_none_or(|d| Instant::now() + run_time * 5 / 4 < d);
+        if step % SMOOTH_PRIMAL_EVERY == 0 && time_to_run {
+            let sample = smooth.sample().to_vec();
+            primal.run_bundles(&sample, &orders[primal.runs % orders.len()], deadline);
+            last_run = step;
+        }
+        tracker.report(Progress {
+            phase: "bounding rank cost",
+            elapsed: Duration::ZERO,
+            objective: primal.best.as_ref().map(|(_, b)| *b),
+            lower_bound: Some((u_star * i128::from(ascent.unranked_weight) + best.max(0)) as f64),
+        });
+        if best >= ub(primal) {
+            return best;
+        }
+        let n = history.len();
+        if smooth.is_cold()
+            && n > SMOOTH_WINDOW
+            && ((best - history[n - 1 - SMOOTH_WINDOW]) as f64) < SMOOTH_MIN_GAIN * best as f64
+        {
+            break;
+        }
+    }
+    if best < ub(primal) && !smooth.sample().is_empty() {
+        let sample = smooth.sample().to_vec();
+        primal.run_bundles(&sample, &orders[primal.runs % orders.len()], deadline);
+    }
+    best
 }
 
 /// When no assignment came out of the multipliers (slot-by-slot fixing can paint itself into a
