@@ -179,8 +179,8 @@ fn main() -> Result<()> {
                 "{students} students, {rows} results in {}",
                 results.display()
             );
-            Ok(())
-        }),
+            anyhow::Ok(())
+        })?,
         Command::RushSetup {
             database_url,
             educators,
