@@ -352,28 +352,11 @@ macro_rules! portable_store {
                 audit: &$crate::AuditEntry,
             ) -> $crate::StoreResult<Vec<$crate::Student>> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let rows: Vec<(i64, String, String, Option<String>, String)> = $crate::sqlx::query_as::<$db, _>(
-                    "SELECT DISTINCT p.id, p.given_name, p.family_name, p.identifier, p.grades FROM enrollments e \
-                     JOIN people p ON p.id = e.person_id \
-                     WHERE e.class_id = $1 AND e.role = 'student' AND e.status = 'active' AND p.status = 'active' \
-                     ORDER BY p.family_name, p.given_name, p.id",
-                )
-                .bind(id.get())
-                .fetch_all(&mut *tx)
-                .await?;
-                let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+                let students = Self::students_of_class(&mut tx, id.get(), None).await?;
+                let ids: Vec<i64> = students.iter().map(|s| s.id.get()).collect();
                 Self::write_audit(&mut tx, audit, &ids).await?;
                 tx.commit().await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| $crate::Student {
-                        id: ::waypoint_domain::PersonId::new(r.0),
-                        given_name: r.1,
-                        family_name: r.2,
-                        identifier: r.3,
-                        grades: r.4,
-                    })
-                    .collect())
+                Ok(students)
             }
 
             async fn classes_of_school(&self, school: ::waypoint_domain::OrgId) -> $crate::StoreResult<Vec<$crate::ClassSummary>> {

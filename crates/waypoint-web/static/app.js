@@ -3,9 +3,10 @@
 // headers, announcing the order through aria-sort.
 (function () {
   "use strict";
+  // A cell's `data-sort` value, when it has one, sorts in place of its text.
   function cellValue(row, index) {
     var cell = row.children[index];
-    var text = cell ? cell.textContent.trim() : "";
+    var text = cell ? (cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent).trim() : "";
     var number = Number(text.replace(/,/g, ""));
     return text !== "" && !isNaN(number) ? number : text.toLowerCase();
   }

@@ -443,13 +443,7 @@ async fn import_assessments(
     let name = path.display().to_string();
     let file = match read_assessments(&name, &bytes, format) {
         Ok(file) => file,
-        Err(problems) => {
-            eprintln!("Refused; nothing was stored:");
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            return Ok(ExitCode::from(2));
-        }
+        Err(problems) => return Ok(refuse_problems(&problems)),
     };
     let store = open_store(url).await?;
     let results = waypoint_web::services::assessment_results(&file, &name, now_ms());
@@ -483,6 +477,16 @@ async fn import_assessments(
     }
 }
 
+/// Lists a refused file's problems (nothing was stored), and gives the
+/// refusal's exit code.
+fn refuse_problems(problems: &[waypoint_import::Problem]) -> ExitCode {
+    eprintln!("Refused; nothing was stored:");
+    for p in problems {
+        eprintln!("  {p}");
+    }
+    ExitCode::from(2)
+}
+
 /// Says which students a file names that the roster lacks (nothing was
 /// stored), and gives the refusal's exit code.
 fn refuse_unknown(name: &str, unknown: &[waypoint_store::UnknownStudent]) -> ExitCode {
@@ -509,13 +513,7 @@ async fn import_surveys(url: &SecretString, path: &std::path::Path) -> anyhow::R
     let name = path.display().to_string();
     let answers = match waypoint_import::surveys::read_surveys(&name, &bytes) {
         Ok(answers) => answers,
-        Err(problems) => {
-            eprintln!("Refused; nothing was stored:");
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            return Ok(ExitCode::from(2));
-        }
+        Err(problems) => return Ok(refuse_problems(&problems)),
     };
     let store = open_store(url).await?;
     let new = waypoint_web::services::survey_answers(&answers, &name, now_ms());
