@@ -232,22 +232,6 @@ wait_ready() {
     done
 }
 
-# Signs in as a demo role and prints the session cookie's value.
-session_for() {
-    local base=$1 json=$2 role=$3 jar username password csrf
-    username=$(jq -r --arg r "$role" '.[] | select(.role == $r) | .username' "$json")
-    password=$(jq -r --arg r "$role" '.[] | select(.role == $r) | .password' "$json")
-    [[ -n "$username" ]] || { echo "no demo sign-in for role $role" >&2; return 1; }
-    jar=$(mktemp)
-    csrf=$(curl -fsS -c "$jar" "$base/sign-in" |
-        grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-    curl -fsS -o /dev/null -b "$jar" -c "$jar" \
-        --data-urlencode "username=$username" --data-urlencode "password=$password" \
-        --data-urlencode "next=/home" --data-urlencode "_csrf=$csrf" "$base/sign-in"
-    awk '$6 == "waypoint_session" { print $7 }' "$jar"
-    rm -f "$jar"
-}
-
 # CPU time (clock ticks, all threads) used so far by process $1; 0 if gone.
 pid_ticks() {
     if [[ -r /proc/$1/stat ]]; then

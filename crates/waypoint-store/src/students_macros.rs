@@ -425,21 +425,78 @@ macro_rules! portable_students {
             async fn refresh_result_counts(
                 conn: &mut <$db as $crate::sqlx::Database>::Connection,
             ) -> Result<(), $crate::sqlx::Error> {
-                $crate::sqlx::query::<$db>("DELETE FROM result_counts").execute(&mut *conn).await?;
-                $crate::sqlx::query::<$db>(
-                    "INSERT INTO result_counts (school_id, grade, subject, domain, term, band, students) \
-                     SELECT po.org_id, CASE WHEN p.grades = '' THEN '' ELSE substr(p.grades, 1, 2) END, l.subject, l.domain, l.term, l.band, COUNT(*) \
-                     FROM (SELECT r.student_id, r.subject, r.domain, r.term, r.band, ROW_NUMBER() OVER ( \
-                               PARTITION BY r.student_id, r.subject, r.domain, r.term ORDER BY r.taken_on DESC, r.id DESC) AS n \
-                           FROM assessment_results r) l \
-                     JOIN people p ON p.id = l.student_id AND p.status = 'active' AND NOT p.is_staff \
-                     JOIN person_orgs po ON po.person_id = l.student_id \
-                     JOIN orgs o ON o.id = po.org_id AND o.kind = 'school' \
-                     WHERE l.n = 1 AND l.band IS NOT NULL \
-                     GROUP BY po.org_id, CASE WHEN p.grades = '' THEN '' ELSE substr(p.grades, 1, 2) END, l.subject, l.domain, l.term, l.band",
+                use ::std::collections::HashMap;
+                // Where each active student counts: each school they belong
+                // to, at their (first) grade.
+                let places: Vec<(i64, i64, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT p.id, po.org_id, p.grades FROM people p JOIN person_orgs po ON po.person_id = p.id \
+                     JOIN orgs o ON o.id = po.org_id AND o.kind = 'school' WHERE p.status = 'active' AND NOT p.is_staff",
                 )
-                .execute(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await?;
+                let mut at: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+                for (student, school, grades) in places {
+                    let grade = grades.split(',').next().unwrap_or("").trim().to_owned();
+                    at.entry(student).or_default().push((school, grade));
+                }
+                let (lo, hi): (Option<i64>, Option<i64>) =
+                    $crate::sqlx::query_as::<$db, _>("SELECT MIN(student_id), MAX(student_id) FROM assessment_results")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                type Cell = (i64, String, String, String, String, i64);
+                let mut counts: HashMap<Cell, i64> = HashMap::new();
+                // A few thousand students at a time: each one's latest result
+                // in every subject, domain and window.
+                const SPAN: i64 = 4_096;
+                let mut from = lo.unwrap_or(0);
+                while from <= hi.unwrap_or(-1) {
+                    let rows: Vec<(i64, String, String, String, String, i64, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
+                        "SELECT student_id, subject, domain, term, taken_on, id, band FROM assessment_results \
+                         WHERE student_id >= $1 AND student_id < $2",
+                    )
+                    .bind(from)
+                    .bind(from + SPAN)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    from += SPAN;
+                    let mut latest: HashMap<(i64, &str, &str, &str), (&str, i64, Option<i64>)> = HashMap::new();
+                    for r in &rows {
+                        let key = (r.0, r.1.as_str(), r.2.as_str(), r.3.as_str());
+                        let this = (r.4.as_str(), r.5, r.6);
+                        match latest.get(&key) {
+                            Some(old) if (old.0, old.1) > (this.0, this.1) => {}
+                            _ => {
+                                latest.insert(key, this);
+                            }
+                        }
+                    }
+                    for ((student, subject, domain, term), (_, _, band)) in latest {
+                        let (Some(band), Some(places)) = (band, at.get(&student)) else {
+                            continue;
+                        };
+                        for (school, grade) in places {
+                            let cell = (*school, grade.clone(), subject.to_owned(), domain.to_owned(), term.to_owned(), band);
+                            *counts.entry(cell).or_default() += 1;
+                        }
+                    }
+                }
+                $crate::sqlx::query::<$db>("DELETE FROM result_counts").execute(&mut *conn).await?;
+                let cells: Vec<(Cell, i64)> = counts.into_iter().collect();
+                for chunk in cells.chunks(2_000) {
+                    let mut q = $crate::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO result_counts (school_id, grade, subject, domain, term, band, students) ",
+                    );
+                    q.push_values(chunk, |mut row, (cell, n)| {
+                        row.push_bind(cell.0)
+                            .push_bind(cell.1.clone())
+                            .push_bind(cell.2.clone())
+                            .push_bind(cell.3.clone())
+                            .push_bind(cell.4.clone())
+                            .push_bind(cell.5)
+                            .push_bind(*n);
+                    });
+                    q.build().execute(&mut *conn).await?;
+                }
                 Ok(())
             }
 
