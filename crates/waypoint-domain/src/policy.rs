@@ -104,11 +104,15 @@ pub enum Action {
     /// and coaches (its schools side by side), a region's coordinators (its
     /// districts side by side, never one school).
     ViewResults,
+    /// Review and export the audit log of student-data views by a
+    /// district's staff: the district's coordinators (administrators read
+    /// the whole log).
+    ReviewAudit,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -134,6 +138,7 @@ impl Action {
         Self::ViewShowcase,
         Self::ViewClassResults,
         Self::ViewResults,
+        Self::ReviewAudit,
     ];
 }
 
@@ -348,6 +353,11 @@ impl Policy {
                             .any(|p| actor.holds_covering(&GROWTH_REVIEWERS, p)))
             }
             (Action::OverseeGrowth, Resource::Org(p)) => actor.holds_covering(&GROWTH_READERS, p),
+            (Action::ReviewAudit, Resource::Org(p)) => {
+                p.school.is_none()
+                    && p.district.is_some()
+                    && actor.holds_covering(&[Role::DistrictCoordinator], p)
+            }
             (Action::ViewResults, Resource::Org(p)) => {
                 let readers: &[Role] = if p.school.is_some() {
                     &GROWTH_READERS
@@ -627,6 +637,11 @@ mod tests {
         assert!(sees(&regional, region));
         assert!(!sees(&regional, district) && !sees(&regional, school));
         assert!(!sees(&teacher, school));
+        let audits =
+            |who: &Actor, p: Placement| Policy::can(who, Action::ReviewAudit, &Resource::Org(p));
+        assert!(audits(&coordinator, district));
+        assert!(!audits(&coordinator, school) && !audits(&principal, school));
+        assert!(!audits(&regional, district) && !audits(&regional, region));
         let class = Resource::Class {
             placement: school.with_class(ClassId::new(5)),
             teachers: &[PersonId::new(4)],

@@ -947,14 +947,28 @@ macro_rules! portable_store {
             }
 
             async fn audit_log(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::AuditRow>> {
+                Self::audit_rows(&self.pool, "WHERE $2 IS NULL", None, limit).await
+            }
+        }
+
+        impl $store {
+            /// Audit rows matching `filter` (a `WHERE` clause over `a`, with
+            /// `$2` bound to `arg`), newest first.
+            async fn audit_rows(
+                pool: &$crate::sqlx::Pool<$db>,
+                filter: &str,
+                arg: Option<i64>,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::AuditRow>> {
                 let rows: Vec<(i64, i64, i64, String, String, String, String, String, String, String)> =
-                    $crate::sqlx::query_as::<$db, _>(
+                    $crate::sqlx::query_as::<$db, _>(&format!(
                         "SELECT a.id, a.at, a.actor_id, p.given_name || ' ' || p.family_name, a.role, a.scope, a.subject, \
                          a.students, a.route, a.request_id FROM audit_log a JOIN people p ON p.id = a.actor_id \
-                         ORDER BY a.id DESC LIMIT $1",
-                    )
+                         {filter} ORDER BY a.id DESC LIMIT $1"
+                    ))
                     .bind(limit)
-                    .fetch_all(&self.pool)
+                    .bind(arg)
+                    .fetch_all(pool)
                     .await?;
                 Ok(rows
                     .into_iter()
@@ -972,9 +986,7 @@ macro_rules! portable_store {
                     })
                     .collect())
             }
-        }
 
-        impl $store {
             /// Writes an audit row naming `students` inside the caller's
             /// transaction, so a failed write takes the read with it.
             async fn write_audit(

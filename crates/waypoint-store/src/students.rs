@@ -220,6 +220,13 @@ pub trait StudentData: Send + Sync {
         student: PersonId,
         audit: &AuditEntry,
     ) -> StoreResult<Option<(Student, Vec<StoredResult>)>>;
+    /// The audit log's rows whose viewer is on the staff of a district (at
+    /// the district or one of its schools), newest first.
+    async fn audit_log_of_district(
+        &self,
+        district: OrgId,
+        limit: i64,
+    ) -> StoreResult<Vec<crate::AuditRow>>;
     /// Students by band under an organisation, grouped `by`: counts only,
     /// never who.
     async fn band_counts(&self, org: OrgId, by: CountsBy) -> StoreResult<Vec<BandCount>>;

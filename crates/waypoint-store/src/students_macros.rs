@@ -280,6 +280,21 @@ macro_rules! portable_students {
                 Ok(Some((found, results.into_iter().map(stored_result).collect())))
             }
 
+            async fn audit_log_of_district(
+                &self,
+                district: ::waypoint_domain::OrgId,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::AuditRow>> {
+                Self::audit_rows(
+                    &self.pool,
+                    "WHERE a.actor_id IN (SELECT po.person_id FROM person_orgs po JOIN orgs o ON o.id = po.org_id \
+                     WHERE o.id = $2 OR o.district_id = $2)",
+                    Some(district.get()),
+                    limit,
+                )
+                .await
+            }
+
             async fn band_counts(
                 &self,
                 org: ::waypoint_domain::OrgId,

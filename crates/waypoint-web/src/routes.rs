@@ -240,6 +240,12 @@ pub fn table(state: &AppState) -> Vec<Route> {
             get(students::student),
         ),
         r(Method::GET, "/students/orgs/{id}", get(students::org)),
+        r(Method::GET, "/orgs/{id}/audit", get(admin::district_audit)),
+        r(
+            Method::GET,
+            "/orgs/{id}/audit.csv",
+            get(admin::district_audit_csv),
+        ),
         r(Method::GET, "/growth/people/{id}", get(growth::person)),
         r(Method::GET, "/growth/goals/new", get(growth::new_goal)),
         r(Method::POST, "/growth/goals", post(growth::create_goal)),

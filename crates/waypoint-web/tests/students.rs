@@ -185,6 +185,36 @@ async fn class_and_student_views_are_audited(backend: Backend) {
         .clone();
     assert!(!counts.body.contains(&first.family_name));
     assert_eq!(app.store.audit_log(100).await.unwrap().len(), before + 3);
+
+    // The district's coordinator reviews and exports its staff's views.
+    let district = app
+        .store
+        .class(waypoint_domain::ClassId::new(class))
+        .await
+        .unwrap()
+        .unwrap()
+        .placement
+        .district
+        .unwrap();
+    let mut coordinator = app
+        .signed_in(&app.username(Role::DistrictCoordinator))
+        .await;
+    assert!(
+        coordinator
+            .get("/students")
+            .await
+            .body
+            .contains(&format!("/orgs/{district}/audit"))
+    );
+    let log = coordinator.get(&format!("/orgs/{district}/audit")).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains(&format!("class:{class} results")));
+    let csv = coordinator
+        .get(&format!("/orgs/{district}/audit.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with("id,at_utc,actor_id"));
+    assert!(csv.body.contains(&format!("student:{one} results")));
 }
 
 async fn a_failed_audit_write_fails_the_request(backend: Backend) {

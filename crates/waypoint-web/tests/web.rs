@@ -629,6 +629,27 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/orgs/{id}/audit",
+            format!("/orgs/{}/audit", f.district),
+            Body::None,
+            [303, 404, 404, 404, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/orgs/{id}/audit",
+            format!("/orgs/{}/audit", f.school),
+            Body::None,
+            [303, 404, 404, 404, 404, 404, 200, 404],
+        ),
+        case(
+            M::GET,
+            "/orgs/{id}/audit.csv",
+            format!("/orgs/{}/audit.csv", f.district),
+            Body::None,
+            [303, 404, 404, 404, 200, 404, 200, 404],
+        ),
+        case(
+            M::GET,
             "/students/classes/{id}",
             format!("/students/classes/{}", f.own_class),
             Body::None,

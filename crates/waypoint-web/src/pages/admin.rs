@@ -14,7 +14,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use waypoint_domain::{Action, Grant, OrgKind, PersonId, Resource, Role, Scope};
+use waypoint_domain::{Action, Grant, OrgId, OrgKind, PersonId, Resource, Role, Scope};
 use waypoint_store::{
     AccountRow, AuditRow, ImportRow, ImportStatus, NewImport, Org, PageRequest, RosterTotals,
 };
@@ -421,7 +421,7 @@ async fn parse_grant(state: &AppState, form: &GrantForm) -> WebResult<Result<Gra
             .scope
             .strip_prefix("org:")
             .and_then(|s| s.parse::<i64>().ok())
-            .map(waypoint_domain::OrgId::new)
+            .map(OrgId::new)
         else {
             return Ok(Err("Choose where the role applies.".to_owned()));
         };
@@ -530,18 +530,89 @@ pub async fn issue_reset_link(state: &AppState, person: PersonId) -> WebResult<S
 #[template(path = "admin_audit.html")]
 pub struct AuditPage {
     layout: Layout,
+    csv: String,
     rows: Vec<(AuditRow, String, usize)>,
 }
 
 /// GET /admin/audit
 pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
     require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
-    Ok(render(&AuditPage {
-        layout: Layout::for_user(&user, "Audit log", "/admin/audit"),
-        rows: state
-            .store
-            .audit_log(500)
-            .await?
+    let rows = state.store.audit_log(500).await?;
+    Ok(render(&audit_page(
+        &user,
+        "Audit log",
+        "/admin/audit",
+        "/admin/audit.csv",
+        rows,
+    )))
+}
+
+/// GET /admin/audit.csv
+pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
+    Ok(audit_csv_response(
+        state.store.audit_log(100_000).await?,
+        "waypoint-audit.csv",
+    ))
+}
+
+/// The district whose audit log `user` may review.
+async fn audited_district(state: &AppState, user: &CurrentUser, id: i64) -> WebResult<Org> {
+    let org = state
+        .store
+        .org(OrgId::new(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    require(
+        &user.actor,
+        Action::ReviewAudit,
+        &Resource::Org(org.placement),
+    )?;
+    Ok(org)
+}
+
+/// GET /orgs/{id}/audit: views of student data by the district's staff.
+pub async fn district_audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let org = audited_district(&state, &user, id).await?;
+    let rows = state.store.audit_log_of_district(org.id, 500).await?;
+    Ok(render(&audit_page(
+        &user,
+        &format!("Audit log: {}", org.name),
+        "/students",
+        &format!("/orgs/{}/audit.csv", org.id),
+        rows,
+    )))
+}
+
+/// GET /orgs/{id}/audit.csv
+pub async fn district_audit_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let org = audited_district(&state, &user, id).await?;
+    let rows = state.store.audit_log_of_district(org.id, 100_000).await?;
+    Ok(audit_csv_response(
+        rows,
+        &format!("waypoint-audit-{}.csv", org.id),
+    ))
+}
+
+fn audit_page(
+    user: &CurrentUser,
+    title: &str,
+    section: &str,
+    csv: &str,
+    rows: Vec<AuditRow>,
+) -> AuditPage {
+    AuditPage {
+        layout: Layout::for_user(user, title, section),
+        csv: csv.to_owned(),
+        rows: rows
             .into_iter()
             .map(|r| {
                 let at = datetime(r.at);
@@ -549,13 +620,10 @@ pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> WebResul
                 (r, at, n)
             })
             .collect(),
-    }))
+    }
 }
 
-/// GET /admin/audit.csv
-pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
-    require(&user.actor, Action::ManageAccounts, &Resource::Installation)?;
-    let rows = state.store.audit_log(100_000).await?;
+fn audit_csv_response(rows: Vec<AuditRow>, filename: &str) -> Response {
     let mut out =
         String::from("id,at_utc,actor_id,actor,role,scope,subject,students,route,request_id\n");
     for r in rows {
@@ -575,17 +643,17 @@ pub async fn audit_csv(State(state): State<AppState>, user: CurrentUser) -> WebR
         out.push_str(&line.join(","));
         out.push('\n');
     }
-    Ok((
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"waypoint-audit.csv\"",
+                format!("attachment; filename=\"{filename}\""),
             ),
         ],
         out,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Quotes a CSV field when needed, and defuses spreadsheet formulas.

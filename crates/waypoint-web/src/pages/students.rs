@@ -231,6 +231,8 @@ pub struct StudentsPage {
     layout: Layout,
     classes: Vec<ClassSummary>,
     orgs: Vec<(Org, &'static str)>,
+    /// Districts whose audit log the viewer reviews.
+    audits: Vec<Org>,
 }
 
 /// GET /students
@@ -238,6 +240,7 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> WebResul
     let store = &*state.store;
     let classes = store.classes_taught_by(user.actor.person).await?;
     let mut orgs = Vec::new();
+    let mut audits = Vec::new();
     let mut seen = BTreeSet::new();
     for g in user.grants() {
         let id = match g.scope {
@@ -260,6 +263,13 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> WebResul
                 OrgKind::District => "Schools side by side",
                 _ => "Districts side by side",
             };
+            if Policy::can(
+                &user.actor,
+                Action::ReviewAudit,
+                &Resource::Org(org.placement),
+            ) {
+                audits.push(org.clone());
+            }
             orgs.push((org, what));
         }
     }
@@ -274,6 +284,7 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> WebResul
         layout: Layout::for_user(&user, "Students", "/students"),
         classes,
         orgs,
+        audits,
     }))
 }
 
