@@ -227,7 +227,7 @@ pub fn suggest(signals: &[Signal], candidates: Vec<Candidate>, limit: usize) -> 
             if scored.is_empty() {
                 return None;
             }
-            scored.sort_by(|a, b| b.0.cmp(&a.0));
+            scored.sort_by_key(|s| std::cmp::Reverse(s.0));
             scored.dedup_by(|a, b| a.1 == b.1);
             Some(Suggestion {
                 candidate: c,

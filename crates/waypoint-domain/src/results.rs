@@ -266,8 +266,8 @@ mod tests {
         assert_eq!(t("2026-05-04").as_deref(), Some("Spring 2025–26"));
         assert_eq!(t("1999-12-31").as_deref(), Some("Winter 1999–00"));
         assert_eq!(Term::of("2026-13-01"), None);
-        let fall = Term::of("2025-09-15").unwrap();
-        let spring = Term::of("2026-05-04").unwrap();
+        let fall = Term::of("2025-09-15").expect("a date");
+        let spring = Term::of("2026-05-04").expect("a date");
         assert!(fall < spring && fall.key() < spring.key());
         assert_eq!(Term::from_key(&spring.key()), Some(spring));
     }

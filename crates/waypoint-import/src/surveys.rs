@@ -166,7 +166,7 @@ mod tests {
                     S1,Climate,2026-04-14,I belong here.,4,5,F\n\
                     S1,Climate,4/14/2026,What would help?,\"More time, please\",,F\n\
                     S2,Climate,2026-04-14,I belong here.,2,,M\n";
-        let answers = read_surveys("s.csv", file.as_bytes()).unwrap();
+        let answers = read_surveys("s.csv", file.as_bytes()).expect("read");
         assert_eq!(answers.len(), 3);
         assert_eq!(answers[0].answer, Answer::Scale { value: 4, max: 5 });
         assert_eq!(answers[1].answer, Answer::Text("More time, please".into()));
@@ -180,7 +180,7 @@ mod tests {
                     S1,Climate,2026-04-14,I belong here.,7,5\n\
                     ,Climate,2026-13-01,I belong here.,3,\n\
                     S3,Climate,2026-04-14,I belong here.,3,12\n";
-        let problems = read_surveys("s.csv", file.as_bytes()).unwrap_err();
+        let problems = read_surveys("s.csv", file.as_bytes()).expect_err("refused");
         let at: Vec<(Option<u64>, Option<&str>)> = problems
             .iter()
             .map(|p| (p.line, p.field.as_deref()))
@@ -196,7 +196,7 @@ mod tests {
         );
         assert!(problems[0].message.contains("off the scale"));
         assert_eq!(problems[1].column, Some(1));
-        let missing = read_surveys("s.csv", b"student_id,date\nS1,2026-01-01\n").unwrap_err();
+        let missing = read_surveys("s.csv", b"student_id,date\nS1,2026-01-01\n").expect_err("refused");
         assert_eq!(missing.len(), 3, "{missing:?}");
         assert_eq!(missing[0].line, Some(1));
     }

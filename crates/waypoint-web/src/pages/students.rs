@@ -646,8 +646,11 @@ pub struct SubjectGrid {
     /// Window labels.
     pub terms: Vec<String>,
     /// Domain, then per window the score and band (if tested).
-    pub rows: Vec<(String, Vec<Option<(String, Option<Band>)>>)>,
+    pub rows: Vec<(String, Vec<Option<Sitting>>)>,
 }
+
+/// A score as shown, and its band.
+pub type Sitting = (String, Option<Band>);
 
 /// GET /students/classes/{id}/students/{student}
 pub async fn student(
