@@ -196,7 +196,8 @@ mod tests {
         );
         assert!(problems[0].message.contains("off the scale"));
         assert_eq!(problems[1].column, Some(1));
-        let missing = read_surveys("s.csv", b"student_id,date\nS1,2026-01-01\n").expect_err("refused");
+        let missing =
+            read_surveys("s.csv", b"student_id,date\nS1,2026-01-01\n").expect_err("refused");
         assert_eq!(missing.len(), 3, "{missing:?}");
         assert_eq!(missing[0].line, Some(1));
     }
