@@ -17,7 +17,7 @@
 #   BENCH_PG_URL     admin URL (default postgres://postgres@127.0.0.1:5432/test)
 #   BENCH_RUNS       import runs per backend (default 3)
 #   BENCH_BACKENDS   "sqlite postgres" (default) or one of them
-#   BENCH_WRK        wrk flags (default "-t2 -c8 -d15s")
+#   BENCH_WRK        wrk flags (default "-t2 -c4 -d15s": four people at once)
 #   BENCH_SCHOOLS, BENCH_STUDENTS_PER_SCHOOL   district size (60, 834)
 #   BENCH_PORT       loopback port (18190)
 set -Eeuo pipefail
@@ -31,7 +31,7 @@ PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 PG_BASE=${PG_URL%/*}
 RUNS=${BENCH_RUNS:-3}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres}
-WRK_FLAGS=${BENCH_WRK:--t2 -c8 -d15s}
+WRK_FLAGS=${BENCH_WRK:--t2 -c4 -d15s}
 SCHOOLS=${BENCH_SCHOOLS:-60}
 PER_SCHOOL=${BENCH_STUDENTS_PER_SCHOOL:-834}
 PORT=${BENCH_PORT:-18190}
@@ -141,7 +141,7 @@ for backend in $BACKENDS; do
         url="$base/students/orgs/$org"
         status=$(curl -sS -o "$LOGS/page-$backend-$role.html" -w '%{http_code}' -H "Cookie: waypoint_session=$cookie" "$url")
         [[ $status == 200 ]] || { echo "$role: $url answered $status" >&2; exit 1; }
-        wrk -t2 -c8 -d3s -H "Cookie: waypoint_session=$cookie" "$url" >/dev/null
+        wrk -t2 -c4 -d3s -H "Cookie: waypoint_session=$cookie" "$url" >/dev/null
         wait_quiet >/dev/null
         log "$backend: wrk $role $url"
         # shellcheck disable=SC2086

@@ -16,6 +16,16 @@ CREATE TABLE result_counts (
     students  BIGINT NOT NULL,
     PRIMARY KEY (school_id, subject, domain, term, grade, band)
 );
+-- The same counts per class (a student counts in each class they are in).
+CREATE TABLE class_result_counts (
+    class_id BIGINT NOT NULL REFERENCES classes (id),
+    subject  TEXT NOT NULL,
+    domain   TEXT NOT NULL,
+    term     TEXT NOT NULL,
+    band     BIGINT NOT NULL,
+    students BIGINT NOT NULL,
+    PRIMARY KEY (class_id, subject, domain, term, band)
+);
 
 -- What students say: survey answers, a point on a scale or written words,
 -- one per student, survey, day and question.

@@ -316,15 +316,8 @@ macro_rules! portable_students {
                          GROUP BY d.id, d.name, c.subject, c.domain, c.term, c.band"
                     }
                     $crate::CountsBy::Class => {
-                        "SELECT k.id, k.title, l.subject, l.domain, l.term, l.band, COUNT(DISTINCT l.student_id) FROM ( \
-                             SELECT r.student_id, r.subject, r.domain, r.term, r.band, ROW_NUMBER() OVER ( \
-                                 PARTITION BY r.student_id, r.subject, r.domain, r.term ORDER BY r.taken_on DESC, r.id DESC) AS n \
-                             FROM assessment_results r WHERE r.band IS NOT NULL AND r.student_id IN ( \
-                                 SELECT e.person_id FROM enrollments e JOIN classes k ON k.id = e.class_id \
-                                 WHERE k.school_id = $1 AND e.role = 'student' AND e.status = 'active')) l \
-                         JOIN enrollments e ON e.person_id = l.student_id AND e.role = 'student' AND e.status = 'active' \
-                         JOIN classes k ON k.id = e.class_id AND k.school_id = $1 \
-                         WHERE l.n = 1 GROUP BY k.id, k.title, l.subject, l.domain, l.term, l.band"
+                        "SELECT k.id, k.title, c.subject, c.domain, c.term, c.band, c.students FROM class_result_counts c \
+                         JOIN classes k ON k.id = c.class_id WHERE k.school_id = $1"
                     }
                 };
                 let rows: Vec<(i64, String, String, String, String, i64, i64)> =
@@ -454,12 +447,25 @@ macro_rules! portable_students {
                     let grade = grades.split(',').next().unwrap_or("").trim().to_owned();
                     at.entry(student).or_default().push((school, grade));
                 }
+                // And each active class they are enrolled in.
+                let enrolled: Vec<(i64, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT DISTINCT e.person_id, e.class_id FROM enrollments e JOIN classes k ON k.id = e.class_id \
+                     WHERE e.role = 'student' AND e.status = 'active' AND k.status = 'active'",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut classes_of: HashMap<i64, Vec<i64>> = HashMap::new();
+                for (student, class) in enrolled {
+                    classes_of.entry(student).or_default().push(class);
+                }
                 let (lo, hi): (Option<i64>, Option<i64>) =
                     $crate::sqlx::query_as::<$db, _>("SELECT MIN(student_id), MAX(student_id) FROM assessment_results")
                         .fetch_one(&mut *conn)
                         .await?;
                 type Cell = (i64, String, String, String, String, i64);
                 let mut counts: HashMap<Cell, i64> = HashMap::new();
+                type ClassCell = (i64, String, String, String, i64);
+                let mut class_counts: HashMap<ClassCell, i64> = HashMap::new();
                 // A few thousand students at a time: each one's latest result
                 // in every subject, domain and window.
                 const SPAN: i64 = 4_096;
@@ -489,6 +495,10 @@ macro_rules! portable_students {
                         let (Some(band), Some(places)) = (band, at.get(&student)) else {
                             continue;
                         };
+                        for class in classes_of.get(&student).map_or(&[][..], Vec::as_slice) {
+                            let cell = (*class, subject.to_owned(), domain.to_owned(), term.to_owned(), band);
+                            *class_counts.entry(cell).or_default() += 1;
+                        }
                         for (school, grade) in places {
                             let cell = (*school, grade.clone(), subject.to_owned(), domain.to_owned(), term.to_owned(), band);
                             *counts.entry(cell).or_default() += 1;
@@ -508,6 +518,22 @@ macro_rules! portable_students {
                             .push_bind(cell.3.clone())
                             .push_bind(cell.4.clone())
                             .push_bind(cell.5)
+                            .push_bind(*n);
+                    });
+                    q.build().execute(&mut *conn).await?;
+                }
+                $crate::sqlx::query::<$db>("DELETE FROM class_result_counts").execute(&mut *conn).await?;
+                let cells: Vec<(ClassCell, i64)> = class_counts.into_iter().collect();
+                for chunk in cells.chunks(2_000) {
+                    let mut q = $crate::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO class_result_counts (class_id, subject, domain, term, band, students) ",
+                    );
+                    q.push_values(chunk, |mut row, (cell, n)| {
+                        row.push_bind(cell.0)
+                            .push_bind(cell.1.clone())
+                            .push_bind(cell.2.clone())
+                            .push_bind(cell.3.clone())
+                            .push_bind(cell.4)
                             .push_bind(*n);
                     });
                     q.build().execute(&mut *conn).await?;
