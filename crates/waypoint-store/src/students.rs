@@ -188,6 +188,21 @@ pub struct BandCount {
     pub students: i64,
 }
 
+/// How a school's staff are learning this year, beside its students'
+/// counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchoolLearning {
+    /// The school.
+    pub school: OrgId,
+    /// Active staff placed there.
+    pub staff: i64,
+    /// Of them, those with a goal agreed this school year (agreed, in
+    /// progress or complete).
+    pub with_goal: i64,
+    /// Of them, those who attended a PD-day session since the year began.
+    pub attended: i64,
+}
+
 /// Student-information storage.
 #[async_trait]
 pub trait StudentData: Send + Sync {
@@ -227,6 +242,14 @@ pub trait StudentData: Send + Sync {
         district: OrgId,
         limit: i64,
     ) -> StoreResult<Vec<crate::AuditRow>>;
+    /// For each school of a district: its staff, how many have an agreed goal
+    /// in the school year starting in `year`, and how many attended a PD day
+    /// since that year began.
+    async fn learning_by_school(
+        &self,
+        district: OrgId,
+        year: i32,
+    ) -> StoreResult<Vec<SchoolLearning>>;
     /// Students by band under an organisation, grouped `by`: counts only,
     /// never who.
     async fn band_counts(&self, org: OrgId, by: CountsBy) -> StoreResult<Vec<BandCount>>;

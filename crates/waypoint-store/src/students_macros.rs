@@ -295,6 +295,42 @@ macro_rules! portable_students {
                 .await
             }
 
+            async fn learning_by_school(
+                &self,
+                district: ::waypoint_domain::OrgId,
+                year: i32,
+            ) -> $crate::StoreResult<Vec<$crate::SchoolLearning>> {
+                let rows: Vec<(i64, i64, i64, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT o.id, COUNT(DISTINCT p.id), \
+                     COUNT(DISTINCT CASE WHEN g.id IS NOT NULL THEN p.id END), \
+                     COUNT(DISTINCT CASE WHEN e.id IS NOT NULL THEN p.id END) \
+                     FROM orgs o \
+                     JOIN person_orgs po ON po.org_id = o.id \
+                     JOIN people p ON p.id = po.person_id AND p.is_staff AND p.status = 'active' \
+                     LEFT JOIN personal_goals g ON g.owner_id = p.id AND g.school_year = $2 \
+                         AND g.status IN ('agreed', 'in_progress', 'complete') \
+                     LEFT JOIN pd_attendance a ON a.person_id = p.id \
+                     LEFT JOIN pd_sections s ON s.id = a.section_id \
+                     LEFT JOIN pd_events e ON e.id = s.event_id AND e.day >= $3 \
+                     WHERE o.district_id = $1 AND o.kind = 'school' AND o.status = 'active' \
+                     GROUP BY o.id",
+                )
+                .bind(district.get())
+                .bind(i64::from(year))
+                .bind(format!("{year:04}-07-01"))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::SchoolLearning {
+                        school: ::waypoint_domain::OrgId::new(r.0),
+                        staff: r.1,
+                        with_goal: r.2,
+                        attended: r.3,
+                    })
+                    .collect())
+            }
+
             async fn band_counts(
                 &self,
                 org: ::waypoint_domain::OrgId,

@@ -282,6 +282,7 @@ async fn leaders_see_counts_with_small_cells_hidden(backend: Backend) {
     let page = coordinator.get(&format!("/students/orgs/{district}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("By school"));
+    assert!(page.body.contains("Professional learning beside it"));
     assert!(
         page.body
             .contains(&format!("/students/orgs/{school}?subject="))

@@ -747,6 +747,27 @@ pub struct OrgResultsPage {
     trend: Vec<BandRow>,
     /// Domains by how many need support, the most first.
     needs: Vec<BandRow>,
+    /// A district's schools: students on track beside how their staff are
+    /// learning.
+    learning: Vec<LearningRow>,
+}
+
+/// One school of a district: its students on track, its staff's goals and
+/// PD days.
+#[derive(Debug, Clone)]
+pub struct LearningRow {
+    /// The school.
+    pub school: String,
+    /// Its link.
+    pub href: String,
+    /// Share of tested students on track ("*" where hidden).
+    pub on_track: String,
+    /// Active staff.
+    pub staff: i64,
+    /// With an agreed goal: count and share.
+    pub with_goal: (i64, String),
+    /// At a PD day this year: count and share.
+    pub attended: (i64, String),
 }
 
 /// GET /students/orgs/{id}
@@ -864,6 +885,50 @@ pub async fn org(
         }
     }
 
+    let learning = if org.kind == OrgKind::District {
+        let year = super::goals::current_year().start();
+        let on_track: HashMap<&str, &str> = tables[0]
+            .2
+            .iter()
+            .map(|r| (r.label.as_str(), r.shares[0].as_str()))
+            .collect();
+        let names: HashMap<OrgId, String> = store
+            .child_orgs(org.id)
+            .await?
+            .into_iter()
+            .map(|c| (c.org.id, c.org.name))
+            .collect();
+        // Staff counts are not student data: plain shares.
+        let share = |n: i64, of: i64| {
+            if of > 0 {
+                format!("{}%", (n * 100 + of / 2) / of)
+            } else {
+                String::new()
+            }
+        };
+        let mut rows: Vec<LearningRow> = store
+            .learning_by_school(org.id, year)
+            .await?
+            .into_iter()
+            .filter_map(|l| {
+                let school = names.get(&l.school)?.clone();
+                Some(LearningRow {
+                    on_track: on_track
+                        .get(school.as_str())
+                        .map_or_else(|| "—".to_owned(), |s| (*s).to_owned()),
+                    href: format!("/students/orgs/{}?subject={subject}", l.school),
+                    staff: l.staff,
+                    with_goal: (l.with_goal, share(l.with_goal, l.staff)),
+                    attended: (l.attended, share(l.attended, l.staff)),
+                    school,
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| a.school.cmp(&b.school));
+        rows
+    } else {
+        Vec::new()
+    };
     let mut trail = crumbs(store, &org.placement).await?;
     trail.pop();
     trail.push((format!("/orgs/{}", org.id), org.name.clone()));
@@ -880,5 +945,6 @@ pub async fn org(
         tables,
         trend,
         needs,
+        learning,
     }))
 }
