@@ -750,6 +750,8 @@ pub struct OrgResultsPage {
     /// A district's schools: students on track beside how their staff are
     /// learning.
     learning: Vec<LearningRow>,
+    /// The organisation's goals for this school year, read beside the trend.
+    goals: Vec<waypoint_store::SystemGoal>,
 }
 
 /// One school of a district: its students on track, its staff's goals and
@@ -929,6 +931,13 @@ pub async fn org(
     } else {
         Vec::new()
     };
+    let goals = if matches!(org.kind, OrgKind::School | OrgKind::District) {
+        store
+            .system_goals(&[org.id], super::goals::current_year())
+            .await?
+    } else {
+        Vec::new()
+    };
     let mut trail = crumbs(store, &org.placement).await?;
     trail.pop();
     trail.push((format!("/orgs/{}", org.id), org.name.clone()));
@@ -946,5 +955,6 @@ pub async fn org(
         trend,
         needs,
         learning,
+        goals,
     }))
 }
