@@ -71,26 +71,43 @@ async fn with_results(app: &App) -> (i64, Vec<i64>) {
         now: 1,
     };
     s.save_results(&new).await.unwrap().unwrap();
-    let ids = s
-        .class_results(
-            class,
-            &waypoint_store::AuditEntry {
-                actor: educator,
-                role: "educator".into(),
-                scope: format!("class:{class}"),
-                subject: "setup".into(),
-                route: "test".into(),
-                request_id: "setup".into(),
-                at: 1,
-            },
-        )
+    let ids = read_class(app, class.get())
         .await
-        .unwrap()
         .students
         .iter()
         .map(|s| s.id.get())
         .collect();
     (class.get(), ids)
+}
+
+/// The class's results as its teacher reads them (an audited read).
+async fn read_class(app: &App, class: i64) -> waypoint_store::ClassResults {
+    let educator = app.person(Role::Educator).await;
+    app.store
+        .class_results(
+            waypoint_domain::ClassId::new(class),
+            &waypoint_store::AuditEntry {
+                actor: educator,
+                role: "educator".into(),
+                scope: format!("class:{class}"),
+                subject: "test".into(),
+                route: "test".into(),
+                request_id: "test".into(),
+                at: 1,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// Where a class sits.
+async fn placement_of(app: &App, class: i64) -> waypoint_domain::Placement {
+    app.store
+        .class(waypoint_domain::ClassId::new(class))
+        .await
+        .unwrap()
+        .unwrap()
+        .placement
 }
 
 async fn class_and_student_views_are_audited(backend: Backend) {
@@ -154,48 +171,15 @@ async fn class_and_student_views_are_audited(backend: Backend) {
 
     // A school's counts name nobody and are not student-level reads.
     let mut principal = app.signed_in(&app.username(Role::Principal)).await;
-    let school = app
-        .store
-        .class(waypoint_domain::ClassId::new(class))
-        .await
-        .unwrap()
-        .unwrap()
-        .placement
-        .school
-        .unwrap();
+    let school = placement_of(&app, class).await.school.unwrap();
     let counts = principal.get(&format!("/students/orgs/{school}")).await;
     assert_eq!(counts.status, StatusCode::OK);
-    let first = app
-        .store
-        .class_results(
-            waypoint_domain::ClassId::new(class),
-            &waypoint_store::AuditEntry {
-                actor: app.person(Role::Educator).await,
-                role: "educator".into(),
-                scope: String::new(),
-                subject: "check".into(),
-                route: "test".into(),
-                request_id: "check".into(),
-                at: 1,
-            },
-        )
-        .await
-        .unwrap()
-        .students[0]
-        .clone();
+    let first = read_class(&app, class).await.students[0].clone();
     assert!(!counts.body.contains(&first.family_name));
     assert_eq!(app.store.audit_log(100).await.unwrap().len(), before + 3);
 
     // The district's coordinator reviews and exports its staff's views.
-    let district = app
-        .store
-        .class(waypoint_domain::ClassId::new(class))
-        .await
-        .unwrap()
-        .unwrap()
-        .placement
-        .district
-        .unwrap();
+    let district = placement_of(&app, class).await.district.unwrap();
     let mut coordinator = app
         .signed_in(&app.username(Role::DistrictCoordinator))
         .await;
@@ -250,13 +234,7 @@ async fn leaders_see_counts_with_small_cells_hidden(backend: Backend) {
         return;
     };
     let (class, _) = with_results(&app).await;
-    let placement = app
-        .store
-        .class(waypoint_domain::ClassId::new(class))
-        .await
-        .unwrap()
-        .unwrap()
-        .placement;
+    let placement = placement_of(&app, class).await;
     let (school, district, region) = (
         placement.school.unwrap(),
         placement.district.unwrap(),

@@ -172,6 +172,16 @@ fn latest(results: &[StoredResult]) -> HashMap<(&str, &str, &str, PersonId), &St
     out
 }
 
+/// Students per band for each group (its name and id) of `rows`.
+fn by_group<'a>(rows: impl Iterator<Item = &'a BandCount>) -> BTreeMap<(String, i64), [u32; 3]> {
+    let mut groups: BTreeMap<(String, i64), [u32; 3]> = BTreeMap::new();
+    for r in rows {
+        groups.entry((r.label.clone(), r.group)).or_default()[band_index(r.band)] +=
+            u32::try_from(r.students).unwrap_or(u32::MAX);
+    }
+    groups
+}
+
 fn band_index(b: Band) -> usize {
     Band::ALL.iter().position(|x| *x == b).unwrap_or(0)
 }
@@ -808,25 +818,24 @@ pub async fn org(
     // suppressed with it, so no two figures on the page subtract to a
     // hidden one.
     let partition = |term: &str, domain: &str| -> Vec<(String, Option<String>, [u32; 3])> {
-        let mut groups: BTreeMap<(String, i64), [u32; 3]> = BTreeMap::new();
-        for r in base.iter().filter(|r| r.term == term && r.domain == domain) {
-            groups.entry((r.label.clone(), r.group)).or_default()[band_index(r.band)] +=
-                u32::try_from(r.students).unwrap_or(u32::MAX);
-        }
-        groups
-            .into_iter()
-            .map(|((label, group), counts)| {
-                let (label, href) = match org.kind {
-                    OrgKind::School => (grades_label(&label), None),
-                    OrgKind::District => (
-                        label,
-                        Some(format!("/students/orgs/{group}?subject={subject}")),
-                    ),
-                    _ => (label, None),
-                };
-                (label, href, counts)
-            })
-            .collect()
+        by_group(
+            base.iter()
+                .copied()
+                .filter(|r| r.term == term && r.domain == domain),
+        )
+        .into_iter()
+        .map(|((label, group), counts)| {
+            let (label, href) = match org.kind {
+                OrgKind::School => (grades_label(&label), None),
+                OrgKind::District => (
+                    label,
+                    Some(format!("/students/orgs/{group}?subject={subject}")),
+                ),
+                _ => (label, None),
+            };
+            (label, href, counts)
+        })
+        .collect()
     };
     let (main_rows, margin) = suppressed_table(partition(&term, OVERALL), org.name.clone(), min_n);
     let whole = margin.total.is_none_or(|t| t > 0).then_some(margin);
@@ -868,21 +877,16 @@ pub async fn org(
         );
         if opens_all {
             let rows = store.band_counts(org.id, CountsBy::Class).await?;
-            let mut classes: BTreeMap<(String, i64), [u32; 3]> = BTreeMap::new();
-            for r in rows
-                .iter()
-                .filter(|r| r.subject == subject && r.term == term && r.domain == OVERALL)
-            {
-                classes.entry((r.label.clone(), r.group)).or_default()[band_index(r.band)] +=
-                    u32::try_from(r.students).unwrap_or(u32::MAX);
-            }
-            let lines = classes
-                .into_iter()
-                .flat_map(|((label, group), counts)| {
-                    let href = Some(format!("/students/classes/{group}"));
-                    suppressed_table(vec![(label, href, counts)], String::new(), min_n).0
-                })
-                .collect();
+            let lines = by_group(
+                rows.iter()
+                    .filter(|r| r.subject == subject && r.term == term && r.domain == OVERALL),
+            )
+            .into_iter()
+            .flat_map(|((label, group), counts)| {
+                let href = Some(format!("/students/classes/{group}"));
+                suppressed_table(vec![(label, href, counts)], String::new(), min_n).0
+            })
+            .collect();
             tables.push(("By class".to_owned(), "Class", lines));
         }
     }
