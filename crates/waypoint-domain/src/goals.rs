@@ -92,9 +92,86 @@ impl SystemGoalText {
     }
 }
 
+/// What a system goal's measure reads from the imported results: the share
+/// of students on track in a subject's whole test, for one grade or all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultsMeasure {
+    /// The tested subject, as results name it ("Reading").
+    pub subject: String,
+    /// One grade ("03"), or every grade.
+    pub grade: Option<String>,
+    /// The share on track aimed for, percent.
+    pub target_percent: Option<u8>,
+}
+
+impl ResultsMeasure {
+    /// Reads the goal form's fields: no subject, no measure; a grade and a
+    /// target are optional, the target a whole percent from 1 to 100.
+    pub fn from_form(
+        subject: &str,
+        grade: &str,
+        target: &str,
+    ) -> Result<Option<Self>, crate::pdday::FieldProblem> {
+        let subject = subject.trim();
+        if subject.is_empty() {
+            return Ok(None);
+        }
+        let target = target.trim().trim_end_matches('%').trim();
+        let target_percent = if target.is_empty() {
+            None
+        } else {
+            match target.parse::<u8>() {
+                Ok(p @ 1..=100) => Some(p),
+                _ => {
+                    return Err(crate::pdday::FieldProblem {
+                        field: "results_target",
+                        message:
+                            "give the share on track aimed for as a whole percent from 1 to 100"
+                                .to_owned(),
+                    });
+                }
+            }
+        };
+        let grade = Some(grade.trim())
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned);
+        Ok(Some(Self {
+            subject: subject.to_owned(),
+            grade,
+            target_percent,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_results_measure_is_read_from_the_form() {
+        assert_eq!(ResultsMeasure::from_form(" ", "03", "80"), Ok(None));
+        assert_eq!(
+            ResultsMeasure::from_form("Reading", "03", "80 %"),
+            Ok(Some(ResultsMeasure {
+                subject: "Reading".to_owned(),
+                grade: Some("03".to_owned()),
+                target_percent: Some(80),
+            }))
+        );
+        assert_eq!(
+            ResultsMeasure::from_form("Reading", "", "")
+                .ok()
+                .flatten()
+                .map(|m| (m.grade, m.target_percent)),
+            Some((None, None))
+        );
+        for bad in ["0", "101", "eighty", "-5"] {
+            assert!(
+                ResultsMeasure::from_form("Reading", "", bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn school_years_read_and_print() {

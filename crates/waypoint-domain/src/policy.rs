@@ -108,11 +108,15 @@ pub enum Action {
     /// district's staff: the district's coordinators (administrators read
     /// the whole log).
     ReviewAudit,
+    /// Read the students of a professional learning community's members,
+    /// class by class and student by student (student-level data, always
+    /// audited): the members who joined it.
+    ViewTeamStudents,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::ViewOrg,
         Self::ListClasses,
         Self::ListStaff,
@@ -139,6 +143,7 @@ impl Action {
         Self::ViewClassResults,
         Self::ViewResults,
         Self::ReviewAudit,
+        Self::ViewTeamStudents,
     ];
 }
 
@@ -201,6 +206,12 @@ pub enum Resource<'a> {
         placement: Placement,
         /// Whether the actor is on its staff (placed there or below).
         placed: bool,
+    },
+    /// A professional learning community, for reading its members'
+    /// students.
+    Team {
+        /// Whether the actor joined it.
+        joined: bool,
     },
     /// A learning group of the organisation at `placement`.
     Group {
@@ -358,6 +369,7 @@ impl Policy {
                     && p.district.is_some()
                     && actor.holds_covering(&[Role::DistrictCoordinator], p)
             }
+            (Action::ViewTeamStudents, Resource::Team { joined }) => *joined,
             (Action::ViewResults, Resource::Org(p)) => {
                 let readers: &[Role] = if p.school.is_some() {
                     &GROWTH_READERS
@@ -650,6 +662,18 @@ mod tests {
         assert!(Policy::can(&principal, Action::ViewClassResults, &class));
         assert!(!Policy::can(&coordinator, Action::ViewClassResults, &class));
         assert!(!Policy::can(&regional, Action::ViewClassResults, &class));
+        let team = |joined| Resource::Team { joined };
+        assert!(Policy::can(&teacher, Action::ViewTeamStudents, &team(true)));
+        assert!(!Policy::can(
+            &teacher,
+            Action::ViewTeamStudents,
+            &team(false)
+        ));
+        assert!(!Policy::can(
+            &principal,
+            Action::ViewTeamStudents,
+            &team(false)
+        ));
     }
 
     #[test]

@@ -212,9 +212,127 @@ impl Term {
     }
 }
 
+/// Which of a class's students a goal targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Targeted {
+    /// Every student of the class.
+    All,
+    /// The students not on track in the first window of the year.
+    NotOnTrack,
+}
+
+impl Targeted {
+    /// Both, in the order a form offers them.
+    pub const ALL: [Self; 2] = [Self::NotOnTrack, Self::All];
+
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::NotOnTrack => "not_on_track",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// How a form and a page say it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::All => "Every student in the class",
+            Self::NotOnTrack => "Students not yet on track at the start of the year",
+        }
+    }
+}
+
+/// One whole-test result of a student, as a targeted group is counted
+/// from: who, the window key, the day and the band.
+pub type Sitting<'a> = (i64, &'a str, &'a str, Band);
+
+/// How a targeted group moved over a school year: for each window of the
+/// year (by key, in order), its students per band (strengths first), each
+/// student counted by their latest result in the window. The group is the
+/// students `who` names among those with a result in the year's first
+/// window; a student first tested later is not in it, so the start and
+/// every later window count the same students (or fewer, when some were not
+/// tested again).
+pub fn group_progress(
+    sittings: &[Sitting<'_>],
+    year: i32,
+    who: Targeted,
+) -> Vec<(String, [u32; 3])> {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    let prefix = format!("{year}-");
+    let mut latest: BTreeMap<&str, HashMap<i64, (&str, Band)>> = BTreeMap::new();
+    for &(student, term, day, band) in sittings {
+        if !term.starts_with(&prefix) {
+            continue;
+        }
+        let slot = latest
+            .entry(term)
+            .or_default()
+            .entry(student)
+            .or_insert((day, band));
+        if day > slot.0 {
+            *slot = (day, band);
+        }
+    }
+    let Some(start) = latest.values().next() else {
+        return Vec::new();
+    };
+    let group: HashSet<i64> = start
+        .iter()
+        .filter(|(_, (_, band))| who == Targeted::All || *band != Band::OnTrack)
+        .map(|(s, _)| *s)
+        .collect();
+    latest
+        .iter()
+        .map(|(term, students)| {
+            let mut counts = [0u32; 3];
+            for (s, (_, band)) in students {
+                if group.contains(s) {
+                    let i = Band::ALL.iter().position(|b| b == band).unwrap_or(0);
+                    counts[i] += 1;
+                }
+            }
+            ((*term).to_owned(), counts)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_targeted_group_is_fixed_at_the_start_of_the_year() {
+        use Band::*;
+        let s = [
+            (1, "2025-1-fall", "2025-09-10", NeedsSupport),
+            (1, "2025-1-fall", "2025-09-20", Approaching),
+            (2, "2025-1-fall", "2025-09-10", OnTrack),
+            (3, "2025-1-fall", "2025-09-10", NeedsSupport),
+            (1, "2025-3-spring", "2026-05-01", OnTrack),
+            (2, "2025-3-spring", "2026-05-01", Approaching),
+            (3, "2025-3-spring", "2026-05-01", Approaching),
+            (4, "2025-3-spring", "2026-05-01", NeedsSupport),
+            (1, "2024-3-spring", "2025-05-01", NeedsSupport),
+        ];
+        let fall = |c: [u32; 3]| ("2025-1-fall".to_owned(), c);
+        let spring = |c: [u32; 3]| ("2025-3-spring".to_owned(), c);
+        assert_eq!(
+            group_progress(&s, 2025, Targeted::NotOnTrack),
+            [fall([0, 1, 1]), spring([1, 1, 0])]
+        );
+        assert_eq!(
+            group_progress(&s, 2025, Targeted::All),
+            [fall([1, 1, 1]), spring([1, 2, 0])]
+        );
+        assert!(group_progress(&s, 2023, Targeted::All).is_empty());
+        assert_eq!(Targeted::parse("not_on_track"), Some(Targeted::NotOnTrack));
+    }
 
     #[test]
     fn vendor_levels_fall_into_bands() {

@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "result_bands",
         include_str!("../migrations/0019_result_bands.sql"),
     ),
+    (
+        20,
+        "results_links",
+        include_str!("../migrations/0020_results_links.sql"),
+    ),
 ];
 
 /// Serialises migrations across processes (an arbitrary, fixed key).

@@ -1854,6 +1854,11 @@ pub async fn system_goals_align_within_their_district(store: Arc<dyn Store>) {
         year,
         text: text(s),
         aligned_to,
+        results: (s == "Read by grade 3").then(|| waypoint_domain::goals::ResultsMeasure {
+            subject: "Reading".to_owned(),
+            grade: Some("03".to_owned()),
+            target_percent: Some(80),
+        }),
         by: staff[0],
         now: 5,
     };
@@ -1886,6 +1891,19 @@ pub async fn system_goals_align_within_their_district(store: Arc<dyn Store>) {
         .expect("goals");
     assert_eq!(got.iter().map(|g| g.id).collect::<Vec<_>>(), [d, s]);
     assert_eq!((got[1].aligned_to, got[1].year), (Some(d), year));
+    let measure = got[0]
+        .results
+        .as_ref()
+        .expect("the district goal's measure");
+    assert_eq!(
+        (
+            measure.subject.as_str(),
+            measure.grade.as_deref(),
+            measure.target_percent
+        ),
+        ("Reading", Some("03"), Some(80))
+    );
+    assert_eq!(got[1].results, None);
     assert!(
         store
             .system_goals(&[district], SchoolYear::starting(2027))
@@ -1921,6 +1939,7 @@ pub async fn growth_plan_from_draft_to_carried_over(store: Arc<dyn Store>) {
             year,
             text: SystemGoalText::new("Read by grade 3", "Benchmark", "80%", "").expect("text"),
             aligned_to: None,
+            results: None,
             by: coach,
             now: 1,
         })
@@ -2779,4 +2798,137 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
             .is_err()
     );
     assert_eq!(store.audit_log(100).await.expect("log").len(), before + 2);
+
+    // A district's counts by grade sum its schools'.
+    let by_grade = store
+        .band_counts(district, CountsBy::Grade)
+        .await
+        .expect("counts");
+    assert_eq!(count(&by_grade, fall, Band::OnTrack), 1);
+    let (subjects, grades) = store.tested_subjects_and_grades().await.expect("tested");
+    assert_eq!(subjects, ["Math"]);
+    assert!(!grades.is_empty());
+
+    // A personal goal targets the class's students not on track in the
+    // fall: the first student (needs support, then on track in the fall's
+    // later sitting) is on track at the start, so only the second counts.
+    let goal = store
+        .create_personal_goal(&crate::NewPersonalGoal {
+            owner: teacher,
+            year: waypoint_domain::goals::SchoolYear::starting(2026),
+            system_goal: None,
+            text: waypoint_domain::growth::GoalText::new(
+                "How can I?",
+                "Strengths",
+                "Success",
+                "",
+                "Actions",
+                "",
+                "",
+            )
+            .expect("text"),
+            competencies: Vec::new(),
+            cadence_days: 14,
+            carried_from: None,
+            now: 1,
+        })
+        .await
+        .expect("goal");
+    use waypoint_domain::results::Targeted;
+    assert_eq!(store.goal_group(goal).await.expect("group"), None);
+    store
+        .set_goal_group(goal, Some((class.id, "Math", Targeted::NotOnTrack)), 2)
+        .await
+        .expect("set");
+    let group = store.goal_group(goal).await.expect("group").expect("set");
+    assert_eq!((group.class, group.who), (class.id, Targeted::NotOnTrack));
+    assert_eq!(
+        store
+            .goal_group_progress(&group, 2026)
+            .await
+            .expect("progress"),
+        [
+            ("2026-1-fall".to_owned(), [0, 1, 0]),
+            ("2026-2-winter".to_owned(), [1, 0, 0])
+        ]
+    );
+    let all = crate::GoalGroup {
+        who: Targeted::All,
+        ..group.clone()
+    };
+    assert_eq!(
+        store.goal_group_progress(&all, 2026).await.expect("all")[0],
+        ("2026-1-fall".to_owned(), [1, 1, 0])
+    );
+    // Only a class the owner teaches; a refused change keeps the old one.
+    let other = store
+        .orgs()
+        .await
+        .expect("orgs")
+        .into_iter()
+        .filter(|o| o.kind == OrgKind::School && o.id != school)
+        .map(|o| o.id)
+        .next();
+    let elsewhere = match other {
+        Some(o) => store
+            .classes_of_school(o)
+            .await
+            .expect("classes")
+            .first()
+            .map(|c| c.id),
+        None => None,
+    };
+    if let Some(elsewhere) = elsewhere {
+        let err = store
+            .set_goal_group(goal, Some((elsewhere, "Math", Targeted::All)), 3)
+            .await
+            .expect_err("not theirs");
+        assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        assert_eq!(store.goal_group(goal).await.expect("group"), Some(group));
+    }
+    store.set_goal_group(goal, None, 4).await.expect("clear");
+    assert_eq!(store.goal_group(goal).await.expect("group"), None);
+
+    // A PLC the teacher joined reads their classes' students, audited.
+    let plc = store
+        .create_group(&crate::NewGroup {
+            org: school,
+            kind: waypoint_domain::group::GroupKind::Plc,
+            title: "Grade team".to_owned(),
+            description: String::new(),
+            from_section: None,
+            created_by: teacher,
+            leads: vec![teacher],
+            invite: Vec::new(),
+            now: 5,
+        })
+        .await
+        .expect("plc");
+    let log_before = store.audit_log(100).await.expect("log").len();
+    let team = store
+        .team_results(plc, &audit(teacher, "team"))
+        .await
+        .expect("team");
+    assert!(
+        team.classes
+            .iter()
+            .any(|c| c.0 == class.id && c.2 == [teacher])
+    );
+    assert!(
+        ids.iter()
+            .all(|id| team.enrolled.contains(&(class.id, *id)))
+    );
+    assert_eq!(team.data.results.len(), 4);
+    let log = store.audit_log(100).await.expect("log");
+    assert_eq!(log.len(), log_before + 1);
+    let everyone: Vec<String> = {
+        let mut v: Vec<i64> = team.data.students.iter().map(|s| s.id.get()).collect();
+        v.sort_unstable();
+        v.iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(log[0].students, everyone.join(","));
+    assert!(
+        store.team_results(plc, &audit(nobody, "x")).await.is_err(),
+        "no audit row, no data"
+    );
 }

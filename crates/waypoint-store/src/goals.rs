@@ -2,7 +2,7 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
-use waypoint_domain::goals::{SchoolYear, SystemGoalText};
+use waypoint_domain::goals::{ResultsMeasure, SchoolYear, SystemGoalText};
 use waypoint_domain::{OrgId, PersonId};
 
 /// A goal to set.
@@ -16,6 +16,8 @@ pub struct NewSystemGoal {
     pub text: SystemGoalText,
     /// The district goal a school goal serves.
     pub aligned_to: Option<i64>,
+    /// The results its measure watches, when it names them.
+    pub results: Option<ResultsMeasure>,
     /// Who sets it.
     pub by: PersonId,
     /// Now (ms).
@@ -37,6 +39,8 @@ pub struct SystemGoal {
     pub text: SystemGoalText,
     /// The district goal it serves.
     pub aligned_to: Option<i64>,
+    /// The results its measure watches, when it names them.
+    pub results: Option<ResultsMeasure>,
     /// Set (ms).
     pub created_at: i64,
 }

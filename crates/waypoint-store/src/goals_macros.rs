@@ -29,8 +29,9 @@ macro_rules! portable_goals {
                     }
                 }
                 let id = $crate::sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO system_goals (org_id, school_year, statement, measure, target, groups, aligned_to, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                    "INSERT INTO system_goals (org_id, school_year, statement, measure, target, groups, aligned_to, created_by, created_at, updated_at, \
+                     measure_subject, measure_grade, measure_target) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING id",
                 )
                 .bind(new.org.get())
                 .bind(i64::from(new.year.start()))
@@ -41,6 +42,9 @@ macro_rules! portable_goals {
                 .bind(new.aligned_to)
                 .bind(new.by.get())
                 .bind(new.now)
+                .bind(new.results.as_ref().map(|m| m.subject.as_str()))
+                .bind(new.results.as_ref().and_then(|m| m.grade.as_deref()))
+                .bind(new.results.as_ref().and_then(|m| m.target_percent).map(i64::from))
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -86,7 +90,8 @@ macro_rules! portable_goals {
 
         impl $store {
             const GOAL_SELECT: &'static str = "SELECT g.id, g.org_id, o.name, g.school_year, g.statement, g.measure, g.target, \
-                g.groups, g.aligned_to, g.created_at FROM system_goals g JOIN orgs o ON o.id = g.org_id";
+                g.groups, g.aligned_to, g.created_at, g.measure_subject, g.measure_grade, g.measure_target \
+                FROM system_goals g JOIN orgs o ON o.id = g.org_id";
         }
     };
 }

@@ -908,11 +908,28 @@ pub type GoalTuple = (
     String,
     Option<i64>,
     i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
 );
 
 /// A goal from its row.
 pub fn goal_from(
-    (id, org, org_name, year, statement, measure, target, groups, aligned_to, created_at): GoalTuple,
+    (
+        id,
+        org,
+        org_name,
+        year,
+        statement,
+        measure,
+        target,
+        groups,
+        aligned_to,
+        created_at,
+        subject,
+        grade,
+        target_percent,
+    ): GoalTuple,
 ) -> Result<crate::SystemGoal, StoreError> {
     let year =
         i32::try_from(year).map_err(|_| StoreError::Corrupt(format!("school year {year}")))?;
@@ -928,6 +945,11 @@ pub fn goal_from(
             groups,
         },
         aligned_to,
+        results: subject.map(|subject| waypoint_domain::goals::ResultsMeasure {
+            subject,
+            grade,
+            target_percent: target_percent.and_then(|p| u8::try_from(p).ok()),
+        }),
         created_at,
     })
 }

@@ -4,8 +4,8 @@
 
 use crate::{AuditEntry, StoreResult, Student};
 use async_trait::async_trait;
-use waypoint_domain::results::Band;
-use waypoint_domain::{ClassId, OrgId, PersonId};
+use waypoint_domain::results::{Band, Targeted};
+use waypoint_domain::{ClassId, GroupId, OrgId, PersonId};
 
 /// One result to store, naming its student as the file did.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +158,7 @@ pub struct StoredAnswer {
 /// How [`StudentData::band_counts`] groups an organisation's students.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountsBy {
-    /// A school's students by grade.
+    /// A school's or a district's students by grade.
     Grade,
     /// A school's students by class (a student counts in each class).
     Class,
@@ -201,6 +201,32 @@ pub struct SchoolLearning {
     pub with_goal: i64,
     /// Of them, those who attended a PD-day session since the year began.
     pub attended: i64,
+}
+
+/// The students of one of its owner's classes a personal goal targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalGroup {
+    /// The class.
+    pub class: ClassId,
+    /// Its title.
+    pub class_title: String,
+    /// The tested subject.
+    pub subject: String,
+    /// Which of the class's students.
+    pub who: Targeted,
+}
+
+/// The students of a professional learning community's members: each
+/// member's classes, which students are in which, and what they have.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamResults {
+    /// The classes the joined members teach: id, title, and the members
+    /// teaching it.
+    pub classes: Vec<(ClassId, String, Vec<PersonId>)>,
+    /// Which class each student is in (a student may be in several).
+    pub enrolled: Vec<(ClassId, PersonId)>,
+    /// The students, their results and what they said.
+    pub data: ClassResults,
 }
 
 /// Student-information storage.
@@ -253,4 +279,28 @@ pub trait StudentData: Send + Sync {
     /// Students by band under an organisation, grouped `by`: counts only,
     /// never who.
     async fn band_counts(&self, org: OrgId, by: CountsBy) -> StoreResult<Vec<BandCount>>;
+    /// The subjects and grades results are counted in, each sorted.
+    async fn tested_subjects_and_grades(&self) -> StoreResult<(Vec<String>, Vec<String>)>;
+    /// Sets (or, with `None`, clears) the students a personal goal targets.
+    /// The class must be one its owner teaches (a conflict otherwise).
+    async fn set_goal_group(
+        &self,
+        goal: i64,
+        group: Option<(ClassId, &str, Targeted)>,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The students a personal goal targets, if it names them.
+    async fn goal_group(&self, goal: i64) -> StoreResult<Option<GoalGroup>>;
+    /// How a goal's targeted students moved over the school year starting
+    /// in `year`: per window, students per band (see
+    /// [`waypoint_domain::results::group_progress`]). Counts only.
+    async fn goal_group_progress(
+        &self,
+        group: &GoalGroup,
+        year: i32,
+    ) -> StoreResult<Vec<(String, [u32; 3])>>;
+    /// The students of a learning group's joined members' classes and
+    /// their results, writing `audit` (naming every student read) in the
+    /// same transaction; empty (and no audit row) when it has none.
+    async fn team_results(&self, group: GroupId, audit: &AuditEntry) -> StoreResult<TeamResults>;
 }

@@ -339,7 +339,8 @@ macro_rules! portable_students {
                 let sql = match by {
                     $crate::CountsBy::Grade => {
                         "SELECT CAST(0 AS BIGINT), c.grade, c.subject, c.domain, c.term, c.band, CAST(SUM(c.students) AS BIGINT) FROM result_counts c \
-                         WHERE c.school_id = $1 GROUP BY c.grade, c.subject, c.domain, c.term, c.band"
+                         JOIN orgs o ON o.id = c.school_id WHERE o.id = $1 OR o.district_id = $1 \
+                         GROUP BY c.grade, c.subject, c.domain, c.term, c.band"
                     }
                     $crate::CountsBy::School => {
                         "SELECT c.school_id, o.name, c.subject, c.domain, c.term, c.band, CAST(SUM(c.students) AS BIGINT) FROM result_counts c \
@@ -372,6 +373,159 @@ macro_rules! portable_students {
                         })
                     })
                     .collect())
+            }
+
+            async fn tested_subjects_and_grades(&self) -> $crate::StoreResult<(Vec<String>, Vec<String>)> {
+                let subjects: Vec<String> = $crate::sqlx::query_scalar::<$db, String>(
+                    "SELECT DISTINCT subject FROM result_counts ORDER BY subject",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let grades: Vec<String> = $crate::sqlx::query_scalar::<$db, String>(
+                    "SELECT DISTINCT grade FROM result_counts WHERE grade <> '' ORDER BY grade",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok((subjects, grades))
+            }
+
+            async fn set_goal_group(
+                &self,
+                goal: i64,
+                group: Option<(::waypoint_domain::ClassId, &str, ::waypoint_domain::results::Targeted)>,
+                now: i64,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                $crate::sqlx::query::<$db>("DELETE FROM goal_student_groups WHERE goal_id = $1")
+                    .bind(goal)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some((class, subject, who)) = group {
+                    let inserted = $crate::sqlx::query::<$db>(
+                        "INSERT INTO goal_student_groups (goal_id, class_id, subject, who, set_at) \
+                         SELECT g.id, e.class_id, $3, $4, $5 FROM personal_goals g \
+                         JOIN enrollments e ON e.person_id = g.owner_id AND e.class_id = $2 \
+                             AND e.role = 'teacher' AND e.status = 'active' \
+                         WHERE g.id = $1",
+                    )
+                    .bind(goal)
+                    .bind(class.get())
+                    .bind(subject)
+                    .bind(who.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted != 1 {
+                        return Err($crate::StoreError::Conflict(
+                            "a goal can target only a class its owner teaches".to_owned(),
+                        ));
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn goal_group(&self, goal: i64) -> $crate::StoreResult<Option<$crate::GoalGroup>> {
+                let row: Option<(i64, String, String, String)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT g.class_id, c.title, g.subject, g.who FROM goal_student_groups g \
+                     JOIN classes c ON c.id = g.class_id WHERE g.goal_id = $1",
+                )
+                .bind(goal)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(class, class_title, subject, who)| {
+                    Ok($crate::GoalGroup {
+                        class: ::waypoint_domain::ClassId::new(class),
+                        class_title,
+                        subject,
+                        who: ::waypoint_domain::results::Targeted::parse(&who)
+                            .ok_or_else(|| $crate::StoreError::Corrupt(format!("targeted students {who}")))?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn goal_group_progress(
+                &self,
+                group: &$crate::GoalGroup,
+                year: i32,
+            ) -> $crate::StoreResult<Vec<(String, [u32; 3])>> {
+                let rows: Vec<(i64, String, String, i64)> = $crate::sqlx::query_as::<$db, _>(&format!(
+                    "SELECT r.student_id, r.term, r.taken_on, r.band FROM assessment_results r \
+                     WHERE r.student_id IN ({CLASS_STUDENT_IDS}) AND r.subject = $2 AND r.domain = 'Overall' \
+                     AND r.band IS NOT NULL AND r.term LIKE $3"
+                ))
+                .bind(group.class.get())
+                .bind(&group.subject)
+                .bind(format!("{year}-%"))
+                .fetch_all(&self.pool)
+                .await?;
+                let sittings: Vec<::waypoint_domain::results::Sitting<'_>> = rows
+                    .iter()
+                    .filter_map(|(s, term, day, band)| {
+                        Some((*s, term.as_str(), day.as_str(), ::waypoint_domain::results::Band::from_code(*band)?))
+                    })
+                    .collect();
+                Ok(::waypoint_domain::results::group_progress(&sittings, year, group.who))
+            }
+
+            async fn team_results(
+                &self,
+                group: ::waypoint_domain::GroupId,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::StoreResult<$crate::TeamResults> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let taught: Vec<(i64, String, i64)> = $crate::sqlx::query_as::<$db, _>(
+                    "SELECT c.id, c.title, m.person_id FROM learning_group_members m \
+                     JOIN enrollments e ON e.person_id = m.person_id AND e.role = 'teacher' AND e.status = 'active' \
+                     JOIN classes c ON c.id = e.class_id AND c.status = 'active' \
+                     WHERE m.group_id = $1 AND m.status = 'joined' ORDER BY c.title, c.id, m.person_id",
+                )
+                .bind(group.get())
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut classes: Vec<(::waypoint_domain::ClassId, String, Vec<::waypoint_domain::PersonId>)> = Vec::new();
+                for (class, title, teacher) in taught {
+                    let teacher = ::waypoint_domain::PersonId::new(teacher);
+                    match classes.last_mut() {
+                        Some(last) if last.0.get() == class => last.2.push(teacher),
+                        _ => classes.push((::waypoint_domain::ClassId::new(class), title, vec![teacher])),
+                    }
+                }
+                let mut out = $crate::TeamResults::default();
+                let mut seen = ::std::collections::BTreeSet::new();
+                for (class, _, _) in &classes {
+                    for s in Self::students_of_class(&mut tx, class.get(), None).await? {
+                        out.enrolled.push((*class, s.id));
+                        if seen.insert(s.id) {
+                            out.data.students.push(s);
+                        }
+                    }
+                }
+                out.classes = classes;
+                if out.data.students.is_empty() {
+                    return Ok(out);
+                }
+                out.data.students.sort_by(|a, b| {
+                    (&a.family_name, &a.given_name, a.id).cmp(&(&b.family_name, &b.given_name, b.id))
+                });
+                let ids: Vec<i64> = seen.iter().map(|s| s.get()).collect();
+                for chunk in ids.chunks(500) {
+                    let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                    let sql = format!(
+                        "SELECT {RESULT_COLUMNS} FROM assessment_results r WHERE r.student_id IN ({marks}) \
+                         ORDER BY r.student_id, r.taken_on, r.subject, r.domain, r.id"
+                    );
+                    let mut q = $crate::sqlx::query_as::<$db, ResultTuple>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    out.data.results.extend(q.fetch_all(&mut *tx).await?.into_iter().map(stored_result));
+                }
+                Self::write_audit(&mut tx, audit, &ids).await?;
+                tx.commit().await?;
+                Ok(out)
             }
         }
 

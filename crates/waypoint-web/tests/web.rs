@@ -318,6 +318,7 @@ async fn fixture(app: &App) -> Fixture {
             text: waypoint_domain::goals::SystemGoalText::new("Read", "Benchmark", "80%", "")
                 .unwrap(),
             aligned_to: None,
+            results: None,
             by: coach,
             now: 1,
         })

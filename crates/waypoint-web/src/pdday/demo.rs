@@ -444,6 +444,16 @@ fn audience_of(tags: &str) -> &'static str {
     }
 }
 
+/// A goal measure read from the demo's reading results: the share on
+/// track, for one grade or all.
+fn reading_share(grade: Option<&str>, target: u8) -> waypoint_domain::goals::ResultsMeasure {
+    waypoint_domain::goals::ResultsMeasure {
+        subject: "Reading".to_owned(),
+        grade: grade.map(str::to_owned),
+        target_percent: Some(target),
+    }
+}
+
 /// The district's goals for this school year, and a goal of each of its
 /// first schools serving one of them.
 async fn system_goals(
@@ -461,11 +471,12 @@ async fn system_goals(
     let text = |a: &str, b: &str, c: &str, d: &str| {
         SystemGoalText::new(a, b, c, d).map_err(|e| anyhow::anyhow!("demo goal {a}: {e:?}"))
     };
-    let goal = |org, text, aligned_to| NewSystemGoal {
+    let goal = |org, text, aligned_to, results| NewSystemGoal {
         org,
         year,
         text,
         aligned_to,
+        results,
         by: coordinator,
         now,
     };
@@ -479,6 +490,7 @@ async fn system_goals(
                 "Multilingual learners; students with IEPs",
             )?,
             None,
+            Some(reading_share(Some("03"), 80)),
         ))
         .await?;
     let belonging = store
@@ -491,6 +503,7 @@ async fn system_goals(
                 "",
             )?,
             None,
+            None,
         ))
         .await?;
     let schools = store.child_orgs(district).await?;
@@ -502,13 +515,15 @@ async fn system_goals(
             "Small-group reading every day in K-3",
             "Running records each six weeks",
             "Every K-3 student in a group matched to need",
+            None,
         ),
         (
             "Middle",
             reading,
             "Reading across the content areas in grades 6-8",
-            "Common literacy task, each term",
-            "70% meet the standard by spring",
+            "Reading benchmark, each window",
+            "70% on track by spring",
+            Some(reading_share(None, 70)),
         ),
         (
             "High",
@@ -516,15 +531,17 @@ async fn system_goals(
             "Advisory that students want to come to",
             "Advisory check-in survey",
             "Three in four students say advisory helps",
+            None,
         ),
     ];
-    for (kind, serves, statement, measure, target) in plans {
+    for (kind, serves, statement, measure, target, results) in plans {
         if let Some(school) = schools.iter().find(|c| c.org.name.contains(kind)) {
             store
                 .create_system_goal(&goal(
                     school.org.id,
                     text(statement, measure, target, "")?,
                     Some(serves),
+                    results,
                 ))
                 .await?;
         }

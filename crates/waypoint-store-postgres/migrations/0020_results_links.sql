@@ -1,0 +1,15 @@
+-- Goals read beside the results: a system goal's measure may name the
+-- tested subject (and grade) whose share on track it watches, with the
+-- share aimed for; a personal goal may target students of one of its
+-- owner's classes in one subject, all of them or those not on track at the
+-- start of the year.
+ALTER TABLE system_goals ADD COLUMN measure_subject TEXT;
+ALTER TABLE system_goals ADD COLUMN measure_grade TEXT;
+ALTER TABLE system_goals ADD COLUMN measure_target BIGINT;
+CREATE TABLE goal_student_groups (
+    goal_id  BIGINT PRIMARY KEY REFERENCES personal_goals (id) ON DELETE CASCADE,
+    class_id BIGINT NOT NULL REFERENCES classes (id) ON DELETE CASCADE,
+    subject  TEXT NOT NULL,
+    who      TEXT NOT NULL,
+    set_at   BIGINT NOT NULL
+);
