@@ -105,6 +105,21 @@ pub struct ResultsMeasure {
 }
 
 impl ResultsMeasure {
+    /// How a page says it: "Share on track in Reading, grade 3, aiming
+    /// for 80%".
+    pub fn label(&self) -> String {
+        let grade = match self.grade.as_deref() {
+            None => "every grade".to_owned(),
+            Some("KG" | "K") => "kindergarten".to_owned(),
+            Some(g) => format!("grade {}", g.trim_start_matches('0')),
+        };
+        let aim = self
+            .target_percent
+            .map(|p| format!(", aiming for {p}%"))
+            .unwrap_or_default();
+        format!("Share on track in {}, {grade}{aim}", self.subject)
+    }
+
     /// Reads the goal form's fields: no subject, no measure; a grade and a
     /// target are optional, the target a whole percent from 1 to 100.
     pub fn from_form(
@@ -164,6 +179,13 @@ mod tests {
                 .flatten()
                 .map(|m| (m.grade, m.target_percent)),
             Some((None, None))
+        );
+        let m = ResultsMeasure::from_form("Reading", "03", "80")
+            .ok()
+            .flatten();
+        assert_eq!(
+            m.map(|m| m.label()).as_deref(),
+            Some("Share on track in Reading, grade 3, aiming for 80%")
         );
         for bad in ["0", "101", "eighty", "-5"] {
             assert!(

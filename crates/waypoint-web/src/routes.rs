@@ -5,7 +5,7 @@
 use crate::middleware::{RequestIds, security_headers, session_and_csrf};
 use crate::pages::{
     admin, assets, directory, events, frameworks, goals, groups, growth, home, orgs, proposals,
-    recommend, session, settings, setup, showcase, students,
+    recommend, session, settings, setup, showcase, students, targets, team,
 };
 use crate::{AppState, api, growth_api};
 use axum::Router;
@@ -315,6 +315,11 @@ pub fn table(state: &AppState) -> Vec<Route> {
             "/growth/goals/{id}/share",
             post(showcase::share),
         ),
+        r(
+            Method::POST,
+            "/growth/goals/{id}/students",
+            post(targets::set),
+        ),
         r(Method::GET, "/showcase", get(showcase::showcase)),
         r(Method::GET, "/showcase/{id}", get(showcase::story)),
         r(
@@ -330,6 +335,7 @@ pub fn table(state: &AppState) -> Vec<Route> {
         r(Method::GET, "/groups", get(groups::groups)),
         r(Method::GET, "/groups/{id}", get(groups::group)),
         r(Method::POST, "/groups/{id}/answer", post(groups::answer)),
+        r(Method::GET, "/groups/{id}/students", get(team::students)),
         r(Method::GET, "/settings", get(settings::settings)),
         r(
             Method::POST,

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
-use waypoint_domain::goals::{SchoolYear, SystemGoalText};
+use waypoint_domain::goals::{ResultsMeasure, SchoolYear, SystemGoalText};
 use waypoint_domain::{Action, OrgId, OrgKind, Placement, Policy, Resource};
 use waypoint_store::{NewSystemGoal, Org, SystemGoal};
 
@@ -41,6 +41,9 @@ pub struct GoalsPage {
     manageable: Vec<(i64, String)>,
     /// District goals a school goal may serve: id, district, statement.
     servable: Vec<(i64, String, String)>,
+    /// The subjects and grades results are counted in, for a measure read
+    /// from them.
+    tested: (Vec<String>, Vec<String>),
     form: GoalForm,
     problems: Vec<String>,
 }
@@ -62,6 +65,12 @@ pub struct GoalForm {
     groups: String,
     #[serde(default)]
     serves: String,
+    #[serde(default)]
+    results_subject: String,
+    #[serde(default)]
+    results_grade: String,
+    #[serde(default)]
+    results_target: String,
 }
 
 /// Whether someone at `placements` is on the staff of `org` (placed there
@@ -183,6 +192,11 @@ async fn page(
             .map(|o| (o.id.get(), o.name.clone()))
             .collect(),
         servable,
+        tested: if manage.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            state.store.tested_subjects_and_grades().await?
+        },
         form: GoalForm {
             year: if form.year.is_empty() {
                 year.to_string()
@@ -246,6 +260,14 @@ pub async fn create(
             }));
         })
         .ok();
+    let results = ResultsMeasure::from_form(
+        &form.results_subject,
+        &form.results_grade,
+        &form.results_target,
+    )
+    .map_err(|p| problems.push(format!("Share on track aimed for: {}.", p.message)))
+    .ok()
+    .flatten();
     let serves = form.serves.parse::<i64>().ok();
     if let (Some(o), Some(_)) = (org, serves)
         && o.kind != OrgKind::School
@@ -264,6 +286,7 @@ pub async fn create(
             year,
             text,
             aligned_to: serves,
+            results,
             by: user.actor.person,
             now: now_ms(),
         })

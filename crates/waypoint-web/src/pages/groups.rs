@@ -163,7 +163,7 @@ pub struct GroupPage {
 }
 
 /// The group, if the viewer may see it, and its members.
-async fn load_group(
+pub(crate) async fn load_group(
     state: &AppState,
     user: &CurrentUser,
     id: i64,

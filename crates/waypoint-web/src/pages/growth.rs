@@ -915,6 +915,10 @@ pub struct GoalPage {
     story: Option<waypoint_store::Story>,
     /// Where the story may go: id, name, chosen.
     audiences: Vec<(i64, String, bool)>,
+    /// The students the goal targets, and how they moved.
+    students: Option<super::targets::TargetView>,
+    /// The form that chooses them (the goal's educator).
+    target_form: Option<super::targets::TargetForm>,
 }
 
 /// GET /growth/goals/{id}
@@ -1013,7 +1017,11 @@ pub async fn goal(
     } else {
         Vec::new()
     };
+    let (students, target_form) =
+        super::targets::view(&state, &user, &goal, can_edit && !goal.status.is_closed()).await?;
     Ok(render(&GoalPage {
+        students,
+        target_form,
         can_share,
         story,
         audiences,

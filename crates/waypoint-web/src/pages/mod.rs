@@ -18,6 +18,8 @@ pub mod settings;
 pub mod setup;
 pub mod showcase;
 pub mod students;
+pub mod targets;
+pub mod team;
 
 use crate::error::WebError;
 use waypoint_domain::{Action, Actor, Policy, Resource};

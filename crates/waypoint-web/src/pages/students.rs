@@ -31,7 +31,7 @@ use waypoint_store::{
 };
 
 /// The whole test, as vendors and the template name it.
-const OVERALL: &str = "Overall";
+pub(crate) const OVERALL: &str = "Overall";
 
 /// One segment of a stacked bar.
 #[derive(Debug, Clone)]
@@ -152,8 +152,22 @@ fn suppressed_table(
     (rows, margin)
 }
 
+/// One row of counts: exact (a teacher's own class), or, given the
+/// installation's minimum, suppressed as a table of its own.
+pub(crate) fn single_row(label: String, counts: [u32; 3], min_n: Option<MinN>) -> BandRow {
+    match min_n {
+        None => BandRow::exact(label, None, counts),
+        Some(n) => suppressed_table(vec![(label, None, counts)], String::new(), n)
+            .0
+            .pop()
+            .unwrap_or_else(|| BandRow::new(String::new(), None, [None; 3], None)),
+    }
+}
+
 /// The latest result of each student in each (subject, domain, window).
-fn latest(results: &[StoredResult]) -> HashMap<(&str, &str, &str, PersonId), &StoredResult> {
+pub(crate) fn latest(
+    results: &[StoredResult],
+) -> HashMap<(&str, &str, &str, PersonId), &StoredResult> {
     let mut out: HashMap<(&str, &str, &str, PersonId), &StoredResult> = HashMap::new();
     for r in results {
         let key = (
@@ -182,17 +196,17 @@ fn by_group<'a>(rows: impl Iterator<Item = &'a BandCount>) -> BTreeMap<(String, 
     groups
 }
 
-fn band_index(b: Band) -> usize {
+pub(crate) fn band_index(b: Band) -> usize {
     Band::ALL.iter().position(|x| *x == b).unwrap_or(0)
 }
 
-fn term_label(key: &str) -> String {
+pub(crate) fn term_label(key: &str) -> String {
     Term::from_key(key).map_or_else(|| "Undated".to_owned(), Term::label)
 }
 
 /// The subject picker: the subjects there are, the one asked for (or the
 /// first), as (name, selected) pairs.
-fn pick_subject(
+pub(crate) fn pick_subject(
     subjects: BTreeSet<String>,
     query: &HashMap<String, String>,
 ) -> (Vec<(String, bool)>, String) {
@@ -596,7 +610,11 @@ pub async fn class(
     }))
 }
 
-fn student_lines(students: &[Student], results: &[StoredResult], term: &str) -> Vec<StudentLine> {
+pub(crate) fn student_lines(
+    students: &[Student],
+    results: &[StoredResult],
+    term: &str,
+) -> Vec<StudentLine> {
     students
         .iter()
         .map(|s| {
@@ -760,8 +778,95 @@ pub struct OrgResultsPage {
     /// A district's schools: students on track beside how their staff are
     /// learning.
     learning: Vec<LearningRow>,
-    /// The organisation's goals for this school year, read beside the trend.
-    goals: Vec<waypoint_store::SystemGoal>,
+    /// The organisation's goals for this school year, read beside the
+    /// trend; those whose measure names results, with how it moves.
+    goals: Vec<(waypoint_store::SystemGoal, Option<GoalTrend>)>,
+}
+
+/// How a goal's measure read from results moves over its school year.
+#[derive(Debug, Clone)]
+pub struct GoalTrend {
+    /// "Share on track in Reading, grade 3, aiming for 80%".
+    pub label: String,
+    /// Window by window, suppressed as the page's tables are.
+    pub rows: Vec<BandRow>,
+    /// The line: (x, y) per window with a shown share, in a 0–100 box.
+    pub points: Vec<(u32, u32, String)>,
+    /// The aim's height in the same box.
+    pub aim: Option<u32>,
+    /// The first and latest shares shown, and whether the aim is met.
+    pub summary: Option<(String, String, bool)>,
+}
+
+/// How `goal`'s measure moves: each window of its school year, the
+/// measured students by band. A measure of the whole organisation is the
+/// margin of the page's own partition (`counts`, by grade or school); one
+/// grade's is that grade's row of the table by grade (`by_grade`), so every
+/// figure comes out of a table suppressed as a whole.
+fn goal_trend(
+    goal: &waypoint_store::SystemGoal,
+    counts: &[BandCount],
+    by_grade: &[BandCount],
+    min_n: MinN,
+) -> Option<GoalTrend> {
+    let m = goal.results.as_ref()?;
+    let prefix = format!("{}-", goal.year.start());
+    let source = if m.grade.is_some() { by_grade } else { counts };
+    let of = |r: &&BandCount| {
+        r.subject == m.subject && r.domain == OVERALL && r.term.starts_with(&prefix)
+    };
+    let terms: BTreeSet<&str> = source.iter().filter(of).map(|r| r.term.as_str()).collect();
+    let rows: Vec<BandRow> = terms
+        .into_iter()
+        .filter_map(|t| {
+            let groups = by_group(source.iter().filter(of).filter(|r| r.term == t));
+            let table: Vec<(String, Option<String>, [u32; 3])> = groups
+                .into_iter()
+                .map(|((label, _), c)| (label, None, c))
+                .collect();
+            let (rows, mut margin) = suppressed_table(table, term_label(t), min_n);
+            match &m.grade {
+                None => Some(margin),
+                Some(g) => rows.into_iter().find(|r| &r.label == g).map(|mut r| {
+                    std::mem::swap(&mut r.label, &mut margin.label);
+                    r
+                }),
+            }
+        })
+        .collect();
+    let shown: Vec<(usize, u32, &str)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.cells[0].is_some() && r.total.is_some_and(|t| t > 0))
+        .map(|(i, r)| (i, r.on_track, r.shares[0].as_str()))
+        .collect();
+    let step = if rows.len() > 1 {
+        100 / (rows.len() as u32 - 1)
+    } else {
+        0
+    };
+    let points = shown
+        .iter()
+        .map(|&(i, tenths, share)| {
+            let x = if rows.len() > 1 { i as u32 * step } else { 50 };
+            (x, 100 - tenths / 10, share.to_owned())
+        })
+        .collect();
+    let summary = match (shown.first(), shown.last()) {
+        (Some(a), Some(b)) => Some((
+            a.2.to_owned(),
+            b.2.to_owned(),
+            m.target_percent.is_some_and(|p| b.1 >= u32::from(p) * 10),
+        )),
+        _ => None,
+    };
+    Some(GoalTrend {
+        label: m.label(),
+        rows,
+        points,
+        aim: m.target_percent.map(|p| 100 - u32::from(p).min(100)),
+        summary,
+    })
 }
 
 /// One school of a district: its students on track, its staff's goals and
@@ -942,6 +1047,27 @@ pub async fn org(
     } else {
         Vec::new()
     };
+    let by_grade = if org.kind == OrgKind::District
+        && goals
+            .iter()
+            .any(|g| g.results.as_ref().is_some_and(|m| m.grade.is_some()))
+    {
+        store.band_counts(org.id, CountsBy::Grade).await?
+    } else {
+        Vec::new()
+    };
+    let by_grade = if org.kind == OrgKind::School {
+        &counts
+    } else {
+        &by_grade
+    };
+    let goals = goals
+        .into_iter()
+        .map(|g| {
+            let trend = goal_trend(&g, &counts, by_grade, min_n);
+            (g, trend)
+        })
+        .collect();
     let mut trail = crumbs(store, &org.placement).await?;
     trail.pop();
     trail.push((format!("/orgs/{}", org.id), org.name.clone()));
