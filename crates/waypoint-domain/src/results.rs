@@ -251,55 +251,81 @@ impl Targeted {
 /// from: who, the window key, the day and the band.
 pub type Sitting<'a> = (i64, &'a str, &'a str, Band);
 
-/// How a targeted group moved over a school year: for each window of the
-/// year (by key, in order), its students per band (strengths first), each
-/// student counted by their latest result in the window. The group is the
-/// students `who` names among those with a result in the year's first
-/// window; a student first tested later is not in it, so the start and
-/// every later window count the same students (or fewer, when some were not
-/// tested again).
-pub fn group_progress(
-    sittings: &[Sitting<'_>],
-    year: i32,
-    who: Targeted,
-) -> Vec<(String, [u32; 3])> {
-    use std::collections::{BTreeMap, HashMap, HashSet};
+/// How a targeted group moved over a school year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupProgress {
+    /// The group's students per band (strengths first) by each one's first
+    /// result of the year.
+    pub start: [u32; 3],
+    /// The same students by each one's latest result of the year.
+    pub now: [u32; 3],
+    /// Whether any of them was tested again after their first result.
+    pub retested: bool,
+    /// Per window of the year (by key, in order), the same students by
+    /// their latest result in the window.
+    pub windows: Vec<(String, [u32; 3])>,
+}
+
+/// How a targeted group moved over the school year starting in `year`.
+/// The group is fixed by each student's first result of the year: every
+/// student tested, or (with [`Targeted::NotOnTrack`]) those whose first
+/// result was not on track; a student first tested later is not in it.
+pub fn group_progress(sittings: &[Sitting<'_>], year: i32, who: Targeted) -> GroupProgress {
+    use std::collections::{BTreeMap, HashMap};
     let prefix = format!("{year}-");
-    let mut latest: BTreeMap<&str, HashMap<i64, (&str, Band)>> = BTreeMap::new();
+    let mut first: HashMap<i64, (&str, Band)> = HashMap::new();
+    let mut last: HashMap<i64, (&str, Band)> = HashMap::new();
+    let mut by_window: BTreeMap<&str, HashMap<i64, (&str, Band)>> = BTreeMap::new();
     for &(student, term, day, band) in sittings {
         if !term.starts_with(&prefix) {
             continue;
         }
-        let slot = latest
+        let f = first.entry(student).or_insert((day, band));
+        if day < f.0 {
+            *f = (day, band);
+        }
+        let l = last.entry(student).or_insert((day, band));
+        if day > l.0 {
+            *l = (day, band);
+        }
+        let w = by_window
             .entry(term)
             .or_default()
             .entry(student)
             .or_insert((day, band));
-        if day > slot.0 {
-            *slot = (day, band);
+        if day > w.0 {
+            *w = (day, band);
         }
     }
-    let Some(start) = latest.values().next() else {
-        return Vec::new();
+    let index = |b: Band| Band::ALL.iter().position(|x| *x == b).unwrap_or(0);
+    let in_group = |s: &i64| {
+        first
+            .get(s)
+            .is_some_and(|(_, b)| who == Targeted::All || *b != Band::OnTrack)
     };
-    let group: HashSet<i64> = start
-        .iter()
-        .filter(|(_, (_, band))| who == Targeted::All || *band != Band::OnTrack)
-        .map(|(s, _)| *s)
-        .collect();
-    latest
-        .iter()
+    let mut out = GroupProgress::default();
+    for (s, (day, band)) in &first {
+        if in_group(s) {
+            out.start[index(*band)] += 1;
+            if let Some((later, now)) = last.get(s) {
+                out.now[index(*now)] += 1;
+                out.retested |= later > day;
+            }
+        }
+    }
+    out.windows = by_window
+        .into_iter()
         .map(|(term, students)| {
             let mut counts = [0u32; 3];
-            for (s, (_, band)) in students {
-                if group.contains(s) {
-                    let i = Band::ALL.iter().position(|b| b == band).unwrap_or(0);
-                    counts[i] += 1;
+            for (s, (_, band)) in &students {
+                if in_group(s) {
+                    counts[index(*band)] += 1;
                 }
             }
-            ((*term).to_owned(), counts)
+            (term.to_owned(), counts)
         })
-        .collect()
+        .collect();
+    out
 }
 
 #[cfg(test)]
@@ -311,7 +337,7 @@ mod tests {
         use Band::*;
         let s = [
             (1, "2025-1-fall", "2025-09-10", NeedsSupport),
-            (1, "2025-1-fall", "2025-09-20", Approaching),
+            (1, "2025-1-fall", "2025-11-20", Approaching),
             (2, "2025-1-fall", "2025-09-10", OnTrack),
             (3, "2025-1-fall", "2025-09-10", NeedsSupport),
             (1, "2025-3-spring", "2026-05-01", OnTrack),
@@ -322,15 +348,26 @@ mod tests {
         ];
         let fall = |c: [u32; 3]| ("2025-1-fall".to_owned(), c);
         let spring = |c: [u32; 3]| ("2025-3-spring".to_owned(), c);
+        let not_on_track = group_progress(&s, 2025, Targeted::NotOnTrack);
         assert_eq!(
-            group_progress(&s, 2025, Targeted::NotOnTrack),
-            [fall([0, 1, 1]), spring([1, 1, 0])]
+            not_on_track,
+            GroupProgress {
+                start: [0, 0, 2],
+                now: [1, 1, 0],
+                retested: true,
+                windows: vec![fall([0, 1, 1]), spring([1, 1, 0])],
+            }
         );
+        let all = group_progress(&s, 2025, Targeted::All);
+        assert_eq!((all.start, all.now), ([1, 0, 2], [1, 2, 0]));
+        assert_eq!(all.windows, [fall([1, 1, 1]), spring([1, 2, 0])]);
+        let none = group_progress(&s, 2023, Targeted::All);
+        assert!(none.windows.is_empty() && !none.retested);
+        let once = group_progress(&s[2..3], 2025, Targeted::All);
         assert_eq!(
-            group_progress(&s, 2025, Targeted::All),
-            [fall([1, 1, 1]), spring([1, 2, 0])]
+            (once.start, once.now, once.retested),
+            ([1, 0, 0], [1, 0, 0], false)
         );
-        assert!(group_progress(&s, 2023, Targeted::All).is_empty());
         assert_eq!(Targeted::parse("not_on_track"), Some(Targeted::NotOnTrack));
     }
 

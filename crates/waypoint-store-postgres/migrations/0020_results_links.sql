@@ -13,3 +13,17 @@ CREATE TABLE goal_student_groups (
     who      TEXT NOT NULL,
     set_at   BIGINT NOT NULL
 );
+
+-- What students say, counted per school (a student counts in each school
+-- they belong to): students per survey, day, question and point on the
+-- scale. Rebuilt whenever answers or the roster change.
+CREATE TABLE survey_counts (
+    school_id BIGINT NOT NULL REFERENCES orgs (id),
+    survey    TEXT NOT NULL,
+    asked_on  TEXT NOT NULL,
+    question  TEXT NOT NULL,
+    value     BIGINT NOT NULL,
+    scale_max BIGINT NOT NULL,
+    students  BIGINT NOT NULL,
+    PRIMARY KEY (school_id, survey, asked_on, question, value, scale_max)
+);

@@ -13,3 +13,17 @@ CREATE TABLE goal_student_groups (
     who      TEXT NOT NULL,
     set_at   INTEGER NOT NULL
 );
+
+-- What students say, counted per school (a student counts in each school
+-- they belong to): students per survey, day, question and point on the
+-- scale. Rebuilt whenever answers or the roster change.
+CREATE TABLE survey_counts (
+    school_id INTEGER NOT NULL REFERENCES orgs (id),
+    survey    TEXT NOT NULL,
+    asked_on  TEXT NOT NULL,
+    question  TEXT NOT NULL,
+    value     INTEGER NOT NULL,
+    scale_max INTEGER NOT NULL,
+    students  INTEGER NOT NULL,
+    PRIMARY KEY (school_id, survey, asked_on, question, value, scale_max)
+);

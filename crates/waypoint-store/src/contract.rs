@@ -2799,6 +2799,38 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
     );
     assert_eq!(store.audit_log(100).await.expect("log").len(), before + 2);
 
+    // What students say is counted per school: scale answers only.
+    let answer = |line, student: &str, point: Option<(u8, u8)>| crate::NewAnswer {
+        line,
+        student: student.to_owned(),
+        survey: "Climate".to_owned(),
+        asked_on: "2026-10-01".to_owned(),
+        question: "I belong here".to_owned(),
+        scale: point,
+        text: point.is_none().then(|| "Words".to_owned()),
+    };
+    let answers = crate::NewAnswers {
+        source: "s.csv".into(),
+        answers: vec![
+            answer(2, &keys[0], Some((5, 5))),
+            answer(3, &keys[1], Some((5, 5))),
+        ],
+        now: 1,
+    };
+    store
+        .save_answers(&answers)
+        .await
+        .expect("save")
+        .expect("stored");
+    let said = store.survey_counts(district).await.expect("survey counts");
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(
+        (said[0].school.0, said[0].point, said[0].students),
+        (school, (5, 5), 2)
+    );
+    assert_eq!(said[0].district.as_ref().map(|d| d.0), Some(district));
+    assert_eq!(store.survey_counts(school).await.expect("school"), said);
+
     // A district's counts by grade sum its schools'.
     let by_grade = store
         .band_counts(district, CountsBy::Grade)
@@ -2809,9 +2841,8 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
     assert_eq!(subjects, ["Math"]);
     assert!(!grades.is_empty());
 
-    // A personal goal targets the class's students not on track in the
-    // fall: the first student (needs support, then on track in the fall's
-    // later sitting) is on track at the start, so only the second counts.
+    // A personal goal targets the class's students not on track at their
+    // first result of the year: both of them.
     let goal = store
         .create_personal_goal(&crate::NewPersonalGoal {
             owner: teacher,
@@ -2842,13 +2873,17 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
         .expect("set");
     let group = store.goal_group(goal).await.expect("group").expect("set");
     assert_eq!((group.class, group.who), (class.id, Targeted::NotOnTrack));
+    let progress = store
+        .goal_group_progress(&group, 2026)
+        .await
+        .expect("progress");
+    // The first student starts needing support; the second starts
+    // approaching and is on track in the winter.
+    assert_eq!((progress.start, progress.now), ([0, 1, 1], [2, 0, 0]));
     assert_eq!(
-        store
-            .goal_group_progress(&group, 2026)
-            .await
-            .expect("progress"),
+        progress.windows,
         [
-            ("2026-1-fall".to_owned(), [0, 1, 0]),
+            ("2026-1-fall".to_owned(), [1, 1, 0]),
             ("2026-2-winter".to_owned(), [1, 0, 0])
         ]
     );
@@ -2857,8 +2892,12 @@ pub async fn results_are_counted_by_band_and_read_with_an_audit_row(store: Arc<d
         ..group.clone()
     };
     assert_eq!(
-        store.goal_group_progress(&all, 2026).await.expect("all")[0],
-        ("2026-1-fall".to_owned(), [1, 1, 0])
+        store
+            .goal_group_progress(&all, 2026)
+            .await
+            .expect("all")
+            .start,
+        [0, 1, 1]
     );
     // Only a class the owner teaches; a refused change keeps the old one.
     let other = store

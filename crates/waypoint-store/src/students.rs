@@ -203,6 +203,25 @@ pub struct SchoolLearning {
     pub attended: i64,
 }
 
+/// How many of a school's students gave one answer on a survey's scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyCount {
+    /// The school and its name.
+    pub school: (OrgId, String),
+    /// Its district and the district's name.
+    pub district: Option<(OrgId, String)>,
+    /// The survey.
+    pub survey: String,
+    /// When (`yyyy-mm-dd`).
+    pub asked_on: String,
+    /// The question.
+    pub question: String,
+    /// The point and the scale's top.
+    pub point: (u8, u8),
+    /// Students.
+    pub students: i64,
+}
+
 /// The students of one of its owner's classes a personal goal targets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalGroup {
@@ -279,6 +298,10 @@ pub trait StudentData: Send + Sync {
     /// Students by band under an organisation, grouped `by`: counts only,
     /// never who.
     async fn band_counts(&self, org: OrgId, by: CountsBy) -> StoreResult<Vec<BandCount>>;
+    /// What the students of an organisation (a school, or every school of
+    /// a district or region) said on surveys' scales, per school: counts
+    /// only, never who.
+    async fn survey_counts(&self, org: OrgId) -> StoreResult<Vec<SurveyCount>>;
     /// The subjects and grades results are counted in, each sorted.
     async fn tested_subjects_and_grades(&self) -> StoreResult<(Vec<String>, Vec<String>)>;
     /// Sets (or, with `None`, clears) the students a personal goal targets.
@@ -292,13 +315,13 @@ pub trait StudentData: Send + Sync {
     /// The students a personal goal targets, if it names them.
     async fn goal_group(&self, goal: i64) -> StoreResult<Option<GoalGroup>>;
     /// How a goal's targeted students moved over the school year starting
-    /// in `year`: per window, students per band (see
-    /// [`waypoint_domain::results::group_progress`]). Counts only.
+    /// in `year` (see [`waypoint_domain::results::group_progress`]). Counts
+    /// only.
     async fn goal_group_progress(
         &self,
         group: &GoalGroup,
         year: i32,
-    ) -> StoreResult<Vec<(String, [u32; 3])>>;
+    ) -> StoreResult<waypoint_domain::results::GroupProgress>;
     /// The students of a learning group's joined members' classes and
     /// their results, writing `audit` (naming every student read) in the
     /// same transaction; empty (and no audit row) when it has none.

@@ -223,6 +223,9 @@ macro_rules! portable_students {
                     });
                     q.build().execute(&mut *tx).await?;
                 }
+                if summary.added + summary.changed > 0 {
+                    Self::refresh_survey_counts(&mut tx).await?;
+                }
                 tx.commit().await?;
                 Ok(Ok(summary))
             }
@@ -375,6 +378,35 @@ macro_rules! portable_students {
                     .collect())
             }
 
+            async fn survey_counts(
+                &self,
+                org: ::waypoint_domain::OrgId,
+            ) -> $crate::StoreResult<Vec<$crate::SurveyCount>> {
+                let rows: Vec<(i64, String, Option<i64>, Option<String>, String, String, String, i64, i64, i64)> =
+                    $crate::sqlx::query_as::<$db, _>(
+                        "SELECT o.id, o.name, d.id, d.name, c.survey, c.asked_on, c.question, c.value, c.scale_max, c.students \
+                         FROM survey_counts c JOIN orgs o ON o.id = c.school_id LEFT JOIN orgs d ON d.id = o.district_id \
+                         WHERE o.id = $1 OR o.district_id = $1 OR d.region_id = $1",
+                    )
+                    .bind(org.get())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some($crate::SurveyCount {
+                            school: (::waypoint_domain::OrgId::new(r.0), r.1),
+                            district: r.2.map(::waypoint_domain::OrgId::new).zip(r.3),
+                            survey: r.4,
+                            asked_on: r.5,
+                            question: r.6,
+                            point: (u8::try_from(r.7).ok()?, u8::try_from(r.8).ok()?),
+                            students: r.9,
+                        })
+                    })
+                    .collect())
+            }
+
             async fn tested_subjects_and_grades(&self) -> $crate::StoreResult<(Vec<String>, Vec<String>)> {
                 let subjects: Vec<String> = $crate::sqlx::query_scalar::<$db, String>(
                     "SELECT DISTINCT subject FROM result_counts ORDER BY subject",
@@ -450,7 +482,7 @@ macro_rules! portable_students {
                 &self,
                 group: &$crate::GoalGroup,
                 year: i32,
-            ) -> $crate::StoreResult<Vec<(String, [u32; 3])>> {
+            ) -> $crate::StoreResult<::waypoint_domain::results::GroupProgress> {
                 let rows: Vec<(i64, String, String, i64)> = $crate::sqlx::query_as::<$db, _>(&format!(
                     "SELECT r.student_id, r.term, r.taken_on, r.band FROM assessment_results r \
                      WHERE r.student_id IN ({CLASS_STUDENT_IDS}) AND r.subject = $2 AND r.domain = 'Overall' \
@@ -728,12 +760,41 @@ macro_rules! portable_students {
                     });
                     q.build().execute(&mut *conn).await?;
                 }
+                Self::refresh_survey_counts(&mut *conn).await
+            }
+
+            /// Recounts what students say per school, from scratch.
+            async fn refresh_survey_counts(
+                conn: &mut <$db as $crate::sqlx::Database>::Connection,
+            ) -> Result<(), $crate::sqlx::Error> {
+                $crate::sqlx::query::<$db>("DELETE FROM survey_counts").execute(&mut *conn).await?;
+                $crate::sqlx::query::<$db>(
+                    "INSERT INTO survey_counts (school_id, survey, asked_on, question, value, scale_max, students) \
+                     SELECT po.org_id, a.survey, a.asked_on, a.question, a.value, a.scale_max, COUNT(*) \
+                     FROM survey_answers a JOIN people p ON p.id = a.student_id AND p.status = 'active' \
+                     JOIN person_orgs po ON po.person_id = a.student_id \
+                     JOIN orgs o ON o.id = po.org_id AND o.kind = 'school' \
+                     WHERE a.value IS NOT NULL AND a.scale_max IS NOT NULL \
+                     GROUP BY po.org_id, a.survey, a.asked_on, a.question, a.value, a.scale_max",
+                )
+                .execute(&mut *conn)
+                .await?;
                 Ok(())
             }
 
             /// Gives results stored before bands and windows were kept their
             /// band and window, once after the migration that added them.
             async fn fill_result_bands_if_missing(&self) -> $crate::StoreResult<()> {
+                let uncounted: i64 = $crate::sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM survey_answers WHERE NOT EXISTS (SELECT 1 FROM survey_counts)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                if uncounted > 0 {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    Self::refresh_survey_counts(&mut tx).await?;
+                    tx.commit().await?;
+                }
                 let rows: Vec<(i64, String, String, Option<i64>)> = $crate::sqlx::query_as::<$db, _>(
                     "SELECT id, taken_on, level, percentile FROM assessment_results WHERE term = ''",
                 )

@@ -227,6 +227,20 @@ pub async fn seed(
     store
         .submit_personal_goal(goal, coach, now - 69 * DAY)
         .await?;
+    // The goal is for the homeroom's readers not yet on track.
+    if let Some(class) = store.classes_taught_by(educator).await?.first() {
+        store
+            .set_goal_group(
+                goal,
+                Some((
+                    class.id,
+                    "Reading",
+                    waypoint_domain::results::Targeted::NotOnTrack,
+                )),
+                now - 69 * DAY,
+            )
+            .await?;
+    }
     store
         .comment_on_goal(
             goal,

@@ -56,14 +56,21 @@ const SUBJECTS: [(&str, [&str; 3]); 2] = [
 ];
 
 /// Testing days, oldest first, relative to the school year that starts in
-/// `year`: fall, winter and spring of the year before, fall of this one.
-fn testing_days(year: i32) -> [String; 4] {
-    [
-        format!("{}-09-18", year - 1),
-        format!("{year}-01-22"),
-        format!("{year}-05-06"),
-        format!("{year}-09-17"),
-    ]
+/// `year`, each with how far into the two years' growth it falls: fall,
+/// winter and spring of the year before, fall of this one, and a November
+/// progress check once `today` has passed it.
+fn testing_days(year: i32, today: &str) -> Vec<(String, f64)> {
+    let mut days = vec![
+        (format!("{}-09-18", year - 1), 0.0),
+        (format!("{year}-01-22"), 1.0),
+        (format!("{year}-05-06"), 2.0),
+        (format!("{year}-09-17"), 3.0),
+    ];
+    let check = format!("{year}-11-12");
+    if check.as_str() <= today {
+        days.push((check, 3.6));
+    }
+    days
 }
 
 /// An NWEA-style achievement quintile for a percentile.
@@ -106,7 +113,7 @@ pub async fn seed(store: &Arc<dyn Store>, roster: &RosterBatch) -> anyhow::Resul
     } else {
         today.year() - 1
     };
-    let days = testing_days(year);
+    let days = testing_days(year, &today.to_string());
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     // Each school's lean per subject and per domain, each class's growth.
     let mut school_lean: HashMap<&str, [[f64; 4]; 2]> = HashMap::new();
@@ -181,8 +188,8 @@ pub async fn seed(store: &Arc<dyn Store>, roster: &RosterBatch) -> anyhow::Resul
         for (s, (subject, domains)) in SUBJECTS.iter().enumerate() {
             let start = normal(&mut rng) * 0.9 + lean[s][0];
             let own_growth = growth + normal(&mut rng) * 0.06;
-            for (w, day) in days.iter().enumerate() {
-                let at = start + own_growth * w as f64;
+            for (day, w) in &days {
+                let at = start + own_growth * w;
                 for (d, domain) in std::iter::once(&"Overall")
                     .chain(domains.iter())
                     .enumerate()
@@ -193,7 +200,7 @@ pub async fn seed(store: &Arc<dyn Store>, roster: &RosterBatch) -> anyhow::Resul
                         at + lean[s][d] + normal(&mut rng) * 0.35
                     };
                     let percentile = (phi(z) * 100.0).round().clamp(1.0, 99.0) as u8;
-                    let score = (190.0 + grade * 7.0 + w as f64 * 2.5 + z * 14.0).round();
+                    let score = (190.0 + grade * 7.0 + w * 2.5 + z * 14.0).round();
                     results.push(NewResult {
                         line: line as u64 + 2,
                         student: u.meta.sourced_id.clone(),

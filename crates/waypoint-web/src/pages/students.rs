@@ -352,6 +352,82 @@ pub struct Voice {
     pub texts: Vec<String>,
 }
 
+/// Where a point on a scale falls: agreeing (the top two points),
+/// in between, or disagreeing (the bottom two), as 0, 1 and 2.
+fn said(point: u8, top: u8) -> usize {
+    if point + 1 >= top {
+        0
+    } else if point <= 2 {
+        2
+    } else {
+        1
+    }
+}
+
+/// What an organisation's students said to one question in its survey's
+/// latest window, suppressed as a margin of the organisation's parts.
+#[derive(Debug, Clone)]
+pub struct OrgVoice {
+    /// The survey.
+    pub survey: String,
+    /// Its window, as people read it.
+    pub window: String,
+    /// The question.
+    pub question: String,
+    /// Agree, in between, disagree.
+    pub row: BandRow,
+}
+
+/// Each scale question of each survey's latest window: the organisation's
+/// students, the margin of a table of its parts (the school itself; a
+/// district's schools; a region's districts).
+fn org_voices(org: &Org, counts: &[waypoint_store::SurveyCount], min_n: MinN) -> Vec<OrgVoice> {
+    let window = |day: &str| Term::of(day).map(Term::key).unwrap_or_default();
+    let mut latest: BTreeMap<&str, String> = BTreeMap::new();
+    for c in counts {
+        let w = window(&c.asked_on);
+        let slot = latest.entry(c.survey.as_str()).or_default();
+        if w > *slot {
+            *slot = w;
+        }
+    }
+    // (survey, question) → part → counts.
+    let mut tables: BTreeMap<(&str, &str), BTreeMap<i64, [u32; 3]>> = BTreeMap::new();
+    for c in counts {
+        if latest.get(c.survey.as_str()) != Some(&window(&c.asked_on)) {
+            continue;
+        }
+        let part = match org.kind {
+            OrgKind::Region => c.district.as_ref().map_or(0, |d| d.0.get()),
+            _ => c.school.0.get(),
+        };
+        tables
+            .entry((c.survey.as_str(), c.question.as_str()))
+            .or_default()
+            .entry(part)
+            .or_default()[said(c.point.0, c.point.1)] +=
+            u32::try_from(c.students).unwrap_or(u32::MAX);
+    }
+    tables
+        .into_iter()
+        .map(|((survey, question), parts)| {
+            let rows = parts
+                .into_values()
+                .map(|c| (String::new(), None, c))
+                .collect();
+            let (_, row) = suppressed_table(rows, question.to_owned(), min_n);
+            OrgVoice {
+                survey: survey.to_owned(),
+                window: latest
+                    .get(survey)
+                    .map_or_else(String::new, |w| term_label(w)),
+                question: question.to_owned(),
+                row,
+            }
+        })
+        .collect()
+}
+
 /// Each question's answers from its survey's latest round.
 fn voices(answers: &[waypoint_store::StoredAnswer]) -> Vec<Voice> {
     let mut latest: BTreeMap<&str, &str> = BTreeMap::new();
@@ -378,14 +454,7 @@ fn voices(answers: &[waypoint_store::StoredAnswer]) -> Vec<Voice> {
             let points: Vec<(u8, u8)> = list.iter().filter_map(|a| a.scale).collect();
             let mut counts = [0u32; 3];
             for &(v, max) in &points {
-                let i = if v + 1 >= max {
-                    0
-                } else if v <= 2 {
-                    2
-                } else {
-                    1
-                };
-                counts[i] += 1;
+                counts[said(v, max)] += 1;
             }
             let mean = (!points.is_empty()).then(|| {
                 let sum: u32 = points.iter().map(|p| u32::from(p.0)).sum();
@@ -778,6 +847,8 @@ pub struct OrgResultsPage {
     /// A district's schools: students on track beside how their staff are
     /// learning.
     learning: Vec<LearningRow>,
+    /// What its students say, question by question.
+    voices: Vec<OrgVoice>,
     /// The organisation's goals for this school year, read beside the
     /// trend; those whose measure names results, with how it moves.
     goals: Vec<(waypoint_store::SystemGoal, Option<GoalTrend>)>,
@@ -1068,6 +1139,7 @@ pub async fn org(
             (g, trend)
         })
         .collect();
+    let voices = org_voices(&org, &store.survey_counts(org.id).await?, min_n);
     let mut trail = crumbs(store, &org.placement).await?;
     trail.pop();
     trail.push((format!("/orgs/{}", org.id), org.name.clone()));
@@ -1085,6 +1157,7 @@ pub async fn org(
         trend,
         needs,
         learning,
+        voices,
         goals,
     }))
 }

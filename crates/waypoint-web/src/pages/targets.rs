@@ -25,10 +25,12 @@ use waypoint_store::{GoalGroup, PersonalGoal};
 pub struct TargetView {
     /// Who they are.
     pub group: GoalGroup,
-    /// The window the group was fixed in, and its counts.
+    /// Each student's first result of the year, when there is one.
     pub start: Option<BandRow>,
-    /// The latest window, when later than the start.
+    /// Each one's latest result, when any was tested again.
     pub now: Option<BandRow>,
+    /// The start and now, as table rows.
+    pub compare: Vec<BandRow>,
     /// Every window of the year.
     pub rows: Vec<BandRow>,
     /// Whether the counts are exact (the viewer teaches the class).
@@ -64,16 +66,25 @@ pub(crate) async fn view(
                 .is_some_and(|c| c.teachers.iter().any(|t| t.id == user.actor.person));
             let progress = store.goal_group_progress(&group, goal.year.start()).await?;
             let min_n = state.config.min_cell;
+            let shown =
+                |label: String, counts| single_row(label, counts, (!teaches).then_some(min_n));
             let rows: Vec<BandRow> = progress
+                .windows
                 .into_iter()
                 .map(|(term, counts)| {
                     let label = Term::from_key(&term).map_or(term, Term::label);
-                    single_row(label, counts, (!teaches).then_some(min_n))
+                    shown(label, counts)
                 })
                 .collect();
+            let tested = progress.start.iter().sum::<u32>() > 0;
+            let start = tested.then(|| shown("At the start".to_owned(), progress.start));
+            let now = progress
+                .retested
+                .then(|| shown("Now".to_owned(), progress.now));
             Some(TargetView {
-                start: rows.first().cloned(),
-                now: rows.get(1..).and_then(<[BandRow]>::last).cloned(),
+                compare: start.iter().chain(now.iter()).cloned().collect(),
+                start,
+                now,
                 rows,
                 exact: teaches,
                 group,
