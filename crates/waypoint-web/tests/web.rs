@@ -1294,6 +1294,19 @@ fn table(f: &Fixture) -> Vec<Case> {
             form(&[("org", ""), ("what_tried", "x")]),
             [303, 422, 403, 403, 403, 404, 403, 404],
         ),
+        // Only the goal's educator names its students (one of their own
+        // classes, a tested subject).
+        case(
+            M::POST,
+            "/growth/goals/{id}/students",
+            format!("/growth/goals/{}/students", f.plan.goal),
+            form(&[
+                ("class", &f.far_class.to_string()),
+                ("subject", "Mathematics"),
+                ("who", "all"),
+            ]),
+            [303, 422, 403, 403, 403, 404, 403, 404],
+        ),
         case(
             M::POST,
             "/showcase/{id}/unshare",
@@ -1380,6 +1393,15 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/groups/{}", f.group),
             Body::None,
             [303, 200, 404, 200, 200, 404, 200, 404],
+        ),
+        // Its members' students are read by those who joined it (the coach
+        // leads it; the educator is only invited), and administrators.
+        case(
+            M::GET,
+            "/groups/{id}/students",
+            format!("/groups/{}/students", f.group),
+            Body::None,
+            [303, 404, 404, 200, 404, 404, 200, 404],
         ),
         case(
             M::POST,

@@ -115,7 +115,7 @@ async fn scope(state: &AppState, user: &CurrentUser) -> WebResult<(Vec<Org>, Vec
 }
 
 /// The school year of today.
-pub(crate) fn current_year() -> SchoolYear {
+pub fn current_year() -> SchoolYear {
     let today = jiff::Timestamp::from_millisecond(now_ms())
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
         .unwrap_or_default();
