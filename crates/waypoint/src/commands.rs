@@ -292,7 +292,12 @@ async fn load_demo(
         }
     }
     seed_pd_days(store, &generated.sign_ins).await?;
-    waypoint_web::students_demo::seed(store, &generated.roster)
+    let educator = generated
+        .sign_ins
+        .iter()
+        .find(|s| s.role == Role::Educator)
+        .map(|s| s.user.as_str());
+    waypoint_web::students_demo::seed(store, &generated.roster, educator)
         .await
         .context("creating the demo's assessment results")?;
     Ok(generated.sign_ins)

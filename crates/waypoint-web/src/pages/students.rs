@@ -227,7 +227,7 @@ pub(crate) fn pick_subject(
 
 /// The tested subject a class teaches, when its roster subjects say
 /// ("English Language Arts" → "Reading", "Math 7" → "Mathematics").
-fn subject_of_class(class_subjects: &str, tested: &BTreeSet<String>) -> Option<String> {
+pub(crate) fn subject_of_class(class_subjects: &str, tested: &BTreeSet<String>) -> Option<String> {
     const FAMILIES: [&[&str]; 3] = [
         &["math", "algebra", "geometry"],
         &["english", "ela", "reading", "literacy", "language arts"],
@@ -861,16 +861,17 @@ pub struct GoalTrend {
     pub label: String,
     /// Window by window, suppressed as the page's tables are.
     pub rows: Vec<BandRow>,
-    /// The line: (x, y) per window with a shown share, in a 0–100 box.
+    /// The line: (x, y) per window with a shown share, in a 500 × 100 box.
     pub points: Vec<(u32, u32, String)>,
     /// The aim's height in the same box.
     pub aim: Option<u32>,
-    /// The first and latest shares shown, and whether the aim is met.
-    pub summary: Option<(String, String, bool)>,
+    /// The first and latest shares shown with their windows, and whether
+    /// the aim is met.
+    pub summary: Option<((String, String), (String, String), bool)>,
 }
 
-/// How `goal`'s measure moves: each window of its school year, the
-/// measured students by band. A measure of the whole organisation is the
+/// How `goal`'s measure moves: each window of its school year, and of the
+/// year before it for a baseline, the measured students by band. A measure of the whole organisation is the
 /// margin of the page's own partition (`counts`, by grade or school); one
 /// grade's is that grade's row of the table by grade (`by_grade`), so every
 /// figure comes out of a table suppressed as a whole.
@@ -881,10 +882,15 @@ fn goal_trend(
     min_n: MinN,
 ) -> Option<GoalTrend> {
     let m = goal.results.as_ref()?;
-    let prefix = format!("{}-", goal.year.start());
+    let years = [
+        format!("{}-", goal.year.start() - 1),
+        format!("{}-", goal.year.start()),
+    ];
     let source = if m.grade.is_some() { by_grade } else { counts };
     let of = |r: &&BandCount| {
-        r.subject == m.subject && r.domain == OVERALL && r.term.starts_with(&prefix)
+        r.subject == m.subject
+            && r.domain == OVERALL
+            && years.iter().any(|y| r.term.starts_with(y.as_str()))
     };
     let terms: BTreeSet<&str> = source.iter().filter(of).map(|r| r.term.as_str()).collect();
     let rows: Vec<BandRow> = terms
@@ -905,28 +911,27 @@ fn goal_trend(
             }
         })
         .collect();
-    let shown: Vec<(usize, u32, &str)> = rows
+    let shown: Vec<(usize, u32, &str, &str)> = rows
         .iter()
         .enumerate()
         .filter(|(_, r)| r.cells[0].is_some() && r.total.is_some_and(|t| t > 0))
-        .map(|(i, r)| (i, r.on_track, r.shares[0].as_str()))
+        .map(|(i, r)| (i, r.on_track, r.shares[0].as_str(), r.label.as_str()))
         .collect();
-    let step = if rows.len() > 1 {
-        100 / (rows.len() as u32 - 1)
-    } else {
-        0
-    };
+    // A 500 × 100 box: windows evenly across, the share up the side.
+    let gaps = u32::try_from(rows.len().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1);
     let points = shown
         .iter()
-        .map(|&(i, tenths, share)| {
-            let x = if rows.len() > 1 { i as u32 * step } else { 50 };
+        .map(|&(i, tenths, share, _)| {
+            let x = u32::try_from(i).unwrap_or(0) * 500 / gaps;
             (x, 100 - tenths / 10, share.to_owned())
         })
         .collect();
     let summary = match (shown.first(), shown.last()) {
         (Some(a), Some(b)) => Some((
-            a.2.to_owned(),
-            b.2.to_owned(),
+            (a.2.to_owned(), a.3.to_owned()),
+            (b.2.to_owned(), b.3.to_owned()),
             m.target_percent.is_some_and(|p| b.1 >= u32::from(p) * 10),
         )),
         _ => None,

@@ -13,7 +13,7 @@ use super::groups::load_group;
 use super::require;
 use super::students::{
     BandRow, OVERALL, StudentLine, band_index, latest, pick_subject, single_row, student_lines,
-    term_label,
+    subject_of_class, term_label,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, RequestId};
@@ -114,6 +114,16 @@ pub async fn students(
         .iter()
         .map(|r| r.subject.clone())
         .collect();
+    // The subject the team's classes teach, unless another is asked for.
+    let mut query = query;
+    if !query.contains_key("subject")
+        && let Some(s) = team
+            .classes
+            .iter()
+            .find_map(|(_, title, _)| subject_of_class(title, &subjects))
+    {
+        query.insert("subject".to_owned(), s);
+    }
     let (subjects, subject) = pick_subject(subjects, &query);
     let of_subject: Vec<StoredResult> = team
         .data
@@ -128,6 +138,15 @@ pub async fn students(
         .unwrap_or_default();
     let latest = latest(&of_subject);
     let min_n = state.config.min_cell;
+    let own_classes: BTreeSet<ClassId> = team
+        .classes
+        .iter()
+        .filter(|(_, _, teachers)| teachers.contains(&user.actor.person))
+        .map(|(c, _, _)| *c)
+        .collect();
+    // Counts over the whole team are exact only when every class is the
+    // viewer's own.
+    let team_min = (own_classes.len() < team.classes.len()).then_some(min_n);
 
     // The team's students by domain in the latest window; each row its own
     // table, suppressed.
@@ -149,11 +168,11 @@ pub async fn students(
     }
     let whole = by_domain
         .get(OVERALL)
-        .map(|c| single_row("The team's students".to_owned(), *c, Some(min_n)));
+        .map(|c| single_row("The team's students".to_owned(), *c, team_min));
     let mut domains: Vec<BandRow> = by_domain
         .iter()
         .filter(|(d, _)| **d != OVERALL)
-        .map(|(d, c)| single_row((*d).to_owned(), *c, Some(min_n)))
+        .map(|(d, c)| single_row((*d).to_owned(), *c, team_min))
         .collect();
     domains.sort_by(|a, b| a.on_track.cmp(&b.on_track).then(a.label.cmp(&b.label)));
 
@@ -168,12 +187,6 @@ pub async fn students(
         .classes
         .iter()
         .map(|(c, t, _)| (*c, t.as_str()))
-        .collect();
-    let own_classes: BTreeSet<ClassId> = team
-        .classes
-        .iter()
-        .filter(|(_, _, teachers)| teachers.contains(&user.actor.person))
-        .map(|(c, _, _)| *c)
         .collect();
     let classes = team
         .classes

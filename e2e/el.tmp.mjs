@@ -1,0 +1,10 @@
+import { launchBrowser, newContext } from './lib/browser.mjs';
+import { readSignIns, signIn } from './lib/server.mjs';
+const [,, base, role, file, url, selector, out] = process.argv;
+const browser = await launchBrowser();
+const context = await newContext(browser, base);
+const page = await context.newPage();
+await signIn(page, role, await readSignIns(file));
+await page.goto(url);
+await page.locator(selector).first().screenshot({ path: out });
+await browser.close();
