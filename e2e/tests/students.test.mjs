@@ -1,7 +1,9 @@
 // Student information in the browser: a teacher opens their class from Students, reads where the
 // class is strong and where it needs support, sorts the students by band and opens one student's
 // profile; the principal reads the school's counts (small cells hidden) and opens a class from
-// them; the district coordinator reads the schools side by side; the educator's suggestions say
+// them and reads how the school's goal is moving; the district coordinator reads the schools side
+// by side; the educator's goal shows its targeted students at the start and now, the educator
+// joins a PLC and opens its shared view of the members' students; the educator's suggestions say
 // why. Every page is checked with axe.
 
 import assert from 'node:assert/strict';
@@ -55,6 +57,8 @@ describe('student information', { skip: e2eSkip() }, () => {
     await principal.locator('a[href^="/students/orgs/"]').first().click();
     await principal.getByRole('heading', { name: 'By grade' }).waitFor();
     await principal.getByRole('heading', { name: 'By class' }).waitFor();
+    await principal.getByRole('heading', { name: 'What students say' }).waitFor();
+    await principal.getByRole('table', { name: /goal's measure, window by window/ }).first().waitFor();
     await check(principal, 'school');
     await principal.locator('a[href^="/students/classes/"]').first().click();
     await principal.getByRole('heading', { name: /By domain/ }).waitFor();
@@ -65,6 +69,23 @@ describe('student information', { skip: e2eSkip() }, () => {
     await district.getByRole('heading', { name: 'Where needs concentrate' }).waitFor();
     assert.equal(await district.locator('a[href^="/students/classes/"]').count(), 0);
     await check(district, 'district');
+
+    // The educator's goal targets the readers of their class not on track at the start.
+    await teacher.goto('/growth');
+    await teacher.locator('h3 a[href^="/growth/goals/"]').first().click();
+    await teacher.getByRole('heading', { name: 'The students it is for' }).waitFor();
+    await teacher.getByText('On track at the start', { exact: true }).waitFor();
+    await check(teacher, 'goal-students');
+
+    // Joining the PLC opens the team's shared view of its members' students.
+    await teacher.goto('/groups');
+    await teacher.locator('a[href^="/groups/"]', { hasText: 'PLC' }).first().click();
+    const join = teacher.getByRole('button', { name: 'Join' });
+    if (await join.count()) await join.click();
+    await teacher.getByRole('link', { name: 'Open our students' }).click();
+    await teacher.getByRole('heading', { name: 'Class by class' }).waitFor();
+    assert.ok(await teacher.getByText('recorded in the audit log').isVisible());
+    await check(teacher, 'team');
 
     await teacher.goto('/growth/recommendations');
     await teacher.getByRole('heading', { name: 'Suggested for you' }).waitFor();
