@@ -627,6 +627,7 @@ pub async fn import_history_round_trip(store: Arc<dyn Store>) {
                 status: crate::ImportStatus::Rejected,
                 counts: None,
                 problems: vec!["users.csv:3:2: bad".to_owned()],
+                summary: None,
                 finished_at: 2,
             },
         )

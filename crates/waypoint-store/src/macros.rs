@@ -816,13 +816,14 @@ macro_rules! portable_store {
                 let counts = outcome.counts.map(|c| ::serde_json::to_string(&c)).transpose().map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
                 let problems = ::serde_json::to_string(&outcome.problems).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
                 $crate::sqlx::query::<$db>(
-                    "UPDATE imports SET status = $2, counts = $3, problems = $4, finished_at = $5, progress = NULL WHERE id = $1",
+                    "UPDATE imports SET status = $2, counts = $3, problems = $4, finished_at = $5, progress = $6 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(outcome.status.as_str())
                 .bind(counts)
                 .bind(problems)
                 .bind(outcome.finished_at)
+                .bind(outcome.summary.as_deref())
                 .execute(&self.pool)
                 .await?;
                 Ok(())

@@ -409,6 +409,9 @@ pub struct ImportOutcome {
     pub counts: Option<ImportCounts>,
     /// Problems, when refused (already located and formatted).
     pub problems: Vec<String>,
+    /// What an import that counts no roster records did, in words (kept as
+    /// the entry's last progress message).
+    pub summary: Option<String>,
     /// Finished (ms).
     pub finished_at: i64,
 }
@@ -430,7 +433,7 @@ pub struct ImportRow {
     pub started_at: i64,
     /// Finished (ms).
     pub finished_at: Option<i64>,
-    /// Latest progress message.
+    /// Latest progress message; once finished, the summary, if any.
     pub progress: Option<String>,
     /// Counts.
     pub counts: Option<ImportCounts>,

@@ -11,6 +11,9 @@ use waypoint_store::{ImportOutcome, ImportStatus, Job, Store};
 
 /// Kind of the roster-import job.
 pub const IMPORT_ONEROSTER: &str = "import.oneroster";
+/// Kind of the job that imports an uploaded file of assessment results or
+/// survey answers.
+pub const IMPORT_STUDENT_DATA: &str = "import.student_data";
 /// Kind of the no-op job used by the multi-server test and health checks.
 pub const PING: &str = "ping";
 /// How long a claim holds before another worker may take the job over.
@@ -23,6 +26,18 @@ pub struct ImportJob {
     pub import_id: i64,
     /// The stored upload.
     pub upload_id: i64,
+}
+
+/// Payload of [`IMPORT_STUDENT_DATA`].
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StudentDataJob {
+    /// The import-history entry.
+    pub import_id: i64,
+    /// The stored upload.
+    pub upload_id: i64,
+    /// The file's layout: a vendor preset, empty to detect it, or
+    /// [`crate::services::SURVEY_LAYOUT`].
+    pub layout: String,
 }
 
 /// Payload of [`PING`]: records which worker ran it.
@@ -107,6 +122,7 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
                                 "The uploaded file is no longer available; upload it again."
                                     .to_owned(),
                             ],
+                            summary: None,
                             finished_at: now_ms(),
                         },
                     )
@@ -122,6 +138,37 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
             .await?;
             // Only now is the upload no longer needed: a worker that died
             // mid-import left it for the next one.
+            store.delete_upload(payload.upload_id).await?;
+            Ok(())
+        }
+        IMPORT_STUDENT_DATA => {
+            let payload: StudentDataJob = serde_json::from_str(&job.payload)?;
+            let Some((name, bytes)) = store.upload(payload.upload_id).await? else {
+                store
+                    .finish_import(
+                        payload.import_id,
+                        &ImportOutcome {
+                            status: ImportStatus::Failed,
+                            counts: None,
+                            problems: vec![
+                                "The uploaded file is no longer available; upload it again."
+                                    .to_owned(),
+                            ],
+                            summary: None,
+                            finished_at: now_ms(),
+                        },
+                    )
+                    .await?;
+                return Ok(());
+            };
+            crate::services::import_student_file(
+                store,
+                payload.import_id,
+                &name,
+                &bytes,
+                &payload.layout,
+            )
+            .await?;
             store.delete_upload(payload.upload_id).await?;
             Ok(())
         }

@@ -223,6 +223,7 @@ pub async fn import_oneroster(
                     status: ImportStatus::Succeeded,
                     counts: Some(counts),
                     problems: Vec::new(),
+                    summary: None,
                     finished_at: now(),
                 },
                 Err(StoreError::Rejected(problems)) => ImportOutcome {
@@ -234,12 +235,14 @@ pub async fn import_oneroster(
                     )
                     .chain(problems.iter().map(ToString::to_string))
                     .collect(),
+                    summary: None,
                     finished_at: now(),
                 },
                 Err(StoreError::Conflict(m)) => ImportOutcome {
                     status: ImportStatus::Rejected,
                     counts: None,
                     problems: vec!["The package conflicts with what Waypoint holds; nothing was imported.".to_owned(), m],
+                    summary: None,
                     finished_at: now(),
                 },
                 Err(e) => {
@@ -250,6 +253,7 @@ pub async fn import_oneroster(
                                 status: ImportStatus::Failed,
                                 counts: None,
                                 problems: vec!["The database refused the import; nothing was changed. See the server log.".to_owned()],
+                                summary: None,
                                 finished_at: now(),
                             },
                         )
@@ -281,6 +285,7 @@ fn rejected(e: &ImportError, now: i64) -> ImportOutcome {
         status: ImportStatus::Rejected,
         counts: None,
         problems,
+        summary: None,
         finished_at: now,
     }
 }
@@ -342,4 +347,128 @@ pub fn survey_answers(
             .collect(),
         now,
     }
+}
+
+/// The survey layout's name in the upload form and the job's payload.
+pub const SURVEY_LAYOUT: &str = "survey";
+
+/// Reads and stores an uploaded file of assessment results (in `layout`, a
+/// vendor preset or empty to detect it) or, with [`SURVEY_LAYOUT`], survey
+/// answers, and finishes import-history entry `id` with what happened: all
+/// stored, or nothing and every problem located by file and line.
+pub async fn import_student_file(
+    store: &Arc<dyn Store>,
+    id: i64,
+    name: &str,
+    bytes: &[u8],
+    layout: &str,
+) -> anyhow::Result<()> {
+    use waypoint_import::assessments::{Format, read_assessments};
+    let count = |n: usize| thousands(i64::try_from(n).unwrap_or(i64::MAX));
+    store
+        .import_progress(id, &format!("Reading {name}"))
+        .await?;
+    let rejected = |problems: Vec<String>| ImportOutcome {
+        status: ImportStatus::Rejected,
+        counts: None,
+        problems,
+        summary: None,
+        finished_at: crate::now_ms(),
+    };
+    let outcome = if layout == SURVEY_LAYOUT {
+        match waypoint_import::surveys::read_surveys(name, bytes) {
+            Err(problems) => rejected(problems.iter().map(ToString::to_string).collect()),
+            Ok(answers) => {
+                let new = survey_answers(&answers, name, crate::now_ms());
+                store
+                    .import_progress(id, &format!("Storing {} answers", count(new.answers.len())))
+                    .await?;
+                match store.save_answers(&new).await? {
+                    Err(unknown) => rejected(unknown_lines(name, &unknown)),
+                    Ok(s) => ImportOutcome {
+                        summary: Some(format!(
+                            "Survey answers: {} answers from {} students: {} new, {} changed, {} already here.",
+                            count(new.answers.len()),
+                            count(s.students),
+                            count(s.added),
+                            count(s.changed),
+                            count(s.unchanged)
+                        )),
+                        status: ImportStatus::Succeeded,
+                        ..rejected(Vec::new())
+                    },
+                }
+            }
+        }
+    } else {
+        match read_assessments(name, bytes, Format::parse(layout)) {
+            Err(problems) => rejected(problems.iter().map(ToString::to_string).collect()),
+            Ok(parsed) => {
+                let results = assessment_results(&parsed, name, crate::now_ms());
+                store
+                    .import_progress(
+                        id,
+                        &format!("Storing {} results", count(results.results.len())),
+                    )
+                    .await?;
+                match store.save_results(&results).await? {
+                    Err(unknown) => rejected(unknown_lines(name, &unknown)),
+                    Ok(s) => {
+                        let mut said = vec![format!(
+                            "{}: {} results for {} students: {} new, {} changed, {} already here.",
+                            parsed.format.label(),
+                            count(results.results.len()),
+                            count(s.students),
+                            count(s.added),
+                            count(s.changed),
+                            count(s.unchanged)
+                        )];
+                        if s.superseded > 0 {
+                            said.push(format!(
+                                "{} lines repeat an earlier line's student, test, domain and day; the later line is kept.",
+                                count(s.superseded)
+                            ));
+                        }
+                        if !parsed.dropped_demographics.is_empty() {
+                            said.push(format!(
+                                "Not read, because demographics are never stored: {}.",
+                                parsed.dropped_demographics.join(", ")
+                            ));
+                        }
+                        ImportOutcome {
+                            summary: Some(said.join(" ")),
+                            status: ImportStatus::Succeeded,
+                            ..rejected(Vec::new())
+                        }
+                    }
+                }
+            }
+        }
+    };
+    store.finish_import(id, &outcome).await?;
+    Ok(())
+}
+
+/// One line per student a file names that the roster lacks (the first
+/// hundred).
+pub fn unknown_lines(name: &str, unknown: &[waypoint_store::UnknownStudent]) -> Vec<String> {
+    let mut problems: Vec<String> = unknown
+        .iter()
+        .take(100)
+        .map(|u| {
+            let more = match u.lines {
+                1 => String::new(),
+                2 => " (and 1 more line)".to_owned(),
+                n => format!(" (and {} more lines)", n - 1),
+            };
+            format!(
+                "{name}:{}: student \"{}\" is not in the roster{more}",
+                u.line, u.student
+            )
+        })
+        .collect();
+    if unknown.len() > 100 {
+        problems.push(format!("… and {} more students.", unknown.len() - 100));
+    }
+    problems
 }

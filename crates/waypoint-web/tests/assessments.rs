@@ -105,25 +105,46 @@ async fn the_upload_page_imports_all_or_nothing(backend: Backend) {
     };
     let mut admin = app.signed_in(&app.username(Role::Administrator)).await;
     admin.get("/admin/assessments").await;
+    // Uploads are queued; a worker imports them and the import's page says
+    // how it went.
+    async fn upload(
+        app: &support::App,
+        admin: &mut support::Client,
+        layout: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> String {
+        let r = admin
+            .post_multipart(
+                "/admin/assessments",
+                &[("format", layout)],
+                ("file", name, bytes),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+        let page = r.location().to_owned();
+        assert!(page.starts_with("/admin/imports/"), "{page}");
+        assert!(
+            waypoint_web::jobs::run_next(&app.store, "test-worker")
+                .await
+                .unwrap()
+        );
+        let r = admin.get(&page).await;
+        assert_eq!(r.status, axum::http::StatusCode::OK);
+        r.body
+    }
     let nwea = std::fs::read(
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../../shared/fixtures/assessments/edanalytics-earthmover-bundles/nwea_map_growth_assessment_results.csv"),
     )
     .unwrap();
-    let r = admin
-        .post_multipart(
-            "/admin/assessments",
-            &[("format", "")],
-            ("file", "nwea.csv", &nwea),
-        )
-        .await;
-    assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    let body = upload(&app, &mut admin, "", "nwea.csv", &nwea).await;
+    assert!(body.contains("Refused"), "{body}");
     assert!(
-        r.body.contains(
+        body.contains(
             "nwea.csv:2: student &#34;605000&#34; is not in the roster (and 1 more line)"
         ),
-        "{}",
-        r.body
+        "{body}"
     );
     assert_eq!(app.store.result_count(None).await.unwrap(), 0);
     let student = app
@@ -139,31 +160,33 @@ async fn the_upload_page_imports_all_or_nothing(backend: Backend) {
     let csv = format!(
         "student_id,assessment,subject,domain,date,score,scale,level,percentile\n{student},Spring benchmark,Math,Fractions,2026-04-02,71,percent correct,Meets,64\n"
     );
-    let r = admin
-        .post_multipart(
-            "/admin/assessments",
-            &[("format", "generic")],
-            ("file", "bench.csv", csv.as_bytes()),
-        )
-        .await;
-    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.body);
-    assert!(
-        r.body.contains("1 new, 0 changed, 0 already here"),
-        "{}",
-        r.body
+    let body = upload(&app, &mut admin, "generic", "bench.csv", csv.as_bytes()).await;
+    assert!(body.contains("What was stored"), "{body}");
+    assert!(body.contains("1 new, 0 changed, 0 already here"), "{body}");
+    let body = upload(&app, &mut admin, "", "bench.csv", csv.as_bytes()).await;
+    assert!(body.contains("0 new, 0 changed, 1 already here"), "{body}");
+    assert_eq!(app.store.result_count(None).await.unwrap(), 1);
+    // Survey answers take the same road.
+    let survey = format!(
+        "student_id,survey,date,question,answer\n{student},Climate,2026-10-01,I belong here,4\n"
     );
+    let body = upload(&app, &mut admin, "survey", "climate.csv", survey.as_bytes()).await;
+    assert!(
+        body.contains("Survey answers: 1 answers from 1 students: 1 new"),
+        "{body}"
+    );
+    // The history lists them all; a zip is refused before it is queued.
+    let page = admin.get("/admin/assessments").await;
+    assert!(page.body.contains("climate.csv") && page.body.contains("nwea.csv"));
     let r = admin
         .post_multipart(
             "/admin/assessments",
             &[("format", "")],
-            ("file", "bench.csv", csv.as_bytes()),
+            ("file", "results.csv", b"PK\x03\x04rest-of-a-zip"),
         )
         .await;
-    assert!(
-        r.body.contains("0 new, 0 changed, 1 already here"),
-        "{}",
-        r.body
-    );
+    assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("this is not a CSV file"), "{}", r.body);
     let mut educator = app.signed_in(&app.username(Role::Educator)).await;
     assert_eq!(
         educator.get("/admin/assessments").await.status,

@@ -118,6 +118,7 @@ pub async fn imports(State(state): State<AppState>, user: CurrentUser) -> WebRes
             .imports(50)
             .await?
             .into_iter()
+            .filter(|i| i.kind == "oneroster")
             .map(ImportLine::new)
             .collect(),
         error: None,
@@ -193,6 +194,8 @@ pub struct ImportPage {
     import: ImportRow,
     line: ImportLine,
     running: bool,
+    /// Assessment results or survey answers, not a roster.
+    student_data: bool,
     rows: Vec<(&'static str, u64, u64, u64)>,
 }
 
@@ -240,11 +243,17 @@ pub async fn import(
         ]
     });
     let title = format!("Import #{id}: {}", import.source);
+    let (section, list) = if import.kind == "oneroster" {
+        ("/admin/imports", "Roster imports")
+    } else {
+        ("/admin/assessments", "Assessment results")
+    };
     Ok(render(&ImportPage {
-        layout: Layout::for_user(&user, title.clone(), "/admin/imports").with_crumbs(vec![
-            ("/admin/imports".to_owned(), "Roster imports".to_owned()),
+        layout: Layout::for_user(&user, title.clone(), section).with_crumbs(vec![
+            (section.to_owned(), list.to_owned()),
             (String::new(), title),
         ]),
+        student_data: import.kind != "oneroster",
         running: matches!(import.status, ImportStatus::Queued | ImportStatus::Running),
         line: ImportLine::new(import.clone()),
         import,
@@ -818,8 +827,8 @@ pub struct AssessmentsPage {
     layout: Layout,
     stored: i64,
     formats: Vec<(&'static str, &'static str)>,
-    /// What the last import did, in words.
-    done: Vec<String>,
+    /// Earlier imports of results and survey answers, newest first.
+    recent: Vec<ImportLine>,
     /// Located problems of a refused file.
     problems: Vec<String>,
     refused: String,
@@ -828,7 +837,6 @@ pub struct AssessmentsPage {
 async fn assessments_page(
     state: &AppState,
     user: &CurrentUser,
-    done: Vec<String>,
     problems: Vec<String>,
     refused: String,
 ) -> WebResult<AssessmentsPage> {
@@ -840,7 +848,14 @@ async fn assessments_page(
             .iter()
             .map(|f| (f.as_str(), f.label()))
             .collect(),
-        done,
+        recent: state
+            .store
+            .imports(50)
+            .await?
+            .into_iter()
+            .filter(|i| i.kind != "oneroster")
+            .map(ImportLine::new)
+            .collect(),
         problems,
         refused,
     })
@@ -850,21 +865,23 @@ async fn assessments_page(
 pub async fn assessments(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
     require(&user.actor, Action::ManageRoster, &Resource::Installation)?;
     Ok(render(
-        &assessments_page(&state, &user, Vec::new(), Vec::new(), String::new()).await?,
+        &assessments_page(&state, &user, Vec::new(), String::new()).await?,
     ))
 }
 
-/// POST /admin/assessments (multipart: `_csrf`, `format`, then `file`).
+/// POST /admin/assessments (multipart: `_csrf`, `format`, then `file`):
+/// queues the file's import and shows its progress. District files run to a
+/// million rows, so the work happens in the background; the import's page
+/// says what was stored, or why nothing was.
 pub async fn import_assessments(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: Option<axum::Extension<MultipartCsrf>>,
     multipart: Multipart,
 ) -> WebResult<Response> {
-    use waypoint_import::assessments::{Format, read_assessments};
     require(&user.actor, Action::ManageRoster, &Resource::Installation)?;
     let form = crate::middleware::read_upload(csrf.as_deref(), multipart, &["file"]).await?;
-    let format = form.text("format");
+    let layout = form.text("format").to_owned();
     let Some((name, bytes)) = form
         .file("file")
         .filter(|(_, b)| !b.is_empty())
@@ -874,103 +891,42 @@ pub async fn import_assessments(
             "Choose a results file (CSV) to import.".to_owned(),
         ));
     };
-    let refuse = |problems: Vec<String>| async {
-        let page = assessments_page(&state, &user, Vec::new(), problems, name.clone()).await?;
-        Ok::<Response, WebError>(
-            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
-        )
+    // A zip or a spreadsheet under a .csv name is refused at once.
+    let head = &bytes[..bytes.len().min(8_192)];
+    let text = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A multi-byte character cut at the end of the sample is still text.
+        Err(e) => e.error_len().is_none(),
     };
-    if format == SURVEY_LAYOUT {
-        return match import_survey_file(&state, &name, bytes).await? {
-            Ok(done) => Ok(render(
-                &assessments_page(&state, &user, done, Vec::new(), String::new()).await?,
-            )),
-            Err(problems) => refuse(problems).await,
-        };
+    if head.starts_with(b"PK\x03\x04") || !text {
+        let problems = vec![format!(
+            "{name}: this is not a CSV file (a zip or a spreadsheet?). Export the results as CSV, UTF-8."
+        )];
+        let page = assessments_page(&state, &user, problems, name.clone()).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
     }
-    let parsed = match read_assessments(&name, bytes, Format::parse(format)) {
-        Ok(f) => f,
-        Err(problems) => return refuse(problems.iter().map(ToString::to_string).collect()).await,
-    };
-    let results = crate::services::assessment_results(&parsed, &name, now_ms());
-    match state.store.save_results(&results).await? {
-        Ok(s) => {
-            let mut done = vec![format!(
-                "{name} ({}): {} results for {} students: {} new, {} changed, {} already here.",
-                parsed.format.label(),
-                results.results.len(),
-                s.students,
-                s.added,
-                s.changed,
-                s.unchanged
-            )];
-            if s.superseded > 0 {
-                done.push(format!(
-                    "{} lines repeat an earlier line's student, test, domain and day; the later line is kept.",
-                    s.superseded
-                ));
-            }
-            if !parsed.dropped_demographics.is_empty() {
-                done.push(format!(
-                    "Not read, because demographics are never stored: {}.",
-                    parsed.dropped_demographics.join(", ")
-                ));
-            }
-            Ok(render(
-                &assessments_page(&state, &user, done, Vec::new(), String::new()).await?,
-            ))
+    let import = NewImport {
+        kind: if layout == crate::services::SURVEY_LAYOUT {
+            "surveys"
+        } else {
+            "assessments"
         }
-        Err(unknown) => refuse(unknown_lines(&name, &unknown)).await,
-    }
-}
-
-/// One line per student a file names that the roster lacks (the first
-/// hundred).
-fn unknown_lines(name: &str, unknown: &[waypoint_store::UnknownStudent]) -> Vec<String> {
-    let mut problems: Vec<String> = unknown
-        .iter()
-        .take(100)
-        .map(|u| {
-            let more = match u.lines {
-                1 => String::new(),
-                2 => " (and 1 more line)".to_owned(),
-                n => format!(" (and {} more lines)", n - 1),
-            };
-            format!(
-                "{name}:{}: student \"{}\" is not in the roster{more}",
-                u.line, u.student
-            )
-        })
-        .collect();
-    if unknown.len() > 100 {
-        problems.push(format!("… and {} more students.", unknown.len() - 100));
-    }
-    problems
-}
-
-/// The survey layout's name in the upload form.
-const SURVEY_LAYOUT: &str = "survey";
-
-/// A survey file uploaded on the assessments page.
-async fn import_survey_file(
-    state: &AppState,
-    name: &str,
-    bytes: &[u8],
-) -> WebResult<Result<Vec<String>, Vec<String>>> {
-    let answers = match waypoint_import::surveys::read_surveys(name, bytes) {
-        Ok(a) => a,
-        Err(problems) => return Ok(Err(problems.iter().map(ToString::to_string).collect())),
+        .to_owned(),
+        source: name.clone(),
+        requested_by: Some(user.actor.person),
+        started_at: now_ms(),
     };
-    let new = crate::services::survey_answers(&answers, name, now_ms());
-    Ok(match state.store.save_answers(&new).await? {
-        Ok(s) => Ok(vec![format!(
-            "{name} (survey answers): {} answers from {} students: {} new, {} changed, {} already here.",
-            new.answers.len(),
-            s.students,
-            s.added,
-            s.changed,
-            s.unchanged
-        )]),
-        Err(unknown) => Err(unknown_lines(name, &unknown)),
-    })
+    let payload = |import_id, upload_id| {
+        serde_json::to_string(&crate::jobs::StudentDataJob {
+            import_id,
+            upload_id,
+            layout: layout.clone(),
+        })
+        .unwrap_or_default()
+    };
+    let id = state
+        .store
+        .enqueue_upload_import(&import, bytes, crate::jobs::IMPORT_STUDENT_DATA, &payload)
+        .await?;
+    Ok(Redirect::to(&format!("/admin/imports/{id}")).into_response())
 }
