@@ -77,7 +77,11 @@ url_of() { # backend name -> database URL
 
 copy_db() { # backend from to
     if [[ $1 == sqlite ]]; then
-        cp "$WORK/$2.db" "$WORK/$3.db"
+        # With its write-ahead log: what the last writer left there is the
+        # database too.
+        for part in "" -wal; do
+            if [[ -f "$WORK/$2.db$part" ]]; then cp "$WORK/$2.db$part" "$WORK/$3.db$part"; fi
+        done
     else
         psql "$PG_URL" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"${TAG}_$3\" TEMPLATE \"${TAG}_$2\"" >/dev/null
     fi

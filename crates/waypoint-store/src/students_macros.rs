@@ -119,6 +119,12 @@ macro_rules! portable_students {
                 if summary.added + summary.changed > 0 {
                     Self::refresh_result_counts(&mut tx).await?;
                 }
+                if summary.added + summary.changed > 0 {
+                    // Cached counts are as old as the roster version.
+                    $crate::sqlx::query::<$db>("UPDATE roster_version SET version = version + 1 WHERE id = 1")
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(Ok(summary))
             }
@@ -225,6 +231,12 @@ macro_rules! portable_students {
                 }
                 if summary.added + summary.changed > 0 {
                     Self::refresh_survey_counts(&mut tx).await?;
+                }
+                if summary.added + summary.changed > 0 {
+                    // Cached counts are as old as the roster version.
+                    $crate::sqlx::query::<$db>("UPDATE roster_version SET version = version + 1 WHERE id = 1")
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
                 Ok(Ok(summary))

@@ -1,13 +1,17 @@
 //! Roster-derived listings (a school's classes and staff, an organisation's
-//! children, a teacher's classes) cached in this server until the roster
-//! version moves. Every server checks the shared version, so an import on
+//! children, a teacher's classes) and the counts of students by band the
+//! school, district and region pages read, cached in this server until the
+//! roster version moves (roster imports move it, and so do imports of
+//! results and survey answers). Every server checks the shared version, so an import on
 //! one is seen by all within a second.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use waypoint_domain::{OrgId, PersonId};
-use waypoint_store::{ClassSummary, Org, OrgWithCounts, StaffRow, Store, StoreResult};
+use waypoint_store::{
+    BandCount, ClassSummary, CountsBy, Org, OrgWithCounts, StaffRow, Store, StoreResult,
+};
 
 /// How long the roster version itself is trusted before asking again.
 const VERSION_TTL: Duration = Duration::from_secs(1);
@@ -21,6 +25,7 @@ enum Key {
     ChildOrgs(OrgId),
     ClassesTaughtBy(PersonId),
     Org(OrgId),
+    BandCounts(OrgId, u8),
 }
 
 #[derive(Clone)]
@@ -29,6 +34,7 @@ enum Entry {
     Staff(Arc<Vec<StaffRow>>),
     Orgs(Arc<Vec<OrgWithCounts>>),
     Org(Arc<Option<Org>>),
+    Counts(Arc<Vec<BandCount>>),
 }
 
 #[derive(Default)]
@@ -133,6 +139,32 @@ impl ListingCache {
         }
         let fresh = store.org(id).await?;
         self.put(key, v, Entry::Org(Arc::new(fresh.clone())));
+        Ok(fresh)
+    }
+
+    /// Students by band under an organisation (see
+    /// [`waypoint_store::StudentData::band_counts`]).
+    pub async fn band_counts(
+        &self,
+        store: &dyn Store,
+        org: OrgId,
+        by: CountsBy,
+    ) -> StoreResult<Arc<Vec<BandCount>>> {
+        let key = Key::BandCounts(
+            org,
+            match by {
+                CountsBy::Grade => 0,
+                CountsBy::Class => 1,
+                CountsBy::School => 2,
+                CountsBy::District => 3,
+            },
+        );
+        let v = self.version(store).await?;
+        if let Some(Entry::Counts(c)) = self.get(key, v) {
+            return Ok(c);
+        }
+        let fresh = Arc::new(store.band_counts(org, by).await?);
+        self.put(key, v, Entry::Counts(Arc::clone(&fresh)));
         Ok(fresh)
     }
 

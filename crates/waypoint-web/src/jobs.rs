@@ -107,27 +107,32 @@ pub async fn run_next(
     Ok(true)
 }
 
+/// Finishes an import whose upload is gone (removed by hand, or a second
+/// run of a job that already finished).
+async fn upload_gone(store: &Arc<dyn Store>, import_id: i64) -> anyhow::Result<()> {
+    store
+        .finish_import(
+            import_id,
+            &ImportOutcome {
+                status: ImportStatus::Failed,
+                counts: None,
+                problems: vec![
+                    "The uploaded file is no longer available; upload it again.".to_owned(),
+                ],
+                summary: None,
+                finished_at: now_ms(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
 async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         IMPORT_ONEROSTER => {
             let payload: ImportJob = serde_json::from_str(&job.payload)?;
             let Some((_, bytes)) = store.upload(payload.upload_id).await? else {
-                store
-                    .finish_import(
-                        payload.import_id,
-                        &ImportOutcome {
-                            status: ImportStatus::Failed,
-                            counts: None,
-                            problems: vec![
-                                "The uploaded file is no longer available; upload it again."
-                                    .to_owned(),
-                            ],
-                            summary: None,
-                            finished_at: now_ms(),
-                        },
-                    )
-                    .await?;
-                return Ok(());
+                return upload_gone(store, payload.import_id).await;
             };
             import_oneroster(
                 Arc::clone(store),
@@ -144,22 +149,7 @@ async fn run(store: &Arc<dyn Store>, job: Job) -> anyhow::Result<()> {
         IMPORT_STUDENT_DATA => {
             let payload: StudentDataJob = serde_json::from_str(&job.payload)?;
             let Some((name, bytes)) = store.upload(payload.upload_id).await? else {
-                store
-                    .finish_import(
-                        payload.import_id,
-                        &ImportOutcome {
-                            status: ImportStatus::Failed,
-                            counts: None,
-                            problems: vec![
-                                "The uploaded file is no longer available; upload it again."
-                                    .to_owned(),
-                            ],
-                            summary: None,
-                            finished_at: now_ms(),
-                        },
-                    )
-                    .await?;
-                return Ok(());
+                return upload_gone(store, payload.import_id).await;
             };
             crate::services::import_student_file(
                 store,

@@ -985,7 +985,8 @@ pub async fn org(
         OrgKind::District => CountsBy::School,
         _ => CountsBy::District,
     };
-    let counts = store.band_counts(org.id, by).await?;
+    let listings = &state.listings;
+    let counts = listings.band_counts(store, org.id, by).await?;
     let subjects: BTreeSet<String> = counts.iter().map(|r| r.subject.clone()).collect();
     let (subjects, subject) = pick_subject(subjects, &query);
     let base: Vec<&BandCount> = counts.iter().filter(|r| r.subject == subject).collect();
@@ -1057,7 +1058,7 @@ pub async fn org(
             },
         );
         if opens_all {
-            let rows = store.band_counts(org.id, CountsBy::Class).await?;
+            let rows = listings.band_counts(store, org.id, CountsBy::Class).await?;
             let lines = by_group(
                 rows.iter()
                     .filter(|r| r.subject == subject && r.term == term && r.domain == OVERALL),
@@ -1079,11 +1080,11 @@ pub async fn org(
             .iter()
             .map(|r| (r.label.as_str(), r.shares[0].as_str()))
             .collect();
-        let names: HashMap<OrgId, String> = store
-            .child_orgs(org.id)
+        let names: HashMap<OrgId, String> = listings
+            .child_orgs(store, org.id)
             .await?
-            .into_iter()
-            .map(|c| (c.org.id, c.org.name))
+            .iter()
+            .map(|c| (c.org.id, c.org.name.clone()))
             .collect();
         // Staff counts are not student data: plain shares.
         let share = |n: i64, of: i64| {
@@ -1128,11 +1129,11 @@ pub async fn org(
             .iter()
             .any(|g| g.results.as_ref().is_some_and(|m| m.grade.is_some()))
     {
-        store.band_counts(org.id, CountsBy::Grade).await?
+        listings.band_counts(store, org.id, CountsBy::Grade).await?
     } else {
-        Vec::new()
+        std::sync::Arc::default()
     };
-    let by_grade = if org.kind == OrgKind::School {
+    let by_grade: &[BandCount] = if org.kind == OrgKind::School {
         &counts
     } else {
         &by_grade
