@@ -854,6 +854,9 @@ pub struct OrgResultsPage {
     goals: Vec<(waypoint_store::SystemGoal, Option<GoalTrend>)>,
 }
 
+/// A share on track as shown, and the window it is in.
+pub type ShareIn = (String, String);
+
 /// How a goal's measure read from results moves over its school year.
 #[derive(Debug, Clone)]
 pub struct GoalTrend {
@@ -867,7 +870,7 @@ pub struct GoalTrend {
     pub aim: Option<u32>,
     /// The first and latest shares shown with their windows, and whether
     /// the aim is met.
-    pub summary: Option<((String, String), (String, String), bool)>,
+    pub summary: Option<(ShareIn, ShareIn, bool)>,
 }
 
 /// How `goal`'s measure moves: each window of its school year, and of the

@@ -27,6 +27,9 @@ use waypoint_domain::results::Band;
 use waypoint_domain::{Action, ClassId, GroupId, PersonId, Resource};
 use waypoint_store::{AuditEntry, Group, StoredResult};
 
+/// A student's name, and where their profile opens for the viewer.
+pub type Named = (String, Option<String>);
+
 /// One of the team's classes.
 #[derive(Debug, Clone)]
 pub struct TeamClass {
@@ -64,7 +67,7 @@ pub struct TeamPage {
     whole: Option<BandRow>,
     domains: Vec<BandRow>,
     classes: Vec<TeamClass>,
-    groups: Vec<(String, Vec<(String, Option<String>)>)>,
+    groups: Vec<(String, Vec<Named>)>,
     students: Vec<TeamStudent>,
 }
 
@@ -237,7 +240,7 @@ pub async fn students(
         .iter()
         .map(|s| (s.id, format!("{} {}", s.given_name, s.family_name)))
         .collect();
-    let mut groups: Vec<(String, Vec<(String, Option<String>)>)> = needing
+    let mut groups: Vec<(String, Vec<Named>)> = needing
         .into_iter()
         .map(|(d, ids)| {
             let mut list: Vec<(String, Option<String>)> = ids
