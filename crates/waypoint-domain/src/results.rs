@@ -269,7 +269,8 @@ pub struct GroupProgress {
 /// How a targeted group moved over the school year starting in `year`.
 /// The group is fixed by each student's first result of the year: every
 /// student tested, or (with [`Targeted::NotOnTrack`]) those whose first
-/// result was not on track; a student first tested later is not in it.
+/// result was not on track, so a student who arrives mid-year joins it
+/// with their first result.
 pub fn group_progress(sittings: &[Sitting<'_>], year: i32, who: Targeted) -> GroupProgress {
     use std::collections::{BTreeMap, HashMap};
     let prefix = format!("{year}-");
@@ -352,15 +353,15 @@ mod tests {
         assert_eq!(
             not_on_track,
             GroupProgress {
-                start: [0, 0, 2],
-                now: [1, 1, 0],
+                start: [0, 0, 3],
+                now: [1, 1, 1],
                 retested: true,
-                windows: vec![fall([0, 1, 1]), spring([1, 1, 0])],
+                windows: vec![fall([0, 1, 1]), spring([1, 1, 1])],
             }
         );
         let all = group_progress(&s, 2025, Targeted::All);
-        assert_eq!((all.start, all.now), ([1, 0, 2], [1, 2, 0]));
-        assert_eq!(all.windows, [fall([1, 1, 1]), spring([1, 2, 0])]);
+        assert_eq!((all.start, all.now), ([1, 0, 3], [1, 2, 1]));
+        assert_eq!(all.windows, [fall([1, 1, 1]), spring([1, 2, 1])]);
         let none = group_progress(&s, 2023, Targeted::All);
         assert!(none.windows.is_empty() && !none.retested);
         let once = group_progress(&s[2..3], 2025, Targeted::All);
