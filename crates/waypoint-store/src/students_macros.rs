@@ -119,12 +119,6 @@ macro_rules! portable_students {
                 if summary.added + summary.changed > 0 {
                     Self::refresh_result_counts(&mut tx).await?;
                 }
-                if summary.added + summary.changed > 0 {
-                    // Cached counts are as old as the roster version.
-                    $crate::sqlx::query::<$db>("UPDATE roster_version SET version = version + 1 WHERE id = 1")
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 tx.commit().await?;
                 Ok(Ok(summary))
             }
@@ -231,12 +225,6 @@ macro_rules! portable_students {
                 }
                 if summary.added + summary.changed > 0 {
                     Self::refresh_survey_counts(&mut tx).await?;
-                }
-                if summary.added + summary.changed > 0 {
-                    // Cached counts are as old as the roster version.
-                    $crate::sqlx::query::<$db>("UPDATE roster_version SET version = version + 1 WHERE id = 1")
-                        .execute(&mut *tx)
-                        .await?;
                 }
                 tx.commit().await?;
                 Ok(Ok(summary))
@@ -775,7 +763,9 @@ macro_rules! portable_students {
                 Self::refresh_survey_counts(&mut *conn).await
             }
 
-            /// Recounts what students say per school, from scratch.
+            /// Recounts what students say per school, from scratch, and moves
+            /// the roster version: the servers' cached counts are as old as
+            /// it (every recount of results ends here too).
             async fn refresh_survey_counts(
                 conn: &mut <$db as $crate::sqlx::Database>::Connection,
             ) -> Result<(), $crate::sqlx::Error> {
@@ -791,6 +781,9 @@ macro_rules! portable_students {
                 )
                 .execute(&mut *conn)
                 .await?;
+                $crate::sqlx::query::<$db>("UPDATE roster_version SET version = version + 1 WHERE id = 1")
+                    .execute(&mut *conn)
+                    .await?;
                 Ok(())
             }
 

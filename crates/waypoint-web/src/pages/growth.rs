@@ -108,7 +108,7 @@ pub(crate) async fn readable_goal(
 
 /// A goal `user` may read and do `action` on; 404 unless readable, 403
 /// when readable but not theirs to change.
-async fn goal_for(
+pub(crate) async fn goal_for(
     state: &AppState,
     user: &CurrentUser,
     id: i64,

@@ -206,7 +206,7 @@ pub(crate) fn term_label(key: &str) -> String {
 
 /// The subject picker: the subjects there are, the one asked for (or the
 /// first), as (name, selected) pairs.
-pub(crate) fn pick_subject(
+fn pick_subject(
     subjects: BTreeSet<String>,
     query: &HashMap<String, String>,
 ) -> (Vec<(String, bool)>, String) {
@@ -225,9 +225,55 @@ pub(crate) fn pick_subject(
     (list, chosen)
 }
 
+/// A class's or a team's results in the subject shown.
+pub(crate) struct InSubject {
+    /// The picker: every subject tested, the one shown marked.
+    pub subjects: Vec<(String, bool)>,
+    /// The subject shown.
+    pub subject: String,
+    /// Its results.
+    pub results: Vec<StoredResult>,
+    /// Its latest window's key.
+    pub term: String,
+}
+
+/// `results` in the subject asked for, else the first that one of the
+/// classes' roster subjects or titles (`taught`) names, else the first.
+pub(crate) fn in_subject<'a>(
+    results: Vec<StoredResult>,
+    taught: impl IntoIterator<Item = &'a str>,
+    query: &HashMap<String, String>,
+) -> InSubject {
+    let tested: BTreeSet<String> = results.iter().map(|r| r.subject.clone()).collect();
+    let mut query = query.clone();
+    if !query.contains_key("subject")
+        && let Some(s) = taught
+            .into_iter()
+            .find_map(|t| subject_of_class(t, &tested))
+    {
+        query.insert("subject".to_owned(), s);
+    }
+    let (subjects, subject) = pick_subject(tested, &query);
+    let results: Vec<StoredResult> = results
+        .into_iter()
+        .filter(|r| r.subject == subject)
+        .collect();
+    let term = results
+        .iter()
+        .map(|r| r.term.clone())
+        .max()
+        .unwrap_or_default();
+    InSubject {
+        subjects,
+        subject,
+        results,
+        term,
+    }
+}
+
 /// The tested subject a class teaches, when its roster subjects say
 /// ("English Language Arts" → "Reading", "Math 7" → "Mathematics").
-pub(crate) fn subject_of_class(class_subjects: &str, tested: &BTreeSet<String>) -> Option<String> {
+fn subject_of_class(class_subjects: &str, tested: &BTreeSet<String>) -> Option<String> {
     const FAMILIES: [&[&str]; 3] = [
         &["math", "algebra", "geometry"],
         &["english", "ela", "reading", "literacy", "language arts"],
@@ -550,24 +596,12 @@ pub async fn class(
         format!("class:{} results", class.summary.id),
     );
     let data = store.class_results(class.summary.id, &entry).await?;
-    let subjects: BTreeSet<String> = data.results.iter().map(|r| r.subject.clone()).collect();
-    let mut query = query;
-    if !query.contains_key("subject")
-        && let Some(s) = subject_of_class(&class.summary.subjects, &subjects)
-    {
-        query.insert("subject".to_owned(), s);
-    }
-    let (subjects, subject) = pick_subject(subjects, &query);
-    let of_subject: Vec<StoredResult> = data
-        .results
-        .into_iter()
-        .filter(|r| r.subject == subject)
-        .collect();
-    let term = of_subject
-        .iter()
-        .map(|r| r.term.clone())
-        .max()
-        .unwrap_or_default();
+    let InSubject {
+        subjects,
+        subject,
+        results: of_subject,
+        term,
+    } = in_subject(data.results, [class.summary.subjects.as_str()], &query);
     let latest = latest(&of_subject);
 
     // By domain, in the latest window.

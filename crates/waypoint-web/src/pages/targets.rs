@@ -7,7 +7,7 @@
 //! each window suppressed like every other count outside a teacher's own
 //! classes.
 
-use super::growth::readable_goal;
+use super::growth::goal_for;
 use super::students::{BandRow, single_row};
 use crate::auth::CurrentUser;
 use crate::error::{WebError, WebResult};
@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use waypoint_domain::results::{Targeted, Term};
-use waypoint_domain::{Action, ClassId, Policy, Resource};
+use waypoint_domain::{Action, ClassId};
 use waypoint_store::{GoalGroup, PersonalGoal};
 
 /// What the goal page shows of the targeted students.
@@ -131,17 +131,7 @@ pub async fn set(
     Path(id): Path<i64>,
     Form(form): Form<TargetFields>,
 ) -> WebResult<Response> {
-    let (goal, placements) = readable_goal(&state, &user, id).await?;
-    let r = Resource::Growth {
-        placements: &placements,
-        owner: goal.owner == user.actor.person,
-        reviewer: false,
-    };
-    if !Policy::can(&user.actor, Action::EditGrowth, &r) {
-        return Err(WebError::Forbidden(
-            "Only the educator whose goal it is chooses its students.".to_owned(),
-        ));
-    }
+    let (goal, _) = goal_for(&state, &user, id, &[Action::EditGrowth]).await?;
     if goal.status.is_closed() {
         return Err(WebError::Conflict(
             "A closed goal's students stay as they were.".to_owned(),

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::groups::load_group;
 use super::require;
 use super::students::{
-    BandRow, OVERALL, StudentLine, band_index, latest, pick_subject, single_row, student_lines,
-    subject_of_class, term_label,
+    BandRow, InSubject, OVERALL, StudentLine, band_index, in_subject, latest, single_row,
+    student_lines, term_label,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, RequestId};
@@ -25,7 +25,7 @@ use axum::response::Response;
 use waypoint_domain::group::{GroupKind, MemberStatus};
 use waypoint_domain::results::Band;
 use waypoint_domain::{Action, ClassId, GroupId, PersonId, Resource};
-use waypoint_store::{AuditEntry, Group, StoredResult};
+use waypoint_store::{AuditEntry, Group};
 
 /// A student's name, and where their profile opens for the viewer.
 pub type Named = (String, Option<String>);
@@ -111,34 +111,16 @@ pub async fn students(
         .iter()
         .map(|m| (m.person, m.name.as_str()))
         .collect();
-    let subjects: BTreeSet<String> = team
-        .data
-        .results
-        .iter()
-        .map(|r| r.subject.clone())
-        .collect();
-    // The subject the team's classes teach, unless another is asked for.
-    let mut query = query;
-    if !query.contains_key("subject")
-        && let Some(s) = team
-            .classes
-            .iter()
-            .find_map(|(_, title, _)| subject_of_class(title, &subjects))
-    {
-        query.insert("subject".to_owned(), s);
-    }
-    let (subjects, subject) = pick_subject(subjects, &query);
-    let of_subject: Vec<StoredResult> = team
-        .data
-        .results
-        .into_iter()
-        .filter(|r| r.subject == subject)
-        .collect();
-    let term = of_subject
-        .iter()
-        .map(|r| r.term.clone())
-        .max()
-        .unwrap_or_default();
+    let InSubject {
+        subjects,
+        subject,
+        results: of_subject,
+        term,
+    } = in_subject(
+        team.data.results,
+        team.classes.iter().map(|(_, title, _)| title.as_str()),
+        &query,
+    );
     let latest = latest(&of_subject);
     let min_n = state.config.min_cell;
     let own_classes: BTreeSet<ClassId> = team
